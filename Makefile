@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export TRACEOBJECT_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint typecheck pytest messages browser clean
+
+$(BIN)/traceobject: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+messages: $(BIN)/traceobject
+	$(BIN)/pybabel compile --use-fuzzy -d traceobject/locale -D django >/dev/null 2>&1 || \
+	  $(BIN)/pybabel compile -d traceobject/locale -D django
+
+run: $(BIN)/traceobject messages
+	TRACEOBJECT_ENV=embedded $(BIN)/traceobject migrate --noinput
+	TRACEOBJECT_ENV=embedded $(BIN)/traceobject collectstatic --noinput --verbosity 0
+	TRACEOBJECT_ENV=embedded $(BIN)/traceobject demo --if-empty
+	TRACEOBJECT_ENV=embedded PORT=$(PORT) $(BIN)/traceobject serve
+
+browser:
+	scripts/ensure-chromium
+
+lint: $(BIN)/traceobject
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/traceobject
+	TRACEOBJECT_ENV=test $(BIN)/mypy traceobject
+
+# SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (REQUIRE_POSTGRES=1 makes it mandatory).
+pytest: $(BIN)/traceobject messages browser
+	TRACEOBJECT_ENV=test $(BIN)/pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  echo "--- the suite again on PostgreSQL ---"; \
+	  TRACEOBJECT_ENV=test DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -m "not browser" ; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+	  echo "REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set" >&2; exit 1; \
+	fi
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,106 @@
+"""``traceobject serve``: the production web server, plus the task worker in embedded mode.
+
+gunicorn, not ``runserver``. Its access log is configured without the client address, and its own
+log level is kept at warning, because gunicorn mentions the peer address in some debug messages.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+# No %(h)s (remote address), no user agent, no referrer.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from traceobject.wsgi import application
+
+        return application
+
+
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int, access_log: bool) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "accesslog": "-" if access_log else None,
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "limit_request_line": 4094,
+        "limit_request_fields": 60,
+        "limit_request_field_size": 8190,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "proc_name": "traceobject",
+    }
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn; in embedded mode also run the background task worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("TRACEOBJECT_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TRACEOBJECT_WEB_WORKERS", "4"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("TRACEOBJECT_WEB_THREADS", "1"))
+        )
+        parser.add_argument(
+            "--task-worker",
+            action="store_true",
+            default=settings.EMBEDDED,
+            help="Run the task worker beside the web server (default in embedded mode).",
+        )
+        parser.add_argument("--no-task-worker", dest="task_worker", action="store_false")
+        parser.add_argument("--no-access-log", dest="access_log", action="store_false", default=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker: subprocess.Popen[bytes] | None = None
+        if options["task_worker"]:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "traceobject.cli", "db_worker", "--queue-name", "*", "--no-reload"],
+                env=os.environ.copy(),
+            )
+        self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)")
+        # The workers fork from this process: they must not inherit an open database connection.
+        connections.close_all()
+        try:
+            _Gunicorn(
+                gunicorn_options(
+                    host=options["host"],
+                    port=options["port"],
+                    workers=options["workers"],
+                    threads=options["threads"],
+                    access_log=options["access_log"],
+                )
+            ).run()
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Labels for the standard categories, so that their names follow the visitor's language. A category
+# created later by staff with another slug shows its stored name as it is.
+CATEGORY_LABELS = {
+    "bags": _("Bags"),
+    "bottles": _("Bottles"),
+    "buildings-landscapes": _("Buildings and landscapes"),
+    "clothing": _("Clothing"),
+    "furniture": _("Furniture"),
+    "packaging": _("Packaging"),
+    "shoes": _("Shoes"),
+    "signs-logos": _("Signs and logos"),
+    "textiles": _("Textiles and wallpaper"),
+    "toys": _("Toys"),
+}
+
+
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return str(CATEGORY_LABELS.get(self.slug, self.name))
+
+
+class Release(models.Model):
+    """A batch published together; the newest published release carries the "new" badge."""
+
+    name = models.CharField(max_length=100)
+    publish_at = models.DateTimeField(db_index=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-publish_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ObjectStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    IDENTIFIED = "identified", _("Identified")
+    WIDESPREAD = "widespread", _("Widespread")
+    ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The states in which the public sees an object as located. Identified and widespread are shown alike
+# on purpose: telling them apart would say whether police now hold a country lead.
+LOCATED_STATUSES = (ObjectStatus.IDENTIFIED, ObjectStatus.WIDESPREAD)
+
+
+class Audience(models.TextChoices):
+    PARTNERS = "partners", _("National partners only")
+    PUBLIC = "public", _("Public")
+
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{1,23}$", _("Use capital letters, digits and hyphens, such as B17-2026.")
+)
+
+
+class Object(models.Model):
+    code = models.CharField(max_length=24, unique=True, validators=[code_validator])
+    title = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    description = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True, help_text="One question per item.")
+    hints = models.JSONField(default=list, blank=True, help_text="One hint per item.")
+    status = models.CharField(max_length=16, choices=ObjectStatus.choices, default=ObjectStatus.DRAFT)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.PUBLIC)
+    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.PROTECT)
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Internal only: never rendered on a public page.
+    case_reference = models.CharField(max_length=100, blank=True)
+    located_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "audience"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("gallery:object_detail", kwargs={"code": self.code})
+
+
+class ObjectImage(models.Model):
+    """A sanitized picture; only its derivatives (re-encoded, metadata-free) are ever public."""
+
+    object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(max_length=300, blank=True)
+    # Path of the private upload, relative to PRIVATE_MEDIA_ROOT; never served.
+    original_path = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # [{"width": 320, "height": 240, "format": "webp", "path": "objects/…/…-320.webp"}, …]
+    derivatives = models.JSONField(default=list, blank=True)
+    perceptual_hash = models.CharField(max_length=64, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.object.code} image {self.position}"

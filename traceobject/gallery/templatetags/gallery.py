@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+from traceobject.gallery.models import ObjectImage
+
+register = template.Library()
+
+
+def _url(path: str) -> str:
+    return f"{settings.MEDIA_URL}{path}"
+
+
+@register.filter
+def srcset(image: ObjectImage, fmt: str = "webp") -> str:
+    return ", ".join(f"{_url(d['path'])} {d['width']}w" for d in image.derivatives if d["format"] == fmt)
+
+
+@register.filter
+def image_src(image: ObjectImage, width: int = 640) -> str:
+    """The JPEG closest to ``width``: the fallback for browsers without WebP and for preview cards."""
+    jpegs = [d for d in image.derivatives if d["format"] == "jpeg"]
+    if not jpegs:
+        return ""
+    best = min(jpegs, key=lambda d: abs(d["width"] - int(width)))
+    return _url(best["path"])

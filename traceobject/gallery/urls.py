@@ -1,0 +1,18 @@
+from django.urls import path
+
+from traceobject.gallery import views
+from traceobject.tips import views as tip_views
+
+app_name = "gallery"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("objects/<str:code>/", views.object_detail, name="object_detail"),
+    path("objects/<str:code>/tip/", tip_views.tip_create, name="tip_create"),
+    path("identified/", views.identified, name="identified"),
+    path("about/", views.static_page, {"template": "about"}, name="about"),
+    path("privacy/", views.static_page, {"template": "privacy"}, name="privacy"),
+    path(
+        "report-something-else/", views.static_page, {"template": "report_elsewhere"}, name="report_elsewhere"
+    ),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImagingConfig(AppConfig):
+    name = "traceobject.imaging"
+    label = "imaging"

@@ -1,0 +1,224 @@
+"""Django settings, all from the environment.
+
+``TRACEOBJECT_ENV`` picks the mode:
+
+* ``embedded`` (what ``make run`` sets): SQLite and secrets generated under the data directory, so that a
+  fresh machine needs no configuration;
+* ``test``: like embedded, with a throw-away data directory and fast password hashing;
+* ``production`` (the default, so that a forgotten variable fails loudly rather than silently running
+  with generated secrets): every secret must be given, through ``NAME`` or ``NAME_FILE``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from traceobject.core.env import env_bool, env_int, env_list, env_str
+from traceobject.core.keys import embedded_secret, embedded_vault_keypair
+
+BASE_DIR = Path(__file__).resolve().parent
+
+MODE = env_str("TRACEOBJECT_ENV", "production") or "production"
+if MODE not in {"embedded", "production", "test"}:
+    raise ImproperlyConfigured(f"TRACEOBJECT_ENV must be embedded, production or test, not {MODE!r}")
+EMBEDDED = MODE in {"embedded", "test"}
+
+if MODE == "test" and not env_str("TRACEOBJECT_DATA_DIR"):
+    DATA_DIR = Path(tempfile.mkdtemp(prefix="traceobject-test-"))
+else:
+    DATA_DIR = Path(env_str("TRACEOBJECT_DATA_DIR", "./var") or "./var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("TRACEOBJECT_DEBUG", False)
+
+
+def _required(name: str) -> str:
+    value = env_str(name)
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} (or {name}_FILE) must be set when TRACEOBJECT_ENV=production. "
+            "See README.md, section Configuration."
+        )
+    return value
+
+
+if EMBEDDED:
+    SECRET_KEY = env_str("TRACEOBJECT_SECRET_KEY") or embedded_secret(DATA_DIR, "django-secret.key")
+    RECEIPT_PEPPER = env_str("TRACEOBJECT_RECEIPT_PEPPER") or embedded_secret(DATA_DIR, "receipt-pepper.key")
+    _public, _private = embedded_vault_keypair(DATA_DIR)
+    VAULT_PUBLIC_KEY = env_str("TRACEOBJECT_VAULT_PUBLIC_KEY") or _public
+    VAULT_PRIVATE_KEY = env_str("TRACEOBJECT_VAULT_PRIVATE_KEY") or _private
+    ALLOWED_HOSTS = env_list("TRACEOBJECT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+else:
+    SECRET_KEY = _required("TRACEOBJECT_SECRET_KEY")
+    RECEIPT_PEPPER = _required("TRACEOBJECT_RECEIPT_PEPPER")
+    VAULT_PUBLIC_KEY = _required("TRACEOBJECT_VAULT_PUBLIC_KEY")
+    # The intake only needs the public key; the private key may live elsewhere entirely.
+    VAULT_PRIVATE_KEY = env_str("TRACEOBJECT_VAULT_PRIVATE_KEY") or ""
+    ALLOWED_HOSTS = env_list("TRACEOBJECT_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("TRACEOBJECT_ALLOWED_HOSTS must list the public host names in production.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "traceobject.core",
+    "traceobject.gallery",
+    "traceobject.imaging",
+    "traceobject.tips",
+    "traceobject.stats",
+]
+
+MIDDLEWARE = [
+    # First, so that nothing after it can ever read or log the client's address.
+    "traceobject.core.middleware.ForgetClientAddressMiddleware",
+    "traceobject.core.middleware.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "traceobject.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "traceobject.core.csrf.NoReferrerCsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "traceobject.urls"
+WSGI_APPLICATION = "traceobject.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "traceobject.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------------
+_default_db = f"sqlite:///{DATA_DIR / 'traceobject.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db) or _default_db)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the single writer; synchronous=FULL makes every commit durable
+        # before a receipt is shown; IMMEDIATE takes the write lock up front so that concurrent tips
+        # wait on busy_timeout instead of failing with "database is locked" on lock upgrade.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; "
+            "PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("TRACEOBJECT_DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if MODE == "test":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth (staff side comes in a later issue; the admin is superuser-only until then) ----------------
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+if MODE == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- I18n -------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# --- Static files and media -------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+if MODE == "test":
+    WHITENOISE_USE_FINDERS = True
+MEDIA_URL = "/media/"
+# Only sanitized derivatives live under MEDIA_ROOT; uploads stay in PRIVATE_MEDIA_ROOT, never served.
+MEDIA_ROOT = DATA_DIR / "media"
+PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if MODE == "test":
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_MAX_AGE = 3600
+
+# --- Security -------------------------------------------------------------------------------------
+MAX_BODY_BYTES = env_int("TRACEOBJECT_MAX_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django sends HSTS only on requests it sees as secure, so plain-HTTP ``make run`` never pins a browser.
+SECURE_HSTS_SECONDS = env_int("TRACEOBJECT_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_SSL_REDIRECT = env_bool("TRACEOBJECT_SSL_REDIRECT", False)
+if env_bool("TRACEOBJECT_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_NAME = "to_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SECURE = not EMBEDDED
+CSRF_COOKIE_NAME = "to_csrf"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit
+CSRF_COOKIE_SECURE = not EMBEDDED
+CSRF_FAILURE_VIEW = "traceobject.core.views.csrf_failure"
+
+# --- Logging: no client address, ever -----------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # django.request would only repeat status lines; django.server is runserver's access log.
+        "django.request": {"handlers": [], "level": "ERROR", "propagate": True},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}
+
+# --- Site -------------------------------------------------------------------------------------------
+GALLERY_PAGE_SIZE = env_int("TRACEOBJECT_GALLERY_PAGE_SIZE", 24)
+PUBLIC_FIGURES_CACHE_SECONDS = 60
+IMAGE_WIDTHS = (320, 640, 1280)
+IMAGE_MAX_PIXELS = env_int("TRACEOBJECT_IMAGE_MAX_PIXELS", 60_000_000)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from traceobject.core.countries import country_choices
+from traceobject.tips.services import MAX_LINKS, TipPayload
+
+TEXT_MIN, TEXT_MAX = 10, 5000
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class TipForm(forms.Form):
+    text = forms.CharField(
+        label=_("What do you know about this object?"),
+        help_text=_("Where it was sold, who makes it, where you saw it, when. No clue is too small."),
+        min_length=TEXT_MIN,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
+        error_messages={
+            "required": _("Please tell us what you know about this object."),
+            "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
+            "max_length": _("Please keep it under %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    place = forms.CharField(label=_("Place (city, region, street)"), required=False, max_length=200)
+    shop_brand = forms.CharField(label=_("Shop or brand"), required=False, max_length=200)
+    time_period = forms.CharField(
+        label=_("Time period"),
+        help_text=_("For example: sold around 2015, or only in the 1990s."),
+        required=False,
+        max_length=100,
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        help_text=_("Up to 5 web addresses, one per line. We never open them automatically."),
+        required=False,
+        max_length=MAX_LINKS * 2100,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact = forms.CharField(
+        label=_("How can we reach you? (optional)"),
+        help_text=_(
+            "Anonymous tips are welcome: leave this empty and keep your receipt to read our questions. "
+            "If you do give contact details, they may be passed to the police of the country concerned."
+        ),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = [("", _("I don't know / not sure"))]
+        choices.extend(country_choices(get_language() or "en"))
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        country.choices = choices
+
+    def clean_links(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        if len(lines) > MAX_LINKS:
+            raise ValidationError(
+                _("Please give at most %(max)d links (you gave %(count)d)."),
+                params={"max": MAX_LINKS, "count": len(lines)},
+                code="too_many",
+            )
+        errors = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                _url_validator(line)
+            except ValidationError:
+                errors.append(
+                    ValidationError(
+                        _("Line %(line)d is not a web address starting with http:// or https://."),
+                        params={"line": number},
+                        code="invalid_link",
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return lines
+
+    def payload(self) -> TipPayload:
+        data = self.cleaned_data
+        return TipPayload(
+            text=data["text"].strip(),
+            country=data["country"],
+            place=data["place"].strip(),
+            shop_brand=data["shop_brand"].strip(),
+            time_period=data["time_period"].strip(),
+            links=data["links"],
+            contact=data["contact"].strip(),
+        )

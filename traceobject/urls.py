@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from traceobject.core.views import healthz
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Sanitized derivatives only. Their names carry a content hash, so they never change."""
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # Django's admin is the staff tool until the staff workspace exists; superusers only.
+    path("django-admin/", admin.site.urls),
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>objects/.+)$", public_media, name="media"
+    ),
+]
+# Languages by URL prefix (/fr/, /de/): the picker is plain links, works without JavaScript or cookies,
+# and every page is cacheable per URL.
+urlpatterns += i18n_patterns(path("", include("traceobject.gallery.urls")), prefix_default_language=False)
