@@ -15,8 +15,7 @@ $(BIN)/traceobject: pyproject.toml
 	touch $@
 
 messages: $(BIN)/traceobject
-	$(BIN)/pybabel compile --use-fuzzy -d traceobject/locale -D django >/dev/null 2>&1 || \
-	  $(BIN)/pybabel compile -d traceobject/locale -D django
+	$(BIN)/pybabel -q compile -d traceobject/locale -D django
 
 run: $(BIN)/traceobject messages
 	TRACEOBJECT_ENV=embedded $(BIN)/traceobject migrate --noinput

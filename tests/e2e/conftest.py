@@ -75,7 +75,7 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     server.manage("collectstatic", "--noinput", "--verbosity", "0")
     server.manage("demo", "--if-empty")
     with server.log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "-m", "traceobject.cli", "serve", "--workers", "2"],
             env=env,
             stdout=log,

@@ -15,13 +15,16 @@ RECEIPT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
 
 def _tip_count(server: Server) -> int:
-    out = server.manage("shell", "-c", "from traceobject.tips.models import Tip; print(Tip.objects.count())")
+    out = server.manage(
+        "shell", "--no-imports", "-c", "from traceobject.tips.models import Tip; print(Tip.objects.count())"
+    )
     return int(out.strip())
 
 
 def _latest_tip_text(server: Server) -> str:
     out = server.manage(
         "shell",
+        "--no-imports",
         "-c",
         "from traceobject.tips.models import Tip; from traceobject.tips.services import tip_read; "
         "print(tip_read(tip=Tip.objects.latest('id')).text)",
@@ -31,7 +34,9 @@ def _latest_tip_text(server: Server) -> str:
 
 @pytest.fixture
 def page(chromium: Any, production_server: Server) -> Any:
-    context = chromium.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 390, "height": 844})
+    context = chromium.new_context(
+        java_script_enabled=False, locale="en-GB", viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
-# CLDR territory codes that are two letters but are not countries.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# CLDR territory codes that are two letters but are not ISO 3166-1 countries: groupings, pseudo-regions,
+# and the codes ISO only reserves for parts of a country (Ascension, Clipperton, Sark, Diego Garcia,
+# Ceuta and Melilla, the Canary Islands, Tristan da Cunha), whose tips belong to that country. Kosovo
+# (XK) stays: it is user-assigned, but every authority uses it.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
 
 
 @cache
@@ -33,7 +36,7 @@ def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name) pairs in ``language``, sorted by name as a reader of that language expects."""
     try:
         locale = Locale.parse(language.replace("-", "_"))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         locale = Locale("en")
     names = locale.territories
     english = Locale("en").territories

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Labels for the standard categories, so that their names follow the visitor's language. A category
 # created later by staff with another slug shows its stored name as it is.
@@ -56,7 +57,7 @@ class ObjectStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
-    IDENTIFIED = "identified", _("Identified")
+    IDENTIFIED = "identified", pgettext_lazy("object status", "Identified")
     WIDESPREAD = "widespread", _("Widespread")
     ARCHIVED = "archived", _("Archived")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from traceobject.gallery.models import (
@@ -86,6 +86,12 @@ def object_public_get(*, code: str) -> Object | None:
 
 
 def objects_located() -> QuerySet[Object]:
+    """Located objects that were in the public gallery (one located before its release never was).
+
+    Newest first; objects without a date last, on SQLite and PostgreSQL alike.
+    """
     return _with_cards(
-        Object.objects.filter(status__in=LOCATED_STATUSES, audience=Audience.PUBLIC, release__isnull=False)
-    ).order_by("-located_at", "code")
+        Object.objects.filter(
+            status__in=LOCATED_STATUSES, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now()
+        )
+    ).order_by(F("located_at").desc(nulls_last=True), "code")

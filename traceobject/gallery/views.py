@@ -80,7 +80,7 @@ def identified(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/identified.html",
-        {"page": paginator.get_page(request.GET.get("page")), "figures": headline_figures()},
+        {"page": paginator.get_page(request.GET.get("page"))},
     )
 
 

@@ -70,13 +70,15 @@ def sanitize(data: bytes, *, widths: tuple[int, ...], max_pixels: int) -> Saniti
     image = decode(data, max_pixels=max_pixels)
     derivatives: list[Derivative] = []
     for target in sorted(set(widths)):
-        if target >= image.width and derivatives:
-            break  # never upscale; the largest derivative is the source size
-        scaled = image.copy()
-        if target < image.width:
-            height = max(1, round(image.height * target / image.width))
-            scaled = image.resize((target, height), Image.Resampling.LANCZOS)
+        # Never upscale: a width the source cannot fill is served at the source's own size, once.
+        width = min(target, image.width)
+        scaled = image
+        if width < image.width:
+            height = max(1, round(image.height * width / image.width))
+            scaled = image.resize((width, height), Image.Resampling.LANCZOS)
         for fmt in ("webp", "jpeg"):
             derivatives.append(Derivative(scaled.width, scaled.height, fmt, _encode(scaled, fmt)))
+        if width == image.width:
+            break
     digest = hashlib.sha256(image.tobytes()).hexdigest()
     return SanitizedImage(image.width, image.height, digest, derivatives)

@@ -25,7 +25,7 @@ class TipForm(forms.Form):
         error_messages={
             "required": _("Please tell us what you know about this object."),
             "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
-            "max_length": _("Please keep it under %(limit_value)d characters (you wrote %(show_value)d)."),
+            "max_length": _("Please write at most %(limit_value)d characters (you wrote %(show_value)d)."),
         },
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
@@ -39,9 +39,10 @@ class TipForm(forms.Form):
     )
     links = forms.CharField(
         label=_("Links"),
-        help_text=_("Up to 5 web addresses, one per line. We never open them automatically."),
         required=False,
         max_length=MAX_LINKS * 2100,
+        # Not stripped, so that "line N" in an error is the line the tipster sees, blank lines included.
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact = forms.CharField(
@@ -61,9 +62,17 @@ class TipForm(forms.Form):
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         country.choices = choices
+        self.fields["links"].help_text = _(
+            "Up to %(max)d web addresses, one per line. We never open them automatically."
+        ) % {"max": MAX_LINKS}
 
     def clean_links(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        numbered = [
+            (number, line.strip())
+            for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1)
+            if line.strip()
+        ]
+        lines = [line for _number, line in numbered]
         if len(lines) > MAX_LINKS:
             raise ValidationError(
                 _("Please give at most %(max)d links (you gave %(count)d)."),
@@ -71,7 +80,7 @@ class TipForm(forms.Form):
                 code="too_many",
             )
         errors = []
-        for number, line in enumerate(lines, start=1):
+        for number, line in numbered:
             try:
                 _url_validator(line)
             except ValidationError:

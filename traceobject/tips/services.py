@@ -63,7 +63,9 @@ def tip_submit(*, obj: Object, payload: TipPayload, is_demo: bool = False) -> Ti
         except IntegrityError:
             continue  # an 80-bit collision: vanishingly rare, but never hand out a shared receipt
         return TipSubmitted(tip=tip, receipt=code)
-    raise ApplicationError(_("We could not issue a receipt. Please try again."))
+    raise ApplicationError(
+        _("We could not issue a receipt, so your tip was not saved. Please send it again.")
+    )
 
 
 def tip_read(*, tip: Tip) -> TipPayload:

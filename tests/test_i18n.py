@@ -1,0 +1,247 @@
+"""French and German catalogs: complete, consistent with the source, and actually served.
+
+The Makefile compiles the catalogs before pytest; this module also compiles any missing or stale ``.mo``
+file itself, at import time (that is, during collection, before any test can load a catalog), so that
+``pytest tests/test_i18n.py`` works on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.test import Client
+from django.utils.translation import trim_whitespace
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent / "traceobject"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+LANGUAGES = ("fr", "de")
+PO_FILES = {lang: PACKAGE_DIR / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in LANGUAGES}
+PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "de": "nplurals=2; plural=(n != 1);"}
+
+# %(name)s-style placeholders, with optional flags, width and precision; "%%" is a literal percent sign.
+PLACEHOLDER_RE = re.compile(r"%(?:%|\((?P<name>\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
+HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+TRANSLATE_RE = re.compile(
+    r"{%\s*(?:translate|trans)\s+(?P<quote>[\"'])(?P<msgid>.*?)(?P=quote)(?P<options>[^%]*)%}", re.DOTALL
+)
+BLOCKTRANSLATE_RE = re.compile(
+    r"{%\s*(?:blocktranslate|blocktrans)\b(?P<options>[^%]*)%}(?P<body>.*?)"
+    r"{%\s*(?:endblocktranslate|endblocktrans)\s*%}",
+    re.DOTALL,
+)
+CONTEXT_RE = re.compile(r"\bcontext\s+(?P<quote>[\"'])(?P<context>.*?)(?P=quote)")
+PLURAL_TAG_RE = re.compile(r"{%\s*plural\s*%}")
+VARIABLE_RE = re.compile(r"{{\s*(\w+)\s*}}")
+# Django's makemessages keywords, as xgettext sees them (message argument positions, "c" for context).
+PYTHON_KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "npgettext_lazy": ((1, "c"), 2, 3),
+}
+
+MAKEMESSAGES_HINT = (
+    "update the catalogs with `cd traceobject && TRACEOBJECT_ENV=test ../.venv/bin/traceobject makemessages "
+    "-l fr -l de --no-obsolete`, then translate; missing from the catalogs:\n"
+)
+
+MessageKey = tuple[str | tuple[str, ...], str | None]  # (msgid or (msgid, msgid_plural), context)
+
+
+def _compile_stale_catalogs() -> None:
+    """Compile each catalog to its standard ``.mo`` location if that file is missing or older."""
+    for po_path in PO_FILES.values():
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        # Write beside the target and rename, so that a concurrent reader never sees half a file.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        partial.replace(mo_path)
+
+
+_compile_stale_catalogs()
+
+
+def _read_catalog(lang: str) -> Catalog:
+    with PO_FILES[lang].open("rb") as po_file:
+        return read_po(po_file, abort_invalid=True)
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(match.group(0) for match in PLACEHOLDER_RE.finditer(text) if match.group(0) != "%%")
+
+
+def _messages(catalog: Catalog) -> list[Message]:
+    return [message for message in catalog if message.id]
+
+
+def _describe(message: Message) -> str:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{msgid!r}" + (f" (context {message.context!r})" if message.context else "")
+
+
+def _template_messages(path: Path) -> set[MessageKey]:
+    """The msgids that makemessages takes from one template's translate and blocktranslate tags."""
+    source = path.read_text("utf-8")
+    found: set[MessageKey] = set()
+    for match in TRANSLATE_RE.finditer(source):
+        context = CONTEXT_RE.search(match.group("options"))
+        found.add((match.group("msgid"), context.group("context") if context else None))
+    for match in BLOCKTRANSLATE_RE.finditer(source):
+        options = match.group("options")
+        context = CONTEXT_RE.search(options)
+        forms = []
+        for form in PLURAL_TAG_RE.split(match.group("body")):
+            if re.search(r"\btrimmed\b", options):
+                form = trim_whitespace(form)
+            forms.append(VARIABLE_RE.sub(r"%(\1)s", form.replace("%", "%%")))
+        msgid: str | tuple[str, ...] = forms[0] if len(forms) == 1 else tuple(forms)
+        found.add((msgid, context.group("context") if context else None))
+    return found
+
+
+def _python_messages(path: Path) -> set[MessageKey]:
+    found: set[MessageKey] = set()
+    with path.open("rb") as source:
+        for _lineno, message, _comments, context in extract_from_file(
+            "python", source.name, keywords=PYTHON_KEYWORDS, strip_comment_tags=True
+        ):
+            msgid = message if isinstance(message, str) else tuple(message)
+            if msgid:
+                found.add((msgid, context))
+    return found
+
+
+def _missing_from_catalogs(wanted: set[MessageKey]) -> list[str]:
+    problems = []
+    for lang in LANGUAGES:
+        catalog = _read_catalog(lang)
+        for msgid, context in sorted(wanted, key=repr):
+            message = catalog.get(msgid if isinstance(msgid, str) else msgid[0], context=context)
+            if message is None or (isinstance(msgid, tuple) and tuple(message.id) != msgid):
+                problems.append(f"{lang}: {msgid!r}" + (f" (context {context!r})" if context else ""))
+    return problems
+
+
+TEMPLATES = sorted(TEMPLATES_DIR.rglob("*.html"))
+PYTHON_SOURCES = sorted(
+    path for path in PACKAGE_DIR.rglob("*.py") if "migrations" not in path.relative_to(PACKAGE_DIR).parts
+)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_header(lang: str) -> None:
+    catalog = _read_catalog(lang)
+    headers = dict(catalog.mime_headers)
+    assert not catalog.fuzzy, "the header is marked fuzzy: pybabel compile would skip the whole catalog"
+    assert headers["Language"] == lang
+    # Babel lower-cases the charset when it parses the header; the file itself says UTF-8.
+    assert headers["Content-Type"].lower() == "text/plain; charset=utf-8"
+    assert headers["Plural-Forms"] == PLURAL_FORMS[lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_is_translated_and_not_fuzzy(lang: str) -> None:
+    catalog = _read_catalog(lang)
+    problems = []
+    for message in _messages(catalog):
+        forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        expected = catalog.num_plurals if message.pluralizable else 1
+        if len(forms) != expected or not all(forms):
+            problems.append(f"untranslated: {_describe(message)}")
+        if message.fuzzy:
+            problems.append(f"fuzzy: {_describe(message)}")
+    assert not problems, f"{lang}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_placeholders_and_add_no_markup(lang: str) -> None:
+    catalog = _read_catalog(lang)
+    problems = []
+    for message in _messages(catalog):
+        msgids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        msgstrs = (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+        expected = sorted(set().union(*(_placeholders(msgid) for msgid in msgids)))
+        for index, msgstr in enumerate(msgstrs):
+            if msgstr and sorted(set(_placeholders(msgstr))) != expected:
+                problems.append(f"{_describe(message)} [{index}]: {_placeholders(msgstr)} != {expected}")
+            if HTML_TAG_RE.search(msgstr or "") and not any(HTML_TAG_RE.search(msgid) for msgid in msgids):
+                problems.append(f"{_describe(message)} [{index}]: markup in the translation only")
+    # Babel's own checks: python-format compatibility and the number of plural forms.
+    for message, errors in catalog.check():
+        problems.extend(f"{_describe(message)}: {error}" for error in errors)
+    assert not problems, f"{lang}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(TEMPLATES_DIR)))
+def test_template_strings_are_in_both_catalogs(template: Path) -> None:
+    missing = _missing_from_catalogs(_template_messages(template))
+    assert not missing, MAKEMESSAGES_HINT + "\n".join(missing)
+
+
+def test_template_extraction_finds_strings() -> None:
+    """Guard the regexes above: they must keep finding both kinds of tag."""
+    home = _template_messages(TEMPLATES_DIR / "public" / "home.html")
+    assert ("Help us trace these objects", None) in home
+    assert (("%(counter)s object", "%(counter)s objects"), None) in home
+    assert any(isinstance(msgid, str) and msgid.startswith("Each object on this page") for msgid, _ in home)
+
+
+@pytest.mark.parametrize("source", PYTHON_SOURCES, ids=lambda path: str(path.relative_to(PACKAGE_DIR)))
+def test_python_strings_are_in_both_catalogs(source: Path) -> None:
+    missing = _missing_from_catalogs(_python_messages(source))
+    assert not missing, MAKEMESSAGES_HINT + "\n".join(missing)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "lang", "expected", "absent"),
+    [
+        ("/", "en", "Help us trace these objects", "Aidez-nous à retrouver l'origine de ces objets"),
+        ("/fr/", "fr", "Aidez-nous à retrouver l'origine de ces objets", "Help us trace these objects"),
+        (
+            "/fr/",
+            "fr",
+            "Il n'y a aucun objet à afficher pour le moment.",
+            "There are no objects to show at the moment.",
+        ),
+        (
+            "/de/",
+            "de",
+            "Helfen Sie uns, die Herkunft dieser Gegenstände zu ermitteln",
+            "Help us trace these objects",
+        ),
+        ("/de/", "de", "Zurzeit gibt es keine Gegenstände zu sehen.", "There are no objects to show"),
+        ("/fr/about/", "fr", "Comment vous pouvez aider", "How you can help"),
+        ("/de/about/", "de", "So können Sie helfen", "How you can help"),
+    ],
+)
+def test_pages_are_served_in_the_language_of_their_prefix(
+    client: Client, url: str, lang: str, expected: str, absent: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<html lang="{lang}">' in page
+    # Compare with the text a reader sees, whether or not an apostrophe was written as an entity.
+    text = unescape(page)
+    assert expected in text
+    assert absent not in text

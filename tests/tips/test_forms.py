@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from tests.utils import VALID_TIP_TEXT, tip_form_data
+from traceobject.tips.forms import TEXT_MAX, TEXT_MIN, TipForm
+from traceobject.tips.services import MAX_LINKS, TipPayload
+
+
+def _errors(**overrides: str) -> dict[str, list[str]]:
+    """Field -> messages, for a form posted with ``overrides``."""
+    form = TipForm(data=tip_form_data(**overrides))
+    form.is_valid()
+    return {field: list(messages) for field, messages in form.errors.items()}
+
+
+def _codes(**overrides: str) -> dict[str, list[str]]:
+    """Field -> error codes: what the errors mean, whatever their wording."""
+    form = TipForm(data=tip_form_data(**overrides))
+    form.is_valid()
+    return {field: [error.code for error in errors] for field, errors in form.errors.as_data().items()}
+
+
+def _numbers(message: str) -> list[int]:
+    return [int(number) for number in re.findall(r"\d+", message)]
+
+
+def test_minimal_tip_is_valid_and_optional_fields_are_empty() -> None:
+    form = TipForm(data={"text": VALID_TIP_TEXT})
+    assert form.is_valid(), form.errors
+    assert form.payload() == TipPayload(text=VALID_TIP_TEXT)
+
+
+def test_payload_carries_every_field_stripped() -> None:
+    form = TipForm(
+        data=tip_form_data(
+            text=f"  {VALID_TIP_TEXT}  \n",
+            country="PL",
+            place="  Poznan, Stary Rynek ",
+            shop_brand=" Biedronka ",
+            time_period=" around 2016 ",
+            links=" https://example.org/bag \n\nhttp://example.com/shop?id=7\n",
+            contact=" anna@example.org ",
+        )
+    )
+    assert form.is_valid(), form.errors
+    assert form.payload() == TipPayload(
+        text=VALID_TIP_TEXT,
+        country="PL",
+        place="Poznan, Stary Rynek",
+        shop_brand="Biedronka",
+        time_period="around 2016",
+        links=["https://example.org/bag", "http://example.com/shop?id=7"],
+        contact="anna@example.org",
+    )
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_text_is_required(text: str) -> None:
+    assert _codes(text=text) == {"text": ["required"]}
+
+
+def test_text_missing_from_the_post_is_required() -> None:
+    form = TipForm(data={})
+    assert not form.is_valid()
+    assert list(form.errors) == ["text"]
+
+
+def test_text_shorter_than_ten_characters() -> None:
+    assert _codes(text="x" * (TEXT_MIN - 1)) == {"text": ["min_length"]}
+    # The message says both the minimum and what was written.
+    assert _numbers(_errors(text="x" * (TEXT_MIN - 1))["text"][0]) == [10, 9]
+
+
+def test_text_length_counts_after_stripping() -> None:
+    assert _codes(text="   123456789   ") == {"text": ["min_length"]}
+
+
+def test_text_longer_than_5000_characters() -> None:
+    assert _codes(text="x" * (TEXT_MAX + 1)) == {"text": ["max_length"]}
+    assert _numbers(_errors(text="x" * (TEXT_MAX + 1))["text"][0]) == [5000, 5001]
+
+
+@pytest.mark.parametrize("length", [TEXT_MIN, TEXT_MAX])
+def test_text_limits_are_inclusive(length: int) -> None:
+    assert TEXT_MIN == 10
+    assert TEXT_MAX == 5000
+    form = TipForm(data=tip_form_data(text="é" * length))
+    assert form.is_valid(), form.errors
+    assert form.payload().text == "é" * length
+
+
+def test_text_with_a_nul_character_is_refused() -> None:
+    assert _codes(text=f"{VALID_TIP_TEXT}\x00") == {"text": ["null_characters_not_allowed"]}
+
+
+# --- country ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("country", ["PL", "FR", "DE", "BR", "XK", ""])
+def test_country_accepts_iso_codes_and_blank(country: str) -> None:
+    form = TipForm(data=tip_form_data(country=country))
+    assert form.is_valid(), form.errors
+    assert form.payload().country == country
+
+
+@pytest.mark.parametrize("country", ["XX", "EU", "UN", "ZZ", "pl", "Poland", "POL", "616", "IC"])
+def test_country_rejects_anything_else(country: str) -> None:
+    assert _codes(country=country) == {"country": ["invalid_choice"]}
+    assert country in _errors(country=country)["country"][0]
+
+
+def test_country_choices_follow_the_active_language() -> None:
+    with translation.override("fr"):
+        choices = dict(TipForm().fields["country"].choices)
+    assert choices["DE"] == "Allemagne"
+    assert choices[""]  # the "I don't know" choice comes first
+    assert next(iter(choices)) == ""
+
+
+# --- short optional fields -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("place", 200), ("shop_brand", 200), ("time_period", 100), ("contact", 500)]
+)
+def test_optional_field_length_limits(field: str, limit: int) -> None:
+    accepted = TipForm(data=tip_form_data(**{field: "a" * limit}))
+    assert accepted.is_valid(), accepted.errors
+    assert getattr(accepted.payload(), field) == "a" * limit
+    assert _codes(**{field: "a" * (limit + 1)}) == {field: ["max_length"]}
+    assert _numbers(_errors(**{field: "a" * (limit + 1)})[field][0]) == [limit, limit + 1]
+
+
+# --- links -----------------------------------------------------------------------------------------
+
+
+def test_up_to_five_links_one_per_line() -> None:
+    links = [f"https://shop{n}.example.org/item/{n}" for n in range(MAX_LINKS)]
+    form = TipForm(data=tip_form_data(links="\n".join(links)))
+    assert form.is_valid(), form.errors
+    assert form.payload().links == links
+
+
+def test_windows_line_endings_and_blank_lines_are_ignored() -> None:
+    form = TipForm(
+        data=tip_form_data(links="\r\n\r\nhttp://example.org/a\r\n   \r\nhttps://example.com/b\r\n\r\n")
+    )
+    assert form.is_valid(), form.errors
+    assert form.payload().links == ["http://example.org/a", "https://example.com/b"]
+
+
+def test_blank_links_field_gives_no_links() -> None:
+    form = TipForm(data=tip_form_data(links="\n \n"))
+    assert form.is_valid(), form.errors
+    assert form.payload().links == []
+
+
+def test_six_links_are_refused() -> None:
+    links = "\n".join(f"https://example.org/{n}" for n in range(MAX_LINKS + 1))
+    assert _codes(links=links) == {"links": ["too_many"]}
+    assert _numbers(_errors(links=links)["links"][0]) == [5, 6]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/file",
+        "bag",
+        "example.org/bag",
+        "data:text/html,<b>x</b>",
+        "file:///etc/passwd",
+        "https://",
+        "https://exa mple.org/",
+    ],
+)
+def test_invalid_link_is_named_by_its_line(bad: str) -> None:
+    links = f"https://example.org/ok\n{bad}\nhttps://example.com/ok"
+    assert _codes(links=links) == {"links": ["invalid_link"]}
+    assert _numbers(_errors(links=links)["links"][0]) == [2]
+
+
+def test_line_numbers_are_the_lines_as_typed() -> None:
+    """Blank lines do not count as links, but the tipster sees them: the error names the line they see."""
+    links = "\n\nhttps://example.org/ok\n\nsomewhere\n"
+    assert _codes(links=links) == {"links": ["invalid_link"]}
+    assert _numbers(_errors(links=links)["links"][0]) == [5]
+
+
+def test_every_invalid_line_is_reported() -> None:
+    links = "plain words\nhttps://example.org/\njavascript:void(0)"
+    assert _codes(links=links) == {"links": ["invalid_link", "invalid_link"]}
+    assert [_numbers(message) for message in _errors(links=links)["links"]] == [[1], [3]]
+
+
+def test_links_field_has_an_overall_length_limit() -> None:
+    assert _codes(links="https://example.org/" + "a" * 11000) == {"links": ["max_length"]}
