@@ -73,7 +73,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "traceobject.core",
+    "traceobject.accounts",
+    "traceobject.audit",
     "traceobject.gallery",
     "traceobject.imaging",
     "traceobject.tips",
@@ -83,17 +87,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing after it can ever read or log the client's address.
     "traceobject.core.middleware.ForgetClientAddressMiddleware",
-    "traceobject.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "traceobject.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the header middleware, so that its 413 and 400 carry them too; before anything reads a body.
+    "traceobject.core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "traceobject.core.csrf.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "traceobject.urls"
@@ -110,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "traceobject.core.context_processors.site",
+                "traceobject.core.context_processors.staff_nav",
             ],
         },
     },
@@ -141,7 +148,10 @@ if MODE == "test":
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Auth (staff side comes in a later issue; the admin is superuser-only until then) ----------------
+# --- Auth: staff only; the public never has an account ------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "staff:login"
+OTP_TOTP_ISSUER = "Trace an Object"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 if MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -162,6 +172,7 @@ USE_TZ = True
 # --- Static files and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 if MODE == "test":
     WHITENOISE_USE_FINDERS = True
@@ -222,3 +233,8 @@ GALLERY_PAGE_SIZE = env_int("TRACEOBJECT_GALLERY_PAGE_SIZE", 24)
 PUBLIC_FIGURES_CACHE_SECONDS = 60
 IMAGE_WIDTHS = (320, 640, 1280)
 IMAGE_MAX_PIXELS = env_int("TRACEOBJECT_IMAGE_MAX_PIXELS", 60_000_000)
+
+# --- Benchmarks -------------------------------------------------------------------------------------
+# Routes /bench/floor/, the trivial CSRF-protected form post that bench/intake.py measures beside the tip
+# intake (the "framework floor"). It stores nothing; leave it off outside benchmarks.
+BENCH_FLOOR = env_bool("TRACEOBJECT_BENCH_FLOOR", False)

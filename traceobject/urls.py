@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from traceobject.core.bench_views import floor
 from traceobject.core.views import healthz
 
 
@@ -24,10 +25,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Django's admin is the staff tool until the staff workspace exists; superusers only.
     path("django-admin/", admin.site.urls),
+    path("staff/", include("traceobject.staff_urls")),
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>objects/.+)$", public_media, name="media"
     ),
 ]
+if settings.BENCH_FLOOR:
+    # bench/intake.py's framework floor, outside the language prefixes; see core/bench_views.py.
+    urlpatterns.append(path("bench/floor/", floor, name="bench_floor"))
 # Languages by URL prefix (/fr/, /de/): the picker is plain links, works without JavaScript or cookies,
 # and every page is cacheable per URL.
 urlpatterns += i18n_patterns(path("", include("traceobject.gallery.urls")), prefix_default_language=False)

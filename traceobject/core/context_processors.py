@@ -4,8 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from traceobject.core.permissions import Permission, user_has_permission
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -23,3 +26,27 @@ def site(request: HttpRequest) -> dict[str, Any]:
             }
         )
     return {"site_languages": languages, "demo_mode": settings.EMBEDDED}
+
+
+# (label, url name, permission): the staff navigation, shown only where the role allows.
+STAFF_NAV: list[tuple[Any, str, Permission]] = [
+    (_("Objects"), "staff:object_list", Permission.GALLERY_OBJECT_READ),
+    (_("Releases"), "staff:release_list", Permission.GALLERY_RELEASE_MANAGE),
+    (_("Accounts"), "staff:user_list", Permission.ACCOUNTS_USER_MANAGE),
+    (_("Audit trail"), "staff:audit_list", Permission.AUDIT_EVENT_READ),
+]
+
+
+def staff_nav(request: HttpRequest) -> dict[str, Any]:
+    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+        return {}
+    items = []
+    for label, name, permission in STAFF_NAV:
+        if not user_has_permission(request.user, permission):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # a section not built yet
+            continue
+        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return {"staff_nav": items}

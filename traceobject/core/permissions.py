@@ -1,0 +1,81 @@
+"""The one list of permissions, and the one place that maps roles to them.
+
+Names follow ``scope:resource:action``. Views declare the permission they need (``core.staff``),
+services check it again, so that a view that forgets cannot leak and a permission test can
+enumerate every staff URL against every role.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PUBLISHER = "publisher", _("Publisher")
+    ANALYST = "analyst", _("Analyst")
+    PARTNER = "partner", _("National partner")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Permission(StrEnum):
+    STAFF_WORKSPACE_VIEW = "staff:workspace:view"
+    ACCOUNTS_USER_MANAGE = "accounts:user:manage"
+    AUDIT_EVENT_READ = "audit:event:read"
+    GALLERY_OBJECT_READ = "gallery:object:read"
+    GALLERY_OBJECT_WRITE = "gallery:object:write"
+    GALLERY_OBJECT_REVIEW = "gallery:object:review"
+    GALLERY_RELEASE_MANAGE = "gallery:release:manage"
+    GALLERY_OBJECT_WITHDRAW = "gallery:object:withdraw"
+    TIPS_TIP_READ = "tips:tip:read"
+    TIPS_TIP_UPDATE = "tips:tip:update"
+    PARTNER_PORTAL_VIEW = "partner:portal:view"
+
+
+P = Permission
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    # Administrators run accounts; they do not author or publish, so that account power and
+    # publication power stay with different people.
+    Role.ADMINISTRATOR: frozenset({P.STAFF_WORKSPACE_VIEW, P.ACCOUNTS_USER_MANAGE, P.AUDIT_EVENT_READ}),
+    Role.PUBLISHER: frozenset(
+        {
+            P.STAFF_WORKSPACE_VIEW,
+            P.GALLERY_OBJECT_READ,
+            P.GALLERY_OBJECT_WRITE,
+            P.GALLERY_OBJECT_REVIEW,
+            P.GALLERY_RELEASE_MANAGE,
+            P.GALLERY_OBJECT_WITHDRAW,
+            P.TIPS_TIP_READ,
+        }
+    ),
+    Role.ANALYST: frozenset(
+        {
+            P.STAFF_WORKSPACE_VIEW,
+            P.GALLERY_OBJECT_READ,
+            P.GALLERY_OBJECT_WRITE,
+            P.TIPS_TIP_READ,
+            P.TIPS_TIP_UPDATE,
+        }
+    ),
+    Role.PARTNER: frozenset({P.PARTNER_PORTAL_VIEW}),
+    Role.AUDITOR: frozenset({P.STAFF_WORKSPACE_VIEW, P.AUDIT_EVENT_READ, P.GALLERY_OBJECT_READ}),
+}
+
+
+def role_permissions(role: str | None) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def user_has_permission(user: Any, permission: Permission) -> bool:
+    """True for an active staff account whose role grants ``permission``.
+
+    Superusers get nothing here on purpose: Django's admin is their tool; the workspace follows roles.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return permission in role_permissions(getattr(user, "role", None))

@@ -1,0 +1,53 @@
+"""Declaring and enforcing the permission of every staff view.
+
+``@staff_view(Permission.X)`` is the only way a view joins the staff side: it needs a logged-in,
+second-factor-verified account whose role grants X, and it records X on the view so that the
+permission-matrix test can find every staff URL and check it against every role. The few views that
+must work before login (login, second factor) are marked ``@staff_entry_view`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from traceobject.core.permissions import Permission, user_has_permission
+
+View = Callable[..., HttpResponse]
+
+
+def _is_verified(user: Any) -> bool:
+    verified = getattr(user, "is_verified", None)
+    return bool(verified()) if callable(verified) else False
+
+
+def staff_view(permission: Permission) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                login = reverse("staff:login")
+                return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+            if not _is_verified(user):
+                return HttpResponseRedirect(reverse("staff:otp"))
+            if not user_has_permission(user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def staff_entry_view(view: View) -> View:
+    """Mark a staff view that is reachable before login on purpose (login, second factor, logout)."""
+    view.staff_entry = True  # type: ignore[attr-defined]
+    return view

@@ -1,0 +1,18 @@
+"""The staff side, under /staff/: a namespace, templates and cookies of its own.
+
+Every view included here must be wrapped in ``core.staff.staff_view`` (or ``staff_entry_view``);
+``tests/test_permission_matrix.py`` enforces that.
+"""
+
+from django.urls import include, path
+
+from traceobject.core import staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.home, name="home"),
+    path("", include("traceobject.accounts.staff_urls")),
+    path("audit/", include("traceobject.audit.staff_urls")),
+    path("", include("traceobject.gallery.staff_urls")),
+]
