@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,17 @@ class Object(models.Model):
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
     # Internal only: never rendered on a public page.
     case_reference = models.CharField(max_length=100, blank=True)
+    internal_notes = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authored_objects",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     located_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,6 +120,12 @@ class Object(models.Model):
         return reverse("gallery:object_detail", kwargs={"code": self.code})
 
 
+class ImageStatus(models.TextChoices):
+    PENDING = "pending", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class ObjectImage(models.Model):
     """A sanitized picture; only its derivatives (re-encoded, metadata-free) are ever public."""
 
@@ -122,9 +140,54 @@ class ObjectImage(models.Model):
     derivatives = models.JSONField(default=list, blank=True)
     perceptual_hash = models.CharField(max_length=64, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=ImageStatus.choices, default=ImageStatus.READY)
+    error = models.TextField(blank=True)
+    # Edits given by the publisher, in the oriented original's pixels:
+    # crop [left, top, right, bottom] or null; redactions [{"box": [l, t, r, b], "mode": "black"|"blur"}].
+    crop = models.JSONField(null=True, blank=True)
+    redactions = models.JSONField(default=list, blank=True)
+    # The pre-publication safety scan: {"metadata_clean": bool, "faces": [[x, y, w, h], …],
+    # "near_duplicates": [{"object": code, "distance": n}, …], "scanned_at": iso}.
+    safety = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return f"{self.object.code} image {self.position}"
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Sent back")
+
+
+# The publication checklist. Every item must be ticked to approve; the metadata item is also
+# checked by machine (the safety scan) and cannot be ticked over a failed scan.
+REVIEW_CHECKLIST = {
+    "no_person": _("No person or body part is visible."),
+    "no_identifying_detail": _("No text or detail could identify a victim."),
+    "tight_crop": _("The crop is tight enough that an offender would not recognise the room."),
+    "metadata_clean": _("The metadata is clean (checked by machine)."),
+}
+
+
+class PublicationReview(models.Model):
+    """One four-eyes decision on an object: by a publisher who is never the object's author."""
+
+    object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=16, choices=ReviewDecision.choices)
+    checklist = models.JSONField(default=dict)
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.object.code} {self.decision}"
