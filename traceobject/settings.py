@@ -65,7 +65,8 @@ else:
         raise ImproperlyConfigured("TRACEOBJECT_ALLOWED_HOSTS must list the public host names in production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the admin site behind the staff login and its second factor.
+    "traceobject.accounts.admin_site.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,13 +94,17 @@ MIDDLEWARE = [
     # After the header middleware, so that its 413 and 400 carry them too; before anything reads a body.
     "traceobject.core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware with separate staff, admin and public cookies (name and path).
+    "traceobject.accounts.middleware.AreaSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "traceobject.core.csrf.NoReferrerCsrfViewMiddleware",
+    # core.csrf.NoReferrerCsrfViewMiddleware with a separate CSRF cookie for each of those areas.
+    "traceobject.accounts.middleware.AreaCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # /staff/ and /django-admin/: host confinement, idle timeout, Cache-Control: no-store.
+    "traceobject.accounts.middleware.StaffAreaMiddleware",
 ]
 
 ROOT_URLCONF = "traceobject.urls"
@@ -190,7 +195,13 @@ WHITENOISE_MAX_AGE = 3600
 
 # --- Security -------------------------------------------------------------------------------------
 MAX_BODY_BYTES = env_int("TRACEOBJECT_MAX_BODY_BYTES", 64 * 1024)
+# Staff image uploads; the file itself streams to a temporary file, never into memory.
+STAFF_MAX_UPLOAD_BYTES = env_int("TRACEOBJECT_STAFF_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# Uploads over 2.5 MB spool to disk: keep them in the private data folder, not the shared /tmp.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "private" / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -202,17 +213,29 @@ SECURE_SSL_REDIRECT = env_bool("TRACEOBJECT_SSL_REDIRECT", False)
 if env_bool("TRACEOBJECT_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_NAME = "to_session"
+# The staff session (Path=/staff/; the admin shares it as ADMIN_SESSION_COOKIE_NAME, Path=/django-admin/).
+# Public pages have a cookie of their own, never this one: see accounts/middleware.py.
+SESSION_COOKIE_NAME = "to_staff_session"
+ADMIN_SESSION_COOKIE_NAME = "to_admin_session"
+PUBLIC_SESSION_COOKIE_NAME = "to_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not EMBEDDED
-CSRF_COOKIE_NAME = "to_csrf"
+CSRF_COOKIE_NAME = "to_csrf"  # public pages; the staff side and the admin have their own
+STAFF_CSRF_COOKIE_NAME = "to_staff_csrf"
+ADMIN_CSRF_COOKIE_NAME = "to_admin_csrf"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit
 CSRF_COOKIE_SECURE = not EMBEDDED
 CSRF_FAILURE_VIEW = "traceobject.core.views.csrf_failure"
+# Messages live in the session of their side, not in a cookie of their own sent to every page.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Staff side: host names it is confined to (empty: any allowed host), idle logout, login lock.
+STAFF_HOSTS = env_list("TRACEOBJECT_STAFF_HOSTS", [])
+STAFF_IDLE_MINUTES = env_int("TRACEOBJECT_STAFF_IDLE_MINUTES", 30)
+STAFF_LOGIN_LOCK_AFTER = env_int("TRACEOBJECT_STAFF_LOGIN_LOCK_AFTER", 5)
 
 # --- Logging: no client address, ever -----------------------------------------------------------------
 LOGGING = {
@@ -233,6 +256,8 @@ GALLERY_PAGE_SIZE = env_int("TRACEOBJECT_GALLERY_PAGE_SIZE", 24)
 PUBLIC_FIGURES_CACHE_SECONDS = 60
 IMAGE_WIDTHS = (320, 640, 1280)
 IMAGE_MAX_PIXELS = env_int("TRACEOBJECT_IMAGE_MAX_PIXELS", 60_000_000)
+# The safety scan warns when an image's perceptual hash (64 bits) is this close to one already public.
+IMAGE_NEAR_DUPLICATE_DISTANCE = env_int("TRACEOBJECT_IMAGE_NEAR_DUPLICATE_DISTANCE", 10)
 
 # --- Benchmarks -------------------------------------------------------------------------------------
 # Routes /bench/floor/, the trivial CSRF-protected form post that bench/intake.py measures beside the tip

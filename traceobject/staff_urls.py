@@ -12,6 +12,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),
+    path("media/<path:path>", staff_views.media, name="media"),
     path("", include("traceobject.accounts.staff_urls")),
     path("audit/", include("traceobject.audit.staff_urls")),
     path("", include("traceobject.gallery.staff_urls")),

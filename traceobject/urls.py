@@ -5,17 +5,24 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from traceobject.core.bench_views import floor
 from traceobject.core.views import healthz
+from traceobject.gallery.selectors import public_derivative_exists
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Sanitized derivatives only. Their names carry a content hash, so they never change."""
+    """Derivatives of images of publicly visible objects only.
+
+    Derivatives exist from upload on, for the review; a draft's must not be reachable by anyone who
+    learns or guesses a file name. The names carry a content hash, so a served file never changes.
+    """
+    if not public_derivative_exists(path):
+        raise Http404
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from traceobject.core.permissions import Role
+
+_SESSION_HASH_SALT = "traceobject.accounts.User.get_session_auth_hash"
 
 
 class User(AbstractUser):
@@ -16,6 +22,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO country, for partners only.")
     is_demo = models.BooleanField(default=False)
+    # Bumped when a second factor is reset: it is part of the session hash below, so that every session
+    # the account had (including one that only passed the password step) ends at once.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -24,3 +33,33 @@ class User(AbstractUser):
                 name="partner_has_country",
             )
         ]
+
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
+        value = f"{self.password}\x00{self.session_generation}"
+        return salted_hmac(_SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's HMAC of the password, plus the session generation (see above)."""
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts for one username, whether or not an account has that name.
+
+    The row is keyed by a keyed hash of the casefolded username (the key is derived from SECRET_KEY,
+    which never lives in the database), so the table neither lists usernames nor says which of them
+    exist, and it holds nothing about the client: no address, no browser. Rows of quiet usernames are
+    pruned as failures come in.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… ({self.failures})"

@@ -1,3 +1,15 @@
-from django.urls import URLPattern, URLResolver
+"""Login, second factor, logout and account administration, under /staff/ (namespace ``staff``)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from traceobject.accounts import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("login/", views.login, name="login"),
+    path("otp/", views.otp, name="otp"),
+    path("logout/", views.logout, name="logout"),
+    path("accounts/", views.user_list, name="user_list"),
+    path("accounts/new/", views.user_create, name="user_create"),
+    path("accounts/<int:pk>/", views.user_edit, name="user_edit"),
+    path("accounts/<int:pk>/otp-reset/", views.user_otp_reset, name="user_otp_reset"),
+]

@@ -25,7 +25,15 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The auditor's "by actor" filter, newest first.
+            models.Index(fields=["actor_label", "id"], name="audit_event_actor_id_idx"),
+        ]
+        constraints = [
+            # One successor per event: the database itself refuses a fork of the chain.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_prev_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
@@ -36,6 +44,9 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="audit_head_singleton")]
 
     def __str__(self) -> str:
         return f"audit head after {self.count} events"

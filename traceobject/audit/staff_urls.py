@@ -1,3 +1,10 @@
-from django.urls import URLPattern, URLResolver
+"""Included at /staff/audit/ inside the ``staff`` namespace (this module has no app_name)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from traceobject.audit import staff_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", staff_views.audit_list, name="audit_list"),
+    path("<int:pk>/", staff_views.audit_detail, name="audit_detail"),
+]

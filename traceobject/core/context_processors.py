@@ -38,7 +38,9 @@ STAFF_NAV: list[tuple[Any, str, Permission]] = [
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
-    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+    user = request.user
+    verified = getattr(user, "is_verified", None)
+    if not request.path.startswith("/staff/") or not (callable(verified) and verified()):
         return {}
     items = []
     for label, name, permission in STAFF_NAV:

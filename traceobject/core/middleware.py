@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,6 +41,19 @@ class ForgetClientAddressMiddleware:
         return self.get_response(request)
 
 
+# The only URLs that take large bodies: the staff image upload and re-upload forms.
+_UPLOAD_PATH = re.compile(r"^/staff/objects/[^/]+/images/(\d+/)?$")
+
+
+def body_limit(path: str) -> int:
+    """Public forms need a few kilobytes; only the staff image upload takes megabytes. Any other
+    path, staff login included, keeps the small limit, so nobody can make the server parse a
+    large body before a login check."""
+    if _UPLOAD_PATH.match(path):
+        return int(settings.STAFF_MAX_UPLOAD_BYTES)
+    return int(settings.MAX_BODY_BYTES)
+
+
 class BodySizeLimitMiddleware:
     """Refuse oversized bodies from the Content-Length header, before a byte of them is parsed."""
 
@@ -52,7 +66,7 @@ class BodySizeLimitMiddleware:
             length = int(raw)
         except ValueError:
             return HttpResponse(_("Bad request."), status=400, content_type="text/plain; charset=utf-8")
-        if length > settings.MAX_BODY_BYTES or length < 0:
+        if length > body_limit(request.path_info) or length < 0:
             return HttpResponse(
                 _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
             )

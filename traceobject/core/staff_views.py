@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.views.static import serve
 
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import staff_view
@@ -10,3 +13,13 @@ from traceobject.core.staff import staff_view
 @staff_view(Permission.STAFF_WORKSPACE_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/home.html")
+
+
+@staff_view(Permission.GALLERY_OBJECT_READ)
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Any derivative, for staff previews (drafts included); never cached by anyone."""
+    if not path.startswith("objects/"):
+        raise Http404
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "no-store"
+    return response

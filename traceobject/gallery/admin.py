@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from traceobject.core.errors import ApplicationError
 from traceobject.gallery.models import Category, Object, ObjectImage, Release
-from traceobject.imaging.sanitize import decode
+from traceobject.imaging.sanitize import inspect
 from traceobject.imaging.services import object_image_add
-
-
-class _SuperuserOnlyAdminSite(admin.AdminSite):
-    def has_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-
-admin.site.__class__ = _SuperuserOnlyAdminSite
 
 
 class ObjectAdminForm(forms.ModelForm):
@@ -51,7 +44,7 @@ class ObjectAdminForm(forms.ModelForm):
         if upload:
             data = upload.read()
             try:
-                decode(data, max_pixels=60_000_000)
+                inspect(data, max_pixels=settings.IMAGE_MAX_PIXELS)
             except ApplicationError as exc:
                 raise ValidationError(exc.message) from exc
             self._upload_bytes = data

@@ -1,21 +1,32 @@
-"""Reads for the public gallery. Every public query starts from ``objects_public``."""
+"""Reads for the public gallery, and (at the end) for the staff workspace.
+
+Every public query starts from ``objects_public``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from traceobject.audit.models import AuditEvent
+from traceobject.core.errors import ApplicationError
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
     Audience,
     Category,
+    ImageStatus,
     Object,
     ObjectImage,
     ObjectStatus,
+    PublicationReview,
     Release,
 )
+from traceobject.imaging import storage
+from traceobject.imaging.sanitize import sanitize, source_size
 
 
 def objects_public() -> QuerySet[Object]:
@@ -39,9 +50,14 @@ def release_latest() -> Release | None:
     )
 
 
+def _ready_images() -> QuerySet[ObjectImage]:
+    """Only processed images reach a public page: a pending or failed one has no safe derivative."""
+    return ObjectImage.objects.filter(status=ImageStatus.READY).order_by("position", "id")
+
+
 def _with_cards(queryset: QuerySet[Object]) -> QuerySet[Object]:
     return queryset.select_related("category", "release").prefetch_related(
-        Prefetch("images", queryset=ObjectImage.objects.order_by("position", "id"))
+        Prefetch("images", queryset=_ready_images())
     )
 
 
@@ -78,7 +94,7 @@ def object_public_get(*, code: str) -> Object | None:
         Object.objects.filter(visible, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now())
         .select_related("category", "release")
         .prefetch_related(
-            Prefetch("images", queryset=ObjectImage.objects.order_by("position", "id")),
+            Prefetch("images", queryset=_ready_images()),
             Prefetch("related", queryset=_with_cards(objects_public()).order_by("code")),
         )
     )
@@ -95,3 +111,197 @@ def objects_located() -> QuerySet[Object]:
             status__in=LOCATED_STATUSES, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now()
         )
     ).order_by(F("located_at").desc(nulls_last=True), "code")
+
+
+# --- Staff side ----------------------------------------------------------------------------------------
+# Everything below reads for the staff workspace: every state, internal fields included. Nothing here
+# may ever feed a public page.
+
+
+@dataclass(frozen=True)
+class StaffObjectFilter:
+    status: str = ""
+    category: str = ""
+    release: int | None = None
+    query: str = ""
+
+
+def objects_staff_list(*, filters: StaffObjectFilter) -> QuerySet[Object]:
+    """Every object, most recently changed first; a constant number of queries per page."""
+    queryset = Object.objects.select_related("category", "release", "author").annotate(
+        image_count=Count("images", distinct=True)
+    )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.category:
+        queryset = queryset.filter(category__slug=filters.category)
+    if filters.release is not None:
+        queryset = queryset.filter(release_id=filters.release)
+    query = filters.query.strip()
+    if query:
+        queryset = queryset.filter(Q(code__icontains=query) | Q(title__icontains=query))
+    return queryset.order_by("-updated_at", "-id")
+
+
+def object_staff_get(*, code: str) -> Object | None:
+    return (
+        Object.objects.select_related("category", "release", "author")
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=ObjectImage.objects.select_related("uploaded_by").order_by("position", "id"),
+            ),
+            Prefetch("related", queryset=Object.objects.select_related("category").order_by("code")),
+            Prefetch("reviews", queryset=PublicationReview.objects.select_related("reviewer")),
+        )
+        .filter(code=code.strip().upper())
+        .first()
+    )
+
+
+def object_image_staff_get(*, obj: Object, image_id: int) -> ObjectImage | None:
+    return ObjectImage.objects.filter(object=obj, pk=image_id).first()
+
+
+def object_trail(*, obj: Object) -> QuerySet[AuditEvent]:
+    """The audit events about the object itself, newest first."""
+    return AuditEvent.objects.filter(target_type=Object._meta.label_lower, target_id=str(obj.pk)).order_by(
+        "-id"
+    )
+
+
+def object_withdrawal(*, obj: Object) -> AuditEvent | None:
+    """The event that withdrew the object: it holds the reason."""
+    if obj.status != ObjectStatus.WITHDRAWN:
+        return None
+    return object_trail(obj=obj).filter(action="object.withdraw").first()
+
+
+def objects_relatable(*, exclude: Object | None = None) -> QuerySet[Object]:
+    """Candidates for "related objects": every other object that is not withdrawn."""
+    queryset = Object.objects.exclude(status=ObjectStatus.WITHDRAWN)
+    if exclude is not None and exclude.pk is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return queryset.order_by("code")
+
+
+def objects_awaiting_release() -> QuerySet[Object]:
+    """Approved objects: ready to go into a release."""
+    return Object.objects.filter(status=ObjectStatus.APPROVED).select_related("category").order_by("code")
+
+
+def releases_staff_list() -> QuerySet[Release]:
+    return Release.objects.annotate(
+        object_count=Count("object", filter=Q(object__status=ObjectStatus.PUBLISHED))
+    ).order_by("-publish_at", "-id")
+
+
+def release_staff_get(*, release_id: int) -> Release | None:
+    return Release.objects.filter(pk=release_id).first()
+
+
+def release_objects(*, release: Release) -> QuerySet[Object]:
+    return (
+        Object.objects.filter(release=release)
+        .select_related("category")
+        .prefetch_related(Prefetch("images", queryset=ObjectImage.objects.order_by("position", "id")))
+        .order_by("code")
+    )
+
+
+_CODE_PATTERN = re.compile(r"^([A-Z]+)(\d+)-(\d{4})$")
+
+
+def object_code_suggest(*, today: date | None = None) -> str:
+    """The next free code in the ``B17-2026`` style: the letters of the latest code of this year,
+    with the next number; ``A1-<year>`` for the first object of a year."""
+    year = (today or timezone.localdate()).year
+    codes = list(
+        Object.objects.filter(code__endswith=f"-{year}")
+        .order_by("-created_at", "-id")
+        .values_list("code", flat=True)
+    )
+    parsed = [m.groups() for m in map(_CODE_PATTERN.match, codes) if m]
+    prefix = parsed[0][0] if parsed else "A"
+    numbers = [int(number) for letters, number, _year in parsed if letters == prefix]
+    candidate = max(numbers, default=0) + 1
+    taken = set(codes)
+    while f"{prefix}{candidate}-{year}" in taken:
+        candidate += 1
+    return f"{prefix}{candidate}-{year}"
+
+
+@dataclass(frozen=True)
+class OriginalGeometry:
+    """The size of an upload turned upright, and a pixel grid to read box coordinates without JavaScript."""
+
+    width: int
+    height: int
+
+    @property
+    def step(self) -> int:
+        """A round grid step giving about ten lines across the longer side."""
+        longest = max(self.width, self.height, 1)
+        for step in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+            if longest / step <= 12:
+                return step
+        return 10000
+
+    @property
+    def ticks_x(self) -> list[int]:
+        return list(range(self.step, self.width, self.step))
+
+    @property
+    def ticks_y(self) -> list[int]:
+        return list(range(self.step, self.height, self.step))
+
+    @property
+    def label_size(self) -> int:
+        return max(10, max(self.width, self.height) // 60)
+
+
+def _original_bytes(image: ObjectImage) -> bytes | None:
+    if not image.original_path:
+        return None
+    try:
+        return storage.read_private(image.original_path)
+    except (OSError, ValueError):
+        return None
+
+
+def object_image_original_geometry(*, image: ObjectImage) -> OriginalGeometry | None:
+    """The upright size of the private upload: the space in which crop and redaction boxes are given."""
+    data = _original_bytes(image)
+    if data is None:
+        return None
+    try:
+        width, height = source_size(data, max_pixels=settings.IMAGE_MAX_PIXELS)
+    except ApplicationError:
+        return None
+    return OriginalGeometry(width=width, height=height)
+
+
+def object_image_original_preview(*, image: ObjectImage, max_width: int = 1600) -> bytes | None:
+    """A staff-only JPEG of the upload as the crop boxes see it: upright, uncropped, unredacted, made by
+    the same sanitizer as the public files (so without metadata). Never public: it is how an author
+    finds the coordinates to crop and redact without JavaScript."""
+    data = _original_bytes(image)
+    if data is None:
+        return None
+    try:
+        result = sanitize(data, widths=(max_width,), max_pixels=settings.IMAGE_MAX_PIXELS)
+    except ApplicationError:
+        return None
+    return next(d.data for d in result.derivatives if d.format == "jpeg")
+
+
+def public_derivative_exists(path: str) -> bool:
+    """Whether ``path`` (under MEDIA_ROOT) belongs to a ready image of an object the public may see."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[0] != "objects":
+        return False
+    obj = object_public_get(code=parts[1])
+    if obj is None:
+        return False
+    # ``images`` is prefetched with ready images only (``_ready_images``).
+    return any(derivative["path"] == path for image in obj.images.all() for derivative in image.derivatives)

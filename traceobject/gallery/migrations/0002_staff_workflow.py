@@ -6,86 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gallery', '0001_initial'),
+        ("gallery", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='object',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='authored_objects', to=settings.AUTH_USER_MODEL),
+            model_name="object",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="authored_objects",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='object',
-            name='internal_notes',
+            model_name="object",
+            name="internal_notes",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='object',
-            name='published_at',
+            model_name="object",
+            name="published_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='object',
-            name='submitted_at',
+            model_name="object",
+            name="submitted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='object',
-            name='withdrawn_at',
+            model_name="object",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='created_at',
+            model_name="objectimage",
+            name="created_at",
             field=models.DateTimeField(auto_now_add=True, null=True),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='crop',
+            model_name="objectimage",
+            name="crop",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='error',
+            model_name="objectimage",
+            name="error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='redactions',
+            model_name="objectimage",
+            name="redactions",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='safety',
+            model_name="objectimage",
+            name="safety",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed')], default='ready', max_length=16),
+            model_name="objectimage",
+            name="status",
+            field=models.CharField(
+                choices=[("pending", "Processing"), ("ready", "Ready"), ("failed", "Failed")],
+                default="ready",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='objectimage',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="objectimage",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='PublicationReview',
+            name="PublicationReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Sent back')], max_length=16)),
-                ('checklist', models.JSONField(default=dict)),
-                ('comments', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='gallery.object')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("rejected", "Sent back")], max_length=16
+                    ),
+                ),
+                ("checklist", models.JSONField(default=dict)),
+                ("comments", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="gallery.object",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -1,0 +1,270 @@
+"""Keeping the staff side apart from the public side: cookies, host, idle sessions, caching.
+
+The site has three cookie areas, chosen by path:
+
+* the public site (``/``): session cookie ``PUBLIC_SESSION_COOKIE_NAME`` and CSRF cookie
+  ``CSRF_COOKIE_NAME``, both with ``Path=/``. Public pages use no session today; if one ever does, it
+  cannot see a staff login.
+* the staff side (``/staff/``): session cookie ``SESSION_COOKIE_NAME`` and CSRF cookie
+  ``STAFF_CSRF_COOKIE_NAME``, both with ``Path=/staff/``, so that browsers never send them to public
+  pages (or to a cache in front of them).
+* Django's admin (``/django-admin/``, superusers only): ``ADMIN_SESSION_COOKIE_NAME`` and
+  ``ADMIN_CSRF_COOKIE_NAME`` with ``Path=/django-admin/``. The admin shares the staff session, so that it
+  has no login of its own (see ``admin_site.py``): whenever the staff or admin side saves the session,
+  both session cookies are set to the same key, each confined to its own path, and both are removed
+  together.
+
+``SESSION_COOKIE_NAME`` is the staff cookie (not the public one) so that Django's test client and
+tools that read the setting find the staff session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # private helpers, not in the stubs
+    CSRF_TOKEN_LENGTH,
+    _check_token_format,
+    _unmask_cipher_token,
+)
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from traceobject.accounts.services import logout_record
+from traceobject.core.csrf import NoReferrerCsrfViewMiddleware
+
+STAFF_PREFIX = "/staff/"
+ADMIN_PREFIX = "/django-admin/"
+# The session key of the staff side's last-activity time (Unix seconds), for the idle timeout.
+LAST_ACTIVITY_KEY = "_to_last_activity"
+# Writing the activity time on every request would save the session on every request; a minute's
+# resolution is enough for a timeout counted in minutes.
+ACTIVITY_RESOLUTION_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class CookieArea:
+    name: str
+    session_cookie: str
+    session_path: str
+    csrf_cookie: str
+    csrf_path: str
+    staff: bool
+
+
+def public_area() -> CookieArea:
+    return CookieArea(
+        name="public",
+        session_cookie=settings.PUBLIC_SESSION_COOKIE_NAME,
+        session_path="/",
+        csrf_cookie=settings.CSRF_COOKIE_NAME,
+        csrf_path="/",
+        staff=False,
+    )
+
+
+def staff_area() -> CookieArea:
+    return CookieArea(
+        name="staff",
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        session_path=STAFF_PREFIX,
+        csrf_cookie=settings.STAFF_CSRF_COOKIE_NAME,
+        csrf_path=STAFF_PREFIX,
+        staff=True,
+    )
+
+
+def admin_area() -> CookieArea:
+    return CookieArea(
+        name="admin",
+        session_cookie=settings.ADMIN_SESSION_COOKIE_NAME,
+        session_path=ADMIN_PREFIX,
+        csrf_cookie=settings.ADMIN_CSRF_COOKIE_NAME,
+        csrf_path=ADMIN_PREFIX,
+        staff=True,
+    )
+
+
+def is_staff_path(path: str) -> bool:
+    """The staff side and Django's admin: everything that needs a staff login."""
+    return path.startswith((STAFF_PREFIX, ADMIN_PREFIX))
+
+
+def cookie_area(path: str) -> CookieArea:
+    if path.startswith(STAFF_PREFIX):
+        return staff_area()
+    if path.startswith(ADMIN_PREFIX):
+        return admin_area()
+    return public_area()
+
+
+def _session_cookies(area: CookieArea) -> list[tuple[str, str]]:
+    """(name, path) of every cookie that carries this area's session key."""
+    if area.staff:
+        # The staff session and the admin session are one session under two path-confined cookies.
+        return [(a.session_cookie, a.session_path) for a in (staff_area(), admin_area())]
+    return [(area.session_cookie, area.session_path)]
+
+
+def _samesite(value: str) -> Literal["Lax", "Strict", "None", False] | None:
+    return cast(Literal["Lax", "Strict", "None", False] | None, value)
+
+
+class AreaSessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware with the cookie name and path of the request's area."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        area = cookie_area(request.path_info)
+        request._to_cookie_area = area  # type: ignore[attr-defined]
+        request.session = self.SessionStore(request.COOKIES.get(area.session_cookie))
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # The body of django.contrib.sessions.middleware.SessionMiddleware.process_response (5.2), with
+        # the cookie names and paths of the area instead of SESSION_COOKIE_NAME and SESSION_COOKIE_PATH.
+        try:
+            accessed = request.session.accessed
+            modified = request.session.modified
+            empty = request.session.is_empty()
+        except AttributeError:
+            return response
+        area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
+        cookies = _session_cookies(area)
+        if area.session_cookie in request.COOKIES and empty:
+            for name, path in cookies:
+                response.delete_cookie(
+                    name,
+                    path=path,
+                    domain=settings.SESSION_COOKIE_DOMAIN,
+                    samesite=_samesite(settings.SESSION_COOKIE_SAMESITE),
+                )
+            need_vary_cookie = True
+        else:
+            need_vary_cookie = accessed
+            if (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty:
+                if request.session.get_expire_at_browser_close():
+                    max_age: int | None = None
+                    expires: str | None = None
+                else:
+                    max_age = request.session.get_expiry_age()
+                    expires = http_date(time.time() + max_age)
+                if response.status_code < 500:
+                    try:
+                        request.session.save()
+                    except UpdateError as exc:
+                        raise SessionInterrupted(
+                            "The request's session was deleted before the request completed. The user may "
+                            "have logged out in a concurrent request, for example."
+                        ) from exc
+                    for name, path in cookies:
+                        response.set_cookie(
+                            name,
+                            request.session.session_key or "",
+                            max_age=max_age,
+                            expires=expires,
+                            domain=settings.SESSION_COOKIE_DOMAIN,
+                            path=path,
+                            secure=bool(settings.SESSION_COOKIE_SECURE),
+                            httponly=bool(settings.SESSION_COOKIE_HTTPONLY),
+                            samesite=_samesite(settings.SESSION_COOKIE_SAMESITE),
+                        )
+                    need_vary_cookie = True
+        if need_vary_cookie:
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class AreaCsrfViewMiddleware(NoReferrerCsrfViewMiddleware):
+    """The project's CSRF middleware, with a CSRF cookie of its own (name and path) for each area.
+
+    Only the cookie changes; the checks (token, origin, the ``Origin: null`` handling) are those of
+    ``core.csrf``. Overrides two private methods of Django 5.2's ``CsrfViewMiddleware``; the tests in
+    ``tests/accounts/test_cookies.py`` and ``tests/core/test_csrf.py`` cover both.
+    """
+
+    def _get_secret(self, request: HttpRequest) -> str | None:
+        secret = request.COOKIES.get(cookie_area(request.path_info).csrf_cookie)
+        if secret is None:
+            return None
+        _check_token_format(secret)  # raises InvalidTokenFormat, which the caller turns into a refusal
+        if len(secret) == CSRF_TOKEN_LENGTH:  # a masked secret, as Django before 4.0 stored it
+            secret = _unmask_cipher_token(secret)
+        return secret
+
+    def _set_csrf_cookie(self, request: HttpRequest, response: HttpResponse) -> None:
+        area = cookie_area(request.path_info)
+        response.set_cookie(
+            area.csrf_cookie,
+            request.META["CSRF_COOKIE"],
+            max_age=settings.CSRF_COOKIE_AGE,
+            domain=settings.CSRF_COOKIE_DOMAIN,
+            path=area.csrf_path,
+            secure=settings.CSRF_COOKIE_SECURE,
+            httponly=settings.CSRF_COOKIE_HTTPONLY,
+            samesite=_samesite(settings.CSRF_COOKIE_SAMESITE),
+        )
+        patch_vary_headers(response, ("Cookie",))
+
+
+def _host_allowed(request: HttpRequest) -> bool:
+    allowed = settings.STAFF_HOSTS
+    if not allowed:
+        return True
+    domain, _port = split_domain_port(request.get_host())
+    return domain.lower() in {host.lower() for host in allowed}
+
+
+class StaffAreaMiddleware:
+    """On ``/staff/`` and ``/django-admin/``: host confinement, idle timeout and ``no-store``.
+
+    * With ``TRACEOBJECT_STAFF_HOSTS`` set, any other host gets the site's ordinary 404 there, so the
+      public host does not even show that a staff side exists.
+    * A logged-in session that has been idle for ``TRACEOBJECT_STAFF_IDLE_MINUTES`` is logged out (and
+      the logout audited) before the view runs; the view then sees an anonymous user and sends the
+      login page.
+    * Staff responses are never stored by a browser or a cache.
+
+    Goes after the authentication, OTP and message middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_staff_path(request.path_info):
+            return self.get_response(request)
+        if not _host_allowed(request):
+            raise Http404
+        self._expire_idle(request)
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _expire_idle(request: HttpRequest) -> None:
+        user = request.user
+        if not user.is_authenticated:
+            return
+        now = int(time.time())
+        last = request.session.get(LAST_ACTIVITY_KEY)
+        idle_seconds = settings.STAFF_IDLE_MINUTES * 60
+        if isinstance(last, int) and now - last > idle_seconds:
+            logout_record(user=user, reason="idle")
+            logout(request)
+            messages.info(
+                request, _("Your session ended after a period without activity. Please log in again.")
+            )
+            return
+        if not isinstance(last, int) or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+            request.session[LAST_ACTIVITY_KEY] = now

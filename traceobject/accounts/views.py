@@ -1,0 +1,220 @@
+"""Staff login (password, then TOTP or its enrolment), logout, and account administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from traceobject.accounts import selectors, services
+from traceobject.accounts.forms import LoginForm, TokenForm, UserCreateForm, UserEditForm
+from traceobject.accounts.middleware import ADMIN_PREFIX, STAFF_PREFIX
+from traceobject.accounts.models import User
+from traceobject.core.errors import ApplicationError, NotFoundError
+from traceobject.core.permissions import Permission
+from traceobject.core.staff import staff_entry_view, staff_view
+
+# Where to go after the second factor, kept in the session between the two steps.
+NEXT_SESSION_KEY = "_to_login_next"
+# The login pages show no section navigation: a password alone does not open the workspace.
+NO_NAV: dict[str, Any] = {"staff_nav": []}
+
+
+def _is_verified(user: Any) -> bool:
+    verified = getattr(user, "is_verified", None)
+    return bool(verified()) if callable(verified) else False
+
+
+def _safe_next(request: HttpRequest, value: str) -> str:
+    """A staff or admin path on this host, or ""."""
+    if not value or not value.startswith((STAFF_PREFIX, ADMIN_PREFIX)):
+        return ""
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
+        return ""
+    return value
+
+
+def _after_login(request: HttpRequest) -> HttpResponseRedirect:
+    target = _safe_next(request, str(request.session.pop(NEXT_SESSION_KEY, "") or ""))
+    return HttpResponseRedirect(target or reverse("staff:home"))
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # staff_view has already required a login
+        raise Http404
+    return user
+
+
+def _add_error(form: Form, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- Login ---------------------------------------------------------------------------------------
+
+
+@staff_entry_view
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        if _is_verified(request.user):
+            return HttpResponseRedirect(
+                _safe_next(request, request.GET.get("next", "")) or reverse("staff:home")
+            )
+        return redirect("staff:otp")
+    form = LoginForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.login_password_check(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            auth_login(request, user)  # a new session key; the second factor is still to come
+            request.session[NEXT_SESSION_KEY] = _safe_next(request, form.cleaned_data["next"])
+            return redirect("staff:otp")
+    return render(request, "staff/accounts/login.html", {"form": form, **NO_NAV})
+
+
+@staff_entry_view
+@require_http_methods(["GET", "POST"])
+def otp(request: HttpRequest) -> HttpResponse:
+    """The second factor: a code from the enrolled authenticator, or the enrolment of one."""
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("staff:login")
+    if _is_verified(user):
+        return _after_login(request)
+    enrolled = selectors.user_has_second_factor(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.login_otp_check if enrolled else services.totp_enrolment_confirm
+        try:
+            device = check(user=user, token=form.cleaned_data["token"])
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            request.session.cycle_key()  # a new key for the now verified session
+            otp_login(request, device)
+            return _after_login(request)
+    if enrolled:
+        return render(request, "staff/accounts/otp_verify.html", {"form": form, **NO_NAV})
+    try:
+        device = services.totp_enrolment_start(user=user)
+    except ApplicationError:  # enrolled in another tab meanwhile
+        return redirect("staff:otp")
+    enrolment = selectors.totp_enrolment(device=device)
+    context = {
+        "form": form,
+        "secret": enrolment.secret,
+        # Built with ElementTree, which escapes every text and attribute value.
+        "qr_svg": mark_safe(enrolment.qr_svg),  # noqa: S308
+        **NO_NAV,
+    }
+    return render(request, "staff/accounts/otp_enrol.html", context)
+
+
+@staff_entry_view
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    services.logout_record(user=request.user, reason="user")
+    auth_logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("staff:login")
+
+
+# --- Account administration ----------------------------------------------------------------------
+
+
+def _get_user(pk: int) -> User:
+    try:
+        return selectors.user_get(pk=pk)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/accounts/user_list.html", {"users": selectors.user_list()})
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=_actor(request),
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                country=form.cleaned_data["country"],
+                password=form.cleaned_data["password"],
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Account %(username)s created. At the first login they will set up an authenticator app.")
+                % {"username": user.username},
+            )
+            return redirect("staff:user_edit", pk=user.pk)
+    return render(request, "staff/accounts/user_form.html", {"form": form, "target": None})
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _get_user(pk)
+    initial = {"role": target.role, "country": target.country, "is_active": target.is_active}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(
+                actor=_actor(request),
+                user=target,
+                role=form.cleaned_data["role"],
+                country=form.cleaned_data["country"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Account %(username)s saved.") % {"username": target.username})
+            return redirect("staff:user_list")
+    context = {"form": form, "target": target, "is_self": target.pk == request.user.pk}
+    return render(request, "staff/accounts/user_form.html", context)
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def user_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _get_user(pk)
+    try:
+        services.user_otp_reset(actor=_actor(request), user=target)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The second factor of %(username)s was reset. "
+                "They set up a new authenticator at their next login."
+            )
+            % {"username": target.username},
+        )
+    return redirect("staff:user_edit", pk=target.pk)

@@ -1,0 +1,517 @@
+"""Writes for objects and releases: authoring, the four-eyes publication review, releases, withdrawal.
+
+Every service takes the acting user, checks the permission again (a view that forgets cannot leak),
+locks the object row, changes state inside ``transaction.atomic`` and writes its audit event in the
+same transaction, so that the change and its record commit or vanish together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from traceobject.audit.models import AuditEvent
+from traceobject.audit.services import audit_record
+from traceobject.core.errors import ApplicationError
+from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.gallery.models import (
+    REVIEW_CHECKLIST,
+    Audience,
+    Category,
+    ImageStatus,
+    Object,
+    ObjectStatus,
+    PublicationReview,
+    Release,
+    ReviewDecision,
+    code_validator,
+)
+from traceobject.imaging import storage
+
+logger = logging.getLogger(__name__)
+
+# Details and images can change only before review. An approved object may still be edited, but the
+# edit sends it back to draft: the approval covered what the reviewer saw, not what came after.
+EDITABLE_STATUSES = frozenset({ObjectStatus.DRAFT, ObjectStatus.APPROVED})
+# "Publish now" may be a few minutes old by the time the form is sent.
+PUBLISH_AT_TOLERANCE = timedelta(minutes=10)
+
+
+def _require(actor: Any, permission: Permission) -> None:
+    if not user_has_permission(actor, permission):
+        raise ApplicationError(_("Your role does not allow this action."))
+
+
+def _locked(obj: Object) -> Object:
+    """The object's row, locked until the end of the transaction, with its current state."""
+    try:
+        return Object.objects.select_for_update().get(pk=obj.pk)
+    except Object.DoesNotExist as exc:
+        raise ApplicationError(_("This object no longer exists.")) from exc
+
+
+def _refresh(target: Object, source: Object) -> Object:
+    """Copy the saved state back onto the caller's instance, so that it does not act on stale fields."""
+    for model_field in Object._meta.concrete_fields:
+        setattr(target, model_field.attname, getattr(source, model_field.attname))
+    return target
+
+
+# --- Authoring ---------------------------------------------------------------------------------------
+
+
+def _lines(values: Iterable[str]) -> list[str]:
+    return [" ".join(value.split()) for value in values if value and value.strip()]
+
+
+@dataclass(frozen=True)
+class ObjectFields:
+    """What an author writes about an object. Questions and hints are lists of one-line texts."""
+
+    code: str
+    title: str
+    category: Category
+    description: str = ""
+    questions: Sequence[str] = ()
+    hints: Sequence[str] = ()
+    related: Sequence[Object] = ()
+    case_reference: str = ""
+    internal_notes: str = ""
+
+    def normalized_code(self) -> str:
+        return self.code.strip().upper()
+
+
+def _validate_fields(fields: ObjectFields, *, instance: Object | None) -> str:
+    code = fields.normalized_code()
+    try:
+        code_validator(code)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="code") from exc
+    taken = Object.objects.filter(code=code)
+    if instance is not None:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        raise ApplicationError(
+            _("Another object already has the code %(code)s.") % {"code": code}, field="code"
+        )
+    if not fields.title.strip():
+        raise ApplicationError(_("Give the object a title."), field="title")
+    if instance is not None and any(other.pk == instance.pk for other in fields.related):
+        raise ApplicationError(_("An object cannot be related to itself."), field="related")
+    return code
+
+
+def _apply_fields(obj: Object, fields: ObjectFields, code: str) -> None:
+    obj.code = code
+    obj.title = fields.title.strip()
+    obj.category = fields.category
+    obj.description = fields.description.strip()
+    obj.questions = _lines(fields.questions)
+    obj.hints = _lines(fields.hints)
+    obj.case_reference = fields.case_reference.strip()
+    obj.internal_notes = fields.internal_notes.strip()
+
+
+def _code_taken(fields: ObjectFields) -> ApplicationError:
+    # Two authors claiming the same code at the same moment: the unique index decides.
+    return ApplicationError(
+        _("Another object already has the code %(code)s.") % {"code": fields.normalized_code()}, field="code"
+    )
+
+
+def object_create(*, actor: Any, fields: ObjectFields) -> Object:
+    """A new draft, authored by ``actor``."""
+    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    try:
+        with transaction.atomic():
+            code = _validate_fields(fields, instance=None)
+            obj = Object(status=ObjectStatus.DRAFT, author=actor)
+            _apply_fields(obj, fields, code)
+            obj.save()
+            obj.related.set(fields.related)
+            audit_record(actor=actor, action="object.create", target=obj, details={"code": obj.code})
+    except IntegrityError as exc:
+        raise _code_taken(fields) from exc
+    return obj
+
+
+_TRACKED_FIELDS = (
+    "code",
+    "title",
+    "category_id",
+    "description",
+    "questions",
+    "hints",
+    "case_reference",
+    "internal_notes",
+)
+
+
+@dataclass(frozen=True)
+class ObjectEdited:
+    obj: Object
+    changed: list[str] = field(default_factory=list)
+    # True when the edit took an approved object back to draft: it needs a new review.
+    returned_to_draft: bool = False
+
+
+def object_edit(*, actor: Any, obj: Object, fields: ObjectFields) -> ObjectEdited:
+    """Change a draft, or an approved object, which goes back to draft for a new review."""
+    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    try:
+        edited = _object_edit(actor, obj, fields)
+    except IntegrityError as exc:
+        raise _code_taken(fields) from exc
+    _refresh(obj, edited.obj)
+    return ObjectEdited(obj=obj, changed=edited.changed, returned_to_draft=edited.returned_to_draft)
+
+
+def _object_edit(actor: Any, obj: Object, fields: ObjectFields) -> ObjectEdited:
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status not in EDITABLE_STATUSES:
+            raise ApplicationError(
+                _("An object that is %(status)s cannot be edited.")
+                % {"status": current.get_status_display().lower()}
+            )
+        code = _validate_fields(fields, instance=current)
+        before = {name: getattr(current, name) for name in _TRACKED_FIELDS}
+        related_before = set(current.related.values_list("pk", flat=True))
+        _apply_fields(current, fields, code)
+        changed = [
+            name.removesuffix("_id") for name in _TRACKED_FIELDS if getattr(current, name) != before[name]
+        ]
+        if {other.pk for other in fields.related} != related_before:
+            changed.append("related")
+            current.related.set(fields.related)
+        returned = current.status == ObjectStatus.APPROVED
+        if returned:
+            current.status = ObjectStatus.DRAFT
+        current.save()
+        details: dict[str, Any] = {"changed": changed}
+        if returned:
+            details["status"] = {"from": ObjectStatus.APPROVED, "to": ObjectStatus.DRAFT}
+        audit_record(actor=actor, action="object.edit", target=current, details=details)
+    return ObjectEdited(obj=current, changed=changed, returned_to_draft=returned)
+
+
+def object_images_check_editable(*, obj: Object) -> None:
+    """Images may be added or edited only on a draft: the reviewer approves what is there. (Removing
+    one is always possible, so that a picture can be taken down at once.)"""
+    if obj.status != ObjectStatus.DRAFT:
+        raise ApplicationError(
+            _(
+                "Images can be changed only while the object is a draft. "
+                "It is %(status)s; editing its details first returns an approved object to draft."
+            )
+            % {"status": obj.get_status_display().lower()}
+        )
+
+
+# --- Review --------------------------------------------------------------------------------------------
+
+
+def _check_images_ready(obj: Object) -> None:
+    statuses = list(obj.images.values_list("status", flat=True))
+    if ImageStatus.PENDING in statuses:
+        raise ApplicationError(_("Some images are still being processed. Try again in a moment."))
+    if ImageStatus.FAILED in statuses:
+        raise ApplicationError(_("Some images could not be processed. Remove them first."))
+    if not statuses:
+        raise ApplicationError(_("The object needs at least one ready image."))
+
+
+def object_submit(*, actor: Any, obj: Object) -> Object:
+    """Draft → in review. The author or any other writer may submit."""
+    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status != ObjectStatus.DRAFT:
+            raise ApplicationError(_("Only a draft can be submitted for review."))
+        _check_images_ready(current)
+        current.status = ObjectStatus.IN_REVIEW
+        current.submitted_at = timezone.now()
+        current.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit_record(actor=actor, action="object.submit", target=current)
+    return _refresh(obj, current)
+
+
+# What makes someone a co-author: writing the object, or shaping its pictures (imaging's events are
+# recorded on the object too). Re-running the safety scan or sending back is a reviewer's act, not these.
+_AUTHORING_ACTIONS = (
+    "object.create",
+    "object.edit",
+    "object.submit",
+    "image.upload",
+    "image.edit",
+    "image.remove",
+)
+
+
+def object_contributor_ids(*, obj: Object) -> set[int]:
+    """Everyone who wrote a part of the object: its author, its image uploaders, and whoever created,
+    edited or submitted it or uploaded, edited or removed an image of it (from the audit trail).
+    None of them may review it."""
+    ids: set[int] = {obj.author_id} if obj.author_id else set()
+    ids.update(uploader for uploader in obj.images.values_list("uploaded_by_id", flat=True) if uploader)
+    trail = AuditEvent.objects.filter(
+        target_type=Object._meta.label_lower,
+        target_id=str(obj.pk),
+        action__in=_AUTHORING_ACTIONS,
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    ids.update(actor_id for actor_id in trail if actor_id)
+    return ids
+
+
+def _check_reviewer(actor: Any, obj: Object) -> None:
+    if obj.author_id is not None and obj.author_id == actor.pk:
+        raise ApplicationError(_("You wrote this object: another publisher must review it (four eyes)."))
+    if actor.pk in object_contributor_ids(obj=obj):
+        raise ApplicationError(
+            _("You worked on this object or its images: another publisher must review it (four eyes).")
+        )
+
+
+def _safety_report(obj: Object) -> Any:
+    from traceobject.imaging.selectors import object_safety_report
+
+    return object_safety_report(obj=obj)
+
+
+def object_approve(
+    *, actor: Any, obj: Object, checklist: Iterable[str], comments: str = ""
+) -> PublicationReview:
+    """In review → approved, by a publisher other than the author, with every checklist item ticked
+    and no blocking finding in the safety report."""
+    _require(actor, Permission.GALLERY_OBJECT_REVIEW)
+    ticked = set(checklist)
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status != ObjectStatus.IN_REVIEW:
+            raise ApplicationError(_("Only an object in review can be approved."))
+        _check_reviewer(actor, current)
+        unknown = ticked - set(REVIEW_CHECKLIST)
+        if unknown:
+            raise ApplicationError(_("Unknown checklist item."), field="checklist")
+        missing = [key for key in REVIEW_CHECKLIST if key not in ticked]
+        if missing:
+            raise ApplicationError(_("Tick every item of the checklist to approve."), field="checklist")
+        _check_images_ready(current)
+        report = _safety_report(current)
+        if report.blocking:
+            raise ApplicationError(
+                _("The safety scan found a problem that blocks approval. Send the object back instead.")
+            )
+        review = PublicationReview.objects.create(
+            object=current,
+            reviewer=actor,
+            decision=ReviewDecision.APPROVED,
+            checklist=dict.fromkeys(REVIEW_CHECKLIST, True),
+            comments=comments.strip(),
+        )
+        current.status = ObjectStatus.APPROVED
+        current.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="object.approve",
+            target=current,
+            details={"review": review.pk, "checklist": sorted(REVIEW_CHECKLIST)},
+        )
+    _refresh(obj, current)
+    return review
+
+
+def object_reject(
+    *, actor: Any, obj: Object, comments: str, checklist: Iterable[str] = ()
+) -> PublicationReview:
+    """In review → draft, with a comment that tells the author what to change."""
+    _require(actor, Permission.GALLERY_OBJECT_REVIEW)
+    comments = comments.strip()
+    if not comments:
+        raise ApplicationError(_("Say what must change before the object can be approved."), field="comments")
+    ticked = set(checklist) & set(REVIEW_CHECKLIST)
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status != ObjectStatus.IN_REVIEW:
+            raise ApplicationError(_("Only an object in review can be sent back."))
+        _check_reviewer(actor, current)
+        review = PublicationReview.objects.create(
+            object=current,
+            reviewer=actor,
+            decision=ReviewDecision.REJECTED,
+            checklist={key: key in ticked for key in REVIEW_CHECKLIST},
+            comments=comments,
+        )
+        current.status = ObjectStatus.DRAFT
+        current.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="object.reject",
+            target=current,
+            details={"review": review.pk, "comments": comments},
+        )
+    _refresh(obj, current)
+    return review
+
+
+# --- Releases and publication ----------------------------------------------------------------------
+
+
+def _publish_time(publish_at: datetime) -> datetime:
+    if timezone.is_naive(publish_at):
+        raise ApplicationError(_("Give the publication time with its time zone."), field="publish_at")
+    now = timezone.now()
+    if publish_at < now - PUBLISH_AT_TOLERANCE:
+        raise ApplicationError(_("The publication time must be now or in the future."), field="publish_at")
+    return max(publish_at, now)
+
+
+def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
+    """A batch of objects that goes out together at ``publish_at`` (now or later)."""
+    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    name = " ".join(name.split())
+    if not name:
+        raise ApplicationError(_("Give the release a name."), field="name")
+    when = _publish_time(publish_at)
+    with transaction.atomic():
+        release = Release.objects.create(name=name, publish_at=when)
+        audit_record(
+            actor=actor, action="release.create", target=release, details={"publish_at": when.isoformat()}
+        )
+    return release
+
+
+def release_schedule(*, actor: Any, release: Release, publish_at: datetime) -> Release:
+    """Move a release that has not gone out yet (to now, or to another time in the future)."""
+    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    when = _publish_time(publish_at)
+    with transaction.atomic():
+        current = Release.objects.select_for_update().get(pk=release.pk)
+        if current.publish_at <= timezone.now():
+            raise ApplicationError(_("This release is already out; it can no longer be moved."))
+        before = current.publish_at
+        current.publish_at = when
+        current.save(update_fields=["publish_at"])
+        Object.objects.filter(release=current, status=ObjectStatus.PUBLISHED).update(published_at=when)
+        audit_record(
+            actor=actor,
+            action="release.schedule",
+            target=current,
+            details={"from": before.isoformat(), "to": when.isoformat()},
+        )
+    release.publish_at = current.publish_at
+    return release
+
+
+def object_assign_release(*, actor: Any, obj: Object, release: Release, audience: str) -> Object:
+    """Approved → published in ``release`` for ``audience``; it appears when the release time comes."""
+    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    if audience not in Audience.values:
+        raise ApplicationError(_("Choose who may see the object."), field="audience")
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status != ObjectStatus.APPROVED:
+            raise ApplicationError(
+                _("%(code)s is not approved, so it cannot be published.") % {"code": current.code}
+            )
+        approval = current.reviews.order_by("-created_at", "-id").first()
+        if approval is None or approval.decision != ReviewDecision.APPROVED:
+            raise ApplicationError(_("%(code)s has no approved review.") % {"code": current.code})
+        _check_images_ready(current)
+        # The reviewer approved the images as they were: none may have been added or remade since.
+        if current.images.filter(
+            Q(created_at__gt=approval.created_at) | Q(processed_at__gt=approval.created_at)
+        ):
+            raise ApplicationError(
+                _("The images of %(code)s changed after the review; it needs a new review.")
+                % {"code": current.code}
+            )
+        if _safety_report(current).blocking:
+            raise ApplicationError(
+                _("The safety scan of %(code)s now reports a blocking problem.") % {"code": current.code}
+            )
+        current.status = ObjectStatus.PUBLISHED
+        current.release = release
+        current.audience = audience
+        current.published_at = release.publish_at
+        current.save(update_fields=["status", "release", "audience", "published_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="object.publish",
+            target=current,
+            details={
+                "release": release.pk,
+                "release_name": release.name,
+                "audience": audience,
+                "publish_at": release.publish_at.isoformat(),
+                "review": approval.pk,
+            },
+        )
+    return _refresh(obj, current)
+
+
+def release_assign(*, actor: Any, release: Release, objects: Sequence[Object], audience: str) -> list[Object]:
+    """Publish several approved objects in one release: all of them, or none."""
+    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    if not objects:
+        raise ApplicationError(_("Choose at least one approved object."), field="objects")
+    with transaction.atomic():
+        return [
+            object_assign_release(actor=actor, obj=obj, release=release, audience=audience) for obj in objects
+        ]
+
+
+# --- Withdrawal ----------------------------------------------------------------------------------------
+
+
+def _public_files(obj: Object) -> list[str]:
+    return [
+        str(derivative["path"])
+        for derivatives in obj.images.values_list("derivatives", flat=True)
+        for derivative in derivatives or []
+        if derivative.get("path")
+    ]
+
+
+def _remove_public_files(paths: list[str]) -> None:
+    try:
+        storage.remove_public(paths)
+    except (OSError, ValueError):
+        logger.exception("could not delete the public files of a withdrawn object")
+
+
+def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
+    """Any state → withdrawn: the object leaves every public page, and its public image files go."""
+    _require(actor, Permission.GALLERY_OBJECT_WITHDRAW)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Say why the object is withdrawn."), field="reason")
+    with transaction.atomic():
+        current = _locked(obj)
+        if current.status == ObjectStatus.WITHDRAWN:
+            raise ApplicationError(_("This object is already withdrawn."))
+        before = current.status
+        current.status = ObjectStatus.WITHDRAWN
+        current.withdrawn_at = timezone.now()
+        current.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="object.withdraw",
+            target=current,
+            details={"reason": reason, "from": before},
+        )
+        # A saved link to a derivative must stop working too; only once the withdrawal has committed.
+        paths = _public_files(current)
+        transaction.on_commit(lambda: _remove_public_files(paths))
+    return _refresh(obj, current)

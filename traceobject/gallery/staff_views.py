@@ -1,0 +1,549 @@
+"""Staff pages for objects and releases: authoring, images, review, releases, withdrawal.
+
+Every view is thin: it parses a form, declares its permission with ``staff_view`` (the services check
+it again), calls one service, and renders or redirects. No page works differently without JavaScript,
+and none may be cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from traceobject.core.errors import ApplicationError
+from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.staff import staff_view
+from traceobject.gallery import selectors, services
+from traceobject.gallery.models import (
+    REVIEW_CHECKLIST,
+    ImageStatus,
+    Object,
+    ObjectImage,
+    ObjectStatus,
+    Release,
+)
+from traceobject.gallery.staff_forms import (
+    ImageEditForm,
+    ImageUploadForm,
+    ObjectFilterForm,
+    ObjectForm,
+    ReleaseAssignForm,
+    ReleaseForm,
+    ReleaseScheduleForm,
+    ReviewForm,
+    WithdrawForm,
+)
+from traceobject.imaging import services as imaging_services
+from traceobject.imaging.selectors import object_safety_report
+
+OBJECTS_PER_PAGE = 50
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _object_or_404(code: str) -> Object:
+    obj = selectors.object_staff_get(code=code)
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _image_or_404(obj: Object, image_id: int) -> ObjectImage:
+    image = selectors.object_image_staff_get(obj=obj, image_id=image_id)
+    if image is None:
+        raise Http404
+    return image
+
+
+def _release_or_404(release_id: int) -> Release:
+    release = selectors.release_staff_get(release_id=release_id)
+    if release is None:
+        raise Http404
+    return release
+
+
+def _refuse(form: forms.Form, exc: ApplicationError) -> None:
+    """Put a service's refusal next to its field, or above the form when it concerns no one field."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _object_url(name: str, obj: Object) -> str:
+    return reverse(f"staff:{name}", kwargs={"code": obj.code})
+
+
+# --- Objects ----------------------------------------------------------------------------------------------
+
+
+@staff_view(Permission.GALLERY_OBJECT_READ)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def object_list(request: HttpRequest) -> HttpResponse:
+    form = ObjectFilterForm(request.GET or None)
+    release = form.value("release")
+    filters = selectors.StaffObjectFilter(
+        status=form.value("status"),
+        category=form.value("category"),
+        release=int(release) if release else None,
+        query=form.value("q"),
+    )
+    page = Paginator(selectors.objects_staff_list(filters=filters), OBJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    kept = {name: form.value(name) for name in ("q", "status", "category", "release") if form.value(name)}
+    return render(
+        request,
+        "staff/gallery/object_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": urlencode(kept),
+            "can_write": user_has_permission(request.user, Permission.GALLERY_OBJECT_WRITE),
+        },
+    )
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(GET_POST)
+def object_create(request: HttpRequest) -> HttpResponse:
+    relatable = selectors.objects_relatable()
+    if request.method != "POST":
+        form = ObjectForm(initial={"code": selectors.object_code_suggest()}, related_queryset=relatable)
+        return render(request, "staff/gallery/object_form.html", {"form": form})
+    form = ObjectForm(request.POST, related_queryset=relatable)
+    if form.is_valid():
+        try:
+            obj = services.object_create(actor=request.user, fields=form.to_fields())
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("Draft %(code)s created. Now add its images.") % {"code": obj.code})
+            return redirect(_object_url("object_images", obj))
+    return render(request, "staff/gallery/object_form.html", {"form": form}, status=400)
+
+
+@staff_view(Permission.GALLERY_OBJECT_READ)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def object_detail(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    user = request.user
+    return render(
+        request,
+        "staff/gallery/object_detail.html",
+        {
+            "object": obj,
+            "trail": selectors.object_trail(obj=obj)[:50],
+            "withdrawal": selectors.object_withdrawal(obj=obj),
+            "can_edit": user_has_permission(user, Permission.GALLERY_OBJECT_WRITE)
+            and obj.status in services.EDITABLE_STATUSES,
+            "can_submit": user_has_permission(user, Permission.GALLERY_OBJECT_WRITE)
+            and obj.status == ObjectStatus.DRAFT,
+            "can_review": user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW)
+            and obj.status == ObjectStatus.IN_REVIEW,
+            "can_withdraw": user_has_permission(user, Permission.GALLERY_OBJECT_WITHDRAW)
+            and obj.status != ObjectStatus.WITHDRAWN,
+            "reviews": _review_rows(obj),
+        },
+    )
+
+
+def _review_rows(obj: Object) -> list[tuple[Any, list[tuple[str, bool]]]]:
+    """Each review with its checklist as (label, ticked) pairs, in the checklist's order."""
+    return [
+        (review, [(str(label), bool(review.checklist.get(key))) for key, label in REVIEW_CHECKLIST.items()])
+        for review in obj.reviews.all()
+    ]
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(GET_POST)
+def object_edit(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    relatable = selectors.objects_relatable(exclude=obj)
+    context: dict[str, Any] = {"object": obj, "editable": obj.status in services.EDITABLE_STATUSES}
+    if request.method != "POST":
+        context["form"] = ObjectForm(initial=ObjectForm.initial_for(obj), related_queryset=relatable)
+        return render(request, "staff/gallery/object_form.html", context)
+    form = ObjectForm(request.POST, related_queryset=relatable)
+    context["form"] = form
+    if form.is_valid():
+        try:
+            edited = services.object_edit(actor=request.user, obj=obj, fields=form.to_fields())
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            if edited.returned_to_draft:
+                messages.warning(
+                    request,
+                    _("Saved. %(code)s is a draft again: submit it for a new review.") % {"code": obj.code},
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(_object_url("object_detail", edited.obj))
+    return render(request, "staff/gallery/object_form.html", context, status=400)
+
+
+# --- Images ---------------------------------------------------------------------------------------------
+
+
+def _images_page(request: HttpRequest, obj: Object, form: ImageUploadForm, status: int = 200) -> HttpResponse:
+    images = list(obj.images.all())
+    return render(
+        request,
+        "staff/gallery/object_images.html",
+        {
+            "object": obj,
+            "images": images,
+            "form": form,
+            "editable": obj.status == ObjectStatus.DRAFT,
+            "processing": any(image.status == ImageStatus.PENDING for image in images),
+        },
+        status=status,
+    )
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(GET_POST)
+def object_images(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    if request.method != "POST":
+        return _images_page(request, obj, ImageUploadForm())
+    try:
+        services.object_images_check_editable(obj=obj)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(_object_url("object_images", obj))
+    form = ImageUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            imaging_services.object_image_upload(
+                actor=request.user,
+                obj=obj,
+                data=form.cleaned_data["file"].read(),
+                alt_text=form.cleaned_data["alt_text"],
+            )
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(
+                request, _("Image received. It is being processed; refresh this page to see it.")
+            )
+            return redirect(_object_url("object_images", obj))
+    return _images_page(request, obj, form, status=400)
+
+
+def _boxes(crop: list[int] | None, redactions: list[dict[str, Any]]) -> dict[str, Any]:
+    def rect(box: list[int]) -> dict[str, int]:
+        left, top, right, bottom = box
+        return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+    return {
+        "crop": rect(crop) if crop else None,
+        "redactions": [{**rect(item["box"]), "mode": item.get("mode", "black")} for item in redactions or []],
+    }
+
+
+def _face_redactions(obj: Object, image: ObjectImage) -> list[str]:
+    """The possible faces the scan found, as redaction lines ready to paste into the form."""
+    for item in object_safety_report(obj=obj).images:
+        if item.image.pk == image.pk:
+            return [", ".join([*map(str, face.redaction_box), "black"]) for face in item.faces]
+    return []
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(GET_POST)
+def object_image_edit(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
+    obj = _object_or_404(code)
+    image = _image_or_404(obj, image_id)
+    context: dict[str, Any] = {
+        "object": obj,
+        "image": image,
+        "editable": obj.status == ObjectStatus.DRAFT,
+        "original": selectors.object_image_original_geometry(image=image),
+        "suggestions": _face_redactions(obj, image),
+        **_boxes(image.crop, image.redactions),
+    }
+    if request.method != "POST":
+        context["form"] = ImageEditForm(initial=ImageEditForm.initial_for(image.crop, image.redactions))
+        return render(request, "staff/gallery/image_edit.html", context)
+    try:
+        services.object_images_check_editable(obj=obj)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(_object_url("object_images", obj))
+    form = ImageEditForm(request.POST)
+    context["form"] = form
+    if form.is_valid():
+        try:
+            imaging_services.object_image_edit(
+                actor=request.user,
+                image=image,
+                crop=form.cleaned_data["crop"],
+                redactions=form.cleaned_data["redactions"],
+            )
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(
+                request, _("Edits saved. The image is being processed again; refresh to see it.")
+            )
+            return redirect(_object_url("object_images", obj))
+    return render(request, "staff/gallery/image_edit.html", context, status=400)
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def object_image_original(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
+    """The upright, re-encoded original for the crop page: staff only, never cached, never public."""
+    image = _image_or_404(_object_or_404(code), image_id)
+    preview = selectors.object_image_original_preview(image=image)
+    if preview is None:
+        raise Http404
+    response = HttpResponse(preview, content_type="image/jpeg")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_POST
+def object_image_remove(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
+    obj = _object_or_404(code)
+    image = _image_or_404(obj, image_id)
+    try:
+        imaging_services.object_image_remove(actor=request.user, image=image)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Image removed."))
+    return redirect(_object_url("object_images", obj))
+
+
+# --- Review ---------------------------------------------------------------------------------------------
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_POST
+def object_submit(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    try:
+        services.object_submit(actor=request.user, obj=obj)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(code)s was submitted for review.") % {"code": obj.code})
+    return redirect(_object_url("object_detail", obj))
+
+
+def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "staff/gallery/object_review.html",
+        {
+            "object": obj,
+            "form": form,
+            "report": object_safety_report(obj=obj),
+            "reviewable": obj.status == ObjectStatus.IN_REVIEW,
+            "is_contributor": request.user.pk in services.object_contributor_ids(obj=obj),
+        },
+        status=status,
+    )
+
+
+@staff_view(Permission.GALLERY_OBJECT_REVIEW)
+@never_cache
+@require_http_methods(GET_POST)
+def object_review(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    if request.method != "POST":
+        return _review_page(request, obj, ReviewForm())
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == ReviewForm.APPROVE:
+                services.object_approve(
+                    actor=request.user, obj=obj, checklist=data["checklist"], comments=data["comments"]
+                )
+                messages.success(
+                    request, _("%(code)s is approved and can go into a release.") % {"code": obj.code}
+                )
+            else:
+                services.object_reject(
+                    actor=request.user, obj=obj, comments=data["comments"], checklist=data["checklist"]
+                )
+                messages.success(request, _("%(code)s was sent back to its author.") % {"code": obj.code})
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            return redirect(_object_url("object_detail", obj))
+    return _review_page(request, obj, form, status=400)
+
+
+@staff_view(Permission.GALLERY_OBJECT_REVIEW)
+@never_cache
+@require_POST
+def object_scan(request: HttpRequest, code: str) -> HttpResponse:
+    """Run the safety scan again: objects published since the last scan may now be near-duplicates."""
+    obj = _object_or_404(code)
+    try:
+        imaging_services.object_images_scan(actor=request.user, obj=obj)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The safety scan ran again."))
+    return redirect(_object_url("object_review", obj))
+
+
+# --- Withdrawal -----------------------------------------------------------------------------------------
+
+
+@staff_view(Permission.GALLERY_OBJECT_WITHDRAW)
+@never_cache
+@require_http_methods(GET_POST)
+def object_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    obj = _object_or_404(code)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.object_withdraw(actor=request.user, obj=obj, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(
+                request, _("%(code)s was withdrawn from every public page.") % {"code": obj.code}
+            )
+            return redirect(_object_url("object_detail", obj))
+    return render(
+        request,
+        "staff/gallery/object_withdraw.html",
+        {"object": obj, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Releases -------------------------------------------------------------------------------------------
+
+
+@staff_view(Permission.GALLERY_RELEASE_MANAGE)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def release_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.releases_staff_list(), OBJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/gallery/release_list.html",
+        {"page": page, "awaiting": selectors.objects_awaiting_release().count(), "now": timezone.now()},
+    )
+
+
+@staff_view(Permission.GALLERY_RELEASE_MANAGE)
+@never_cache
+@require_http_methods(GET_POST)
+def release_create(request: HttpRequest) -> HttpResponse:
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            release = services.release_create(
+                actor=request.user, name=form.cleaned_data["name"], publish_at=form.cleaned_data["publish_at"]
+            )
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("Release created. Now add approved objects to it."))
+            return redirect("staff:release_detail", release_id=release.pk)
+    return render(
+        request, "staff/gallery/release_form.html", {"form": form}, status=400 if form.is_bound else 200
+    )
+
+
+def _release_page(
+    request: HttpRequest,
+    release: Release,
+    *,
+    assign_form: ReleaseAssignForm | None = None,
+    schedule_form: ReleaseScheduleForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    awaiting = selectors.objects_awaiting_release()
+    return render(
+        request,
+        "staff/gallery/release_detail.html",
+        {
+            "release": release,
+            "objects": selectors.release_objects(release=release),
+            "assign_form": assign_form or ReleaseAssignForm(queryset=awaiting),
+            "schedule_form": schedule_form or ReleaseScheduleForm(initial={"publish_at": release.publish_at}),
+            "is_out": release.publish_at <= timezone.now(),
+        },
+        status=status,
+    )
+
+
+@staff_view(Permission.GALLERY_RELEASE_MANAGE)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
+    return _release_page(request, _release_or_404(release_id))
+
+
+@staff_view(Permission.GALLERY_RELEASE_MANAGE)
+@never_cache
+@require_POST
+def release_assign(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = _release_or_404(release_id)
+    form = ReleaseAssignForm(request.POST, queryset=selectors.objects_awaiting_release())
+    if form.is_valid():
+        try:
+            published = services.release_assign(
+                actor=request.user,
+                release=release,
+                objects=list(form.cleaned_data["objects"]),
+                audience=form.cleaned_data["audience"],
+            )
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)d objects were added to %(release)s.")
+                % {"count": len(published), "release": release.name},
+            )
+            return redirect("staff:release_detail", release_id=release.pk)
+    return _release_page(request, release, assign_form=form, status=400)
+
+
+@staff_view(Permission.GALLERY_RELEASE_MANAGE)
+@never_cache
+@require_POST
+def release_schedule(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = _release_or_404(release_id)
+    form = ReleaseScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.release_schedule(
+                actor=request.user, release=release, publish_at=form.cleaned_data["publish_at"]
+            )
+        except ApplicationError as exc:
+            _refuse(form, exc)
+        else:
+            messages.success(request, _("The release time was changed."))
+            return redirect("staff:release_detail", release_id=release.pk)
+    return _release_page(request, release, schedule_form=form, status=400)
