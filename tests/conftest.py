@@ -115,4 +115,5 @@ def count_queries() -> Callable[[Callable[[], Any]], int]:
 
     return run
 
+
 from tests.staff_fixtures import staff, staff_client  # noqa: E402, F401 - fixtures for every staff test
