@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from tests.staff_fixtures import login_verified
+from tests.utils import drain
 from traceobject.gallery.models import ObjectStatus
 from traceobject.imaging.services import object_image_add
 
@@ -20,7 +21,7 @@ def _jpeg_path(image) -> str:
 def test_published_derivative_is_served_and_cached(client, published_object) -> None:
     path = _jpeg_path(published_object.images.first())
     response = client.get(f"/media/{path}")
-    response.close()
+    drain(response)
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
 
@@ -50,7 +51,7 @@ def test_staff_preview_of_a_draft_needs_the_permission(client, staff, published_
     assert client.get(f"/staff/media/{path}").status_code == 302  # anonymous: to the login page
     assert login_verified(client, staff["partner_a"]).get(f"/staff/media/{path}").status_code == 403
     response = login_verified(client, staff["analyst"]).get(f"/staff/media/{path}")
-    response.close()
+    drain(response)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
 

@@ -152,3 +152,12 @@ def data_dir_files() -> Iterator[Path]:
             if path.is_file() and path not in seen:
                 seen.add(path)
                 yield path
+
+
+def drain(response) -> bytes:
+    """Read a response to the end. For a file response this also closes the file, inside the test
+    client's guard: calling ``close()`` directly would fire ``request_finished`` unguarded, and
+    Django would then close the database connection of the test's transaction (on PostgreSQL)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import ExifTags, Image, ImageDraw
 
 from tests.factories import image_bytes
-from tests.utils import tip_form_data
+from tests.utils import drain, tip_form_data
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery import services
 from traceobject.gallery.models import REVIEW_CHECKLIST, Audience, Object, ObjectStatus, Release
@@ -64,9 +64,7 @@ def _publish(staff, obj: Object, release: Release, audience: str = Audience.PUBL
 def _media_status(client, rel: str) -> int:
     """Fetch a public media file, closing the file response so that no handle is left open."""
     response = client.get(f"/media/{rel}")
-    if response.streaming:
-        b"".join(response.streaming_content)
-    response.close()
+    drain(response)
     return response.status_code
 
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.utils import find_all, find_by_id, parse_html, tip_form_data
+from tests.utils import drain, find_all, find_by_id, parse_html, tip_form_data
 from traceobject.core.countries import country_choices
 from traceobject.gallery.models import Audience, Object, ObjectStatus
 
@@ -354,7 +354,7 @@ def test_object_page_images_are_responsive_and_served(client, published_object: 
         served = client.get(url)
         assert served.status_code == 200, url
         assert served["Cache-Control"] == "public, max-age=31536000, immutable"
-        served.close()
+        drain(served)
 
 
 def test_private_uploads_are_never_served(client, published_object: Object) -> None:
