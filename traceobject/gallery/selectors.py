@@ -84,14 +84,24 @@ def categories_in_gallery() -> QuerySet[Category]:
     return Category.objects.filter(pk__in=objects_public().values("category")).order_by("position", "slug")
 
 
-def object_public_get(*, code: str) -> Object | None:
-    """An object whose page the public may open: in the gallery now, or located since.
+def _objects_public_pages() -> QuerySet[Object]:
+    """Objects whose page the public may open: in the gallery now, or located since.
 
     Drafts, objects for partners only and withdrawn ones are not found, whatever the visitor knows.
     """
     visible = Q(status=ObjectStatus.PUBLISHED) | Q(status__in=LOCATED_STATUSES)
+    return Object.objects.filter(visible, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now())
+
+
+def object_for_tip(*, code: str) -> Object | None:
+    """The object a tip is posted to, without what only its page shows (images, related objects):
+    those would cost the intake two more queries on every tip."""
+    return _objects_public_pages().filter(code=code.upper()).first()
+
+
+def object_public_get(*, code: str) -> Object | None:
     queryset = (
-        Object.objects.filter(visible, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now())
+        _objects_public_pages()
         .select_related("category", "release")
         .prefetch_related(
             Prefetch("images", queryset=_ready_images()),

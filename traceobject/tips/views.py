@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from traceobject.core.errors import ApplicationError
+from traceobject.gallery.selectors import object_for_tip
 from traceobject.gallery.views import _object_or_404, render_object
 from traceobject.tips.forms import TipForm
 from traceobject.tips.services import tip_submit
@@ -14,15 +15,18 @@ from traceobject.tips.services import tip_submit
 
 @require_POST
 def tip_create(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_for_tip(code=code)
+    if obj is None:
+        raise Http404
     form = TipForm(request.POST)
     if not form.is_valid():
-        return render_object(request, obj, form, status=400)
+        # The page again, with everything it shows: the full lookup only on this rarer path.
+        return render_object(request, _object_or_404(code), form, status=400)
     try:
         submitted = tip_submit(obj=obj, payload=form.payload())
     except ApplicationError as exc:
         form.add_error(exc.field, exc.message)
-        return render_object(request, obj, form, status=400)
+        return render_object(request, _object_or_404(code), form, status=400)
     response = render(request, "public/receipt.html", {"object": obj, "receipt": submitted.receipt})
     # Shown once: no cache, no back-button copy, no history snapshot.
     response["Cache-Control"] = "no-store"

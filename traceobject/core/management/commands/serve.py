@@ -63,7 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("TRACEOBJECT_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("TRACEOBJECT_WEB_WORKERS", "4"))
+            "--workers", type=int, default=int(os.environ.get("TRACEOBJECT_WEB_WORKERS", "2"))
         )
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("TRACEOBJECT_WEB_THREADS", "1"))
