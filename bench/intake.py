@@ -38,6 +38,7 @@ import math
 import multiprocessing
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -54,9 +55,12 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from importlib import metadata
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from bench.texts import tip_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -264,10 +268,6 @@ class Visitor:
 
 def _client_main(index: int, port: int, code: str, pipe: Connection) -> None:
     """One visitor process: fetch the form, then run the phases the coordinator sends."""
-    import random
-
-    from bench.texts import tip_fields
-
     rng = random.Random(1000 + index)
     visitor = Visitor(port)
     try:
@@ -377,7 +377,7 @@ class Load:
     def __init__(self, clients: int, port: int, code: str) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes: list[Connection] = []
-        self.processes = []
+        self.processes: list[BaseProcess] = []
         for index in range(clients):
             parent, child = context.Pipe()
             process = context.Process(target=_client_main, args=(index, port, code, child), daemon=True)
@@ -437,7 +437,7 @@ class Load:
             "server_cores": server_cpu / duration if duration else math.nan,
             "load_cores": visitors_cpu / duration if duration else math.nan,
             # Everything else that ran meanwhile: other jobs on this machine, and the kernel's share.
-            "other_cores": (busy - server_cpu - visitors_cpu) / duration if duration else math.nan,
+            "other_cores": max(0.0, busy - server_cpu - visitors_cpu) / duration if duration else math.nan,
             "machine_cpu_busy": busy / (CORES * duration) if duration else math.nan,
         }
 
@@ -560,6 +560,17 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN (a phase with nothing accepted) as null, so that the file is strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def table(results: list[dict[str, Any]]) -> str:
     """The medians, one line per configuration; "cpu ms" is the server's CPU time per request."""
     head = (
@@ -675,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal_tips_per_s": args.goal,
         "goal_met": best["intake"]["per_s"] >= args.goal and all(r["durability"]["ok"] for r in results),
     }
-    text = json.dumps(summary, indent=2, ensure_ascii=False)
+    text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, allow_nan=False)
     print(text)
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
