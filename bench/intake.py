@@ -1,6 +1,6 @@
 """Tip intake throughput against the framework floor, on the production server, over real HTTP.
 
-    .venv/bin/python -m bench.intake                      # gunicorn and granian, 4 workers each
+    .venv/bin/python -m bench.intake                      # gunicorn and granian, 2 workers each
     .venv/bin/python -m bench.intake --sweep --json-out var/bench.json
 
 For each server configuration it:

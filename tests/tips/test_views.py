@@ -164,3 +164,12 @@ def test_tip_for_a_located_object_is_refused_with_the_thank_you_notice(
     assert find_all(html, "p", class_="notice located")
     assert not find_all(html, "form", method="post")
     assert _stored() == (0, 0)
+
+
+@pytest.mark.django_db
+def test_language_links_after_a_post_point_to_the_object_page(client, published_object) -> None:
+    response = client.post(f"/objects/{published_object.code}/tip/", {"text": "short"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'href="/fr/objects/{published_object.code}/"' in html
+    assert f"/objects/{published_object.code}/tip/" not in html.split("<main")[0]

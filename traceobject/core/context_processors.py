@@ -14,7 +14,9 @@ from traceobject.core.permissions import Permission, user_has_permission
 def site(request: HttpRequest) -> dict[str, Any]:
     """Language-picker links: plain URLs, so switching works without JavaScript and without a cookie."""
     current = get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    # A page answering a POST (the receipt, a form shown again) links to the page it belongs to:
+    # its own URL only accepts POST.
+    path = getattr(request, "language_path", None) or request.get_full_path()
     languages = []
     for code, _name in settings.LANGUAGES:
         languages.append(

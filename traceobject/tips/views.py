@@ -18,6 +18,7 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
     obj = object_for_tip(code=code)
     if obj is None:
         raise Http404
+    request.language_path = obj.get_absolute_url()  # type: ignore[attr-defined]
     form = TipForm(request.POST)
     if not form.is_valid():
         # The page again, with everything it shows: the full lookup only on this rarer path.
