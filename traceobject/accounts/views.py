@@ -23,17 +23,12 @@ from traceobject.accounts.middleware import ADMIN_PREFIX, STAFF_PREFIX
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission
-from traceobject.core.staff import staff_entry_view, staff_view
+from traceobject.core.staff import is_verified, staff_entry_view, staff_view
 
 # Where to go after the second factor, kept in the session between the two steps.
 NEXT_SESSION_KEY = "_to_login_next"
 # The login pages show no section navigation: a password alone does not open the workspace.
 NO_NAV: dict[str, Any] = {"staff_nav": []}
-
-
-def _is_verified(user: Any) -> bool:
-    verified = getattr(user, "is_verified", None)
-    return bool(verified()) if callable(verified) else False
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
@@ -68,7 +63,7 @@ def _add_error(form: Form, error: ApplicationError) -> None:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        if _is_verified(request.user):
+        if is_verified(request.user):
             return HttpResponseRedirect(
                 _safe_next(request, request.GET.get("next", "")) or reverse("staff:home")
             )
@@ -95,7 +90,7 @@ def otp(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):
         return redirect("staff:login")
-    if _is_verified(user):
+    if is_verified(user):
         return _after_login(request)
     enrolled = selectors.user_has_second_factor(user=user)
     form = TokenForm(request.POST or None)

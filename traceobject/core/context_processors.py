@@ -9,6 +9,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.staff import is_verified
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -40,9 +41,7 @@ STAFF_NAV: list[tuple[Any, str, Permission]] = [
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    verified = getattr(user, "is_verified", None)
-    if not request.path.startswith("/staff/") or not (callable(verified) and verified()):
+    if not request.path.startswith("/staff/") or not is_verified(request.user):
         return {}
     items = []
     for label, name, permission in STAFF_NAV:

@@ -23,7 +23,8 @@ from traceobject.core.permissions import Permission, user_has_permission
 View = Callable[..., HttpResponseBase]
 
 
-def _is_verified(user: Any) -> bool:
+def is_verified(user: Any) -> bool:
+    """Whether the session passed the second factor (django-otp's ``is_verified``)."""
     verified = getattr(user, "is_verified", None)
     return bool(verified()) if callable(verified) else False
 
@@ -36,7 +37,7 @@ def staff_view(permission: Permission) -> Callable[[View], View]:
             if not user.is_authenticated:
                 login = reverse("staff:login")
                 return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-            if not _is_verified(user):
+            if not is_verified(user):
                 return HttpResponseRedirect(reverse("staff:otp"))
             if not user_has_permission(user, permission):
                 raise PermissionDenied
