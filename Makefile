@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export TRACEOBJECT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck pytest messages browser clean
+.PHONY: run test lint typecheck pytest messages browser bench clean
 
 $(BIN)/traceobject: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ pytest: $(BIN)/traceobject messages browser
 	fi
 
 test: lint typecheck pytest
+
+# The benchmarks and evaluations of docs/benchmarks.md. The triage benchmark builds (once) a database of
+# BENCH_TIPS tips on the PostgreSQL server of BENCH_DATABASE_URL; the first build of a million takes a while.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traceobject_bench
+BENCH_TIPS ?= 1000000
+bench: $(BIN)/traceobject messages
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.triage --database-url "$(BENCH_DATABASE_URL)" --tips $(BENCH_TIPS) --json-out var/bench-triage.json
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.images
+	$(BIN)/python -m bench.intake
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

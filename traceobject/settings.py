@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "traceobject.gallery",
     "traceobject.imaging",
     "traceobject.tips",
+    "traceobject.triage",
     "traceobject.stats",
 ]
 

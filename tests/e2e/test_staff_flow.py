@@ -4,7 +4,6 @@ publisher approves it into a release, and it appears publicly at the release tim
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import time
@@ -13,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django_otp.oath import TOTP
 from PIL import Image, ImageDraw
 
 from tests.e2e.conftest import Server
+from tests.e2e.staff_login import create_staff, login_with_enrolment
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long staff passphrase 2026"
 
 
 def _jpeg_with_gps(path: Path, colour: tuple[int, int, int]) -> Path:
@@ -38,30 +35,6 @@ def _jpeg_with_gps(path: Path, colour: tuple[int, int, int]) -> Path:
     return path
 
 
-def _create_staff(server: Server, username: str, role: str, tmp_path: Path) -> None:
-    secret = tmp_path / f"{username}.pw"
-    secret.write_text(PASSWORD)
-    out = server.manage("createstaff", "--role", role, "--username", username, "--password-file", str(secret))
-    assert username in out
-
-
-def _login_with_enrolment(context: Any, server: Server, username: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.url}/staff/")
-    assert "/staff/login/" in page.url
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    assert "/staff/otp/" in page.url
-    assert page.locator("figure.totp-qr-figure svg").count() == 1, "the QR code is rendered on the server"
-    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    page.fill("#id_token", f"{TOTP(key, step=30, digits=6).token():06d}")
-    page.click("main form button[type=submit]")
-    assert page.url.rstrip("/").endswith("/staff"), page.url
-    return page
-
-
 def _wait_until_ready(page: Any, images_url: str, count: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -74,13 +47,13 @@ def _wait_until_ready(page: Any, images_url: str, count: int) -> None:
 
 def test_author_review_release_publish(chromium: Any, production_server: Server, tmp_path: Path) -> None:
     server = production_server
-    _create_staff(server, "e2e-analyst", "analyst", tmp_path)
-    _create_staff(server, "e2e-publisher", "publisher", tmp_path)
+    create_staff(server, "e2e-analyst", "analyst", tmp_path)
+    create_staff(server, "e2e-publisher", "publisher", tmp_path)
     code = "E2E-2026"
 
     # The analyst enrols, authors a draft and uploads two images.
     analyst_context = chromium.new_context(java_script_enabled=False)
-    analyst = _login_with_enrolment(analyst_context, server, "e2e-analyst")
+    analyst = login_with_enrolment(analyst_context, server, "e2e-analyst")
     analyst.goto(f"{server.url}/staff/objects/new/")
     analyst.fill("#id_code", code)
     analyst.fill("#id_title", "Green lamp with a pleated shade")
@@ -104,7 +77,7 @@ def test_author_review_release_publish(chromium: Any, production_server: Server,
 
     # The publisher reviews against the checklist and approves.
     publisher_context = chromium.new_context(java_script_enabled=False)
-    publisher = _login_with_enrolment(publisher_context, server, "e2e-publisher")
+    publisher = login_with_enrolment(publisher_context, server, "e2e-publisher")
     publisher.goto(f"{server.url}/staff/objects/{code}/review/")
     for box in publisher.locator("input[name=checklist]").all():
         box.check()

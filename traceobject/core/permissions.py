@@ -79,3 +79,13 @@ def user_has_permission(user: Any, permission: Permission) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return permission in role_permissions(getattr(user, "role", None))
+
+
+def permission_require(actor: Any, *permissions: Permission) -> None:
+    """The services' own check (views check first): refuse unless ``actor`` holds every permission."""
+    from django.utils.translation import gettext as _
+
+    from traceobject.core.errors import ApplicationError
+
+    if not all(user_has_permission(actor, permission) for permission in permissions):
+        raise ApplicationError(_("Your role does not allow this action."))

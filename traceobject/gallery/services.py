@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from traceobject.audit.models import AuditEvent
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
     Audience,
@@ -45,10 +45,6 @@ EDITABLE_STATUSES = frozenset({ObjectStatus.DRAFT, ObjectStatus.APPROVED})
 # "Publish now" may be a few minutes old by the time the form is sent.
 PUBLISH_AT_TOLERANCE = timedelta(minutes=10)
 
-
-def _require(actor: Any, permission: Permission) -> None:
-    if not user_has_permission(actor, permission):
-        raise ApplicationError(_("Your role does not allow this action."))
 
 
 def _locked(obj: Object) -> Object:
@@ -131,7 +127,7 @@ def _code_taken(fields: ObjectFields) -> ApplicationError:
 
 def object_create(*, actor: Any, fields: ObjectFields) -> Object:
     """A new draft, authored by ``actor``."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     try:
         with transaction.atomic():
             code = _validate_fields(fields, instance=None)
@@ -167,7 +163,7 @@ class ObjectEdited:
 
 def object_edit(*, actor: Any, obj: Object, fields: ObjectFields) -> ObjectEdited:
     """Change a draft, or an approved object, which goes back to draft for a new review."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     try:
         edited = _object_edit(actor, obj, fields)
     except IntegrityError as exc:
@@ -233,7 +229,7 @@ def _check_images_ready(obj: Object) -> None:
 
 def object_submit(*, actor: Any, obj: Object) -> Object:
     """Draft → in review. The author or any other writer may submit."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     with transaction.atomic():
         current = _locked(obj)
         if current.status != ObjectStatus.DRAFT:
@@ -294,7 +290,7 @@ def object_approve(
 ) -> PublicationReview:
     """In review → approved, by a publisher other than the author, with every checklist item ticked
     and no blocking finding in the safety report."""
-    _require(actor, Permission.GALLERY_OBJECT_REVIEW)
+    permission_require(actor, Permission.GALLERY_OBJECT_REVIEW)
     ticked = set(checklist)
     with transaction.atomic():
         current = _locked(obj)
@@ -336,7 +332,7 @@ def object_reject(
     *, actor: Any, obj: Object, comments: str, checklist: Iterable[str] = ()
 ) -> PublicationReview:
     """In review → draft, with a comment that tells the author what to change."""
-    _require(actor, Permission.GALLERY_OBJECT_REVIEW)
+    permission_require(actor, Permission.GALLERY_OBJECT_REVIEW)
     comments = comments.strip()
     if not comments:
         raise ApplicationError(_("Say what must change before the object can be approved."), field="comments")
@@ -379,7 +375,7 @@ def _publish_time(publish_at: datetime) -> datetime:
 
 def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
     """A batch of objects that goes out together at ``publish_at`` (now or later)."""
-    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    permission_require(actor, Permission.GALLERY_RELEASE_MANAGE)
     name = " ".join(name.split())
     if not name:
         raise ApplicationError(_("Give the release a name."), field="name")
@@ -394,7 +390,7 @@ def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
 
 def release_schedule(*, actor: Any, release: Release, publish_at: datetime) -> Release:
     """Move a release that has not gone out yet (to now, or to another time in the future)."""
-    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    permission_require(actor, Permission.GALLERY_RELEASE_MANAGE)
     when = _publish_time(publish_at)
     with transaction.atomic():
         current = Release.objects.select_for_update().get(pk=release.pk)
@@ -416,7 +412,7 @@ def release_schedule(*, actor: Any, release: Release, publish_at: datetime) -> R
 
 def object_assign_release(*, actor: Any, obj: Object, release: Release, audience: str) -> Object:
     """Approved → published in ``release`` for ``audience``; it appears when the release time comes."""
-    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    permission_require(actor, Permission.GALLERY_RELEASE_MANAGE)
     if audience not in Audience.values:
         raise ApplicationError(_("Choose who may see the object."), field="audience")
     with transaction.atomic():
@@ -463,7 +459,7 @@ def object_assign_release(*, actor: Any, obj: Object, release: Release, audience
 
 def release_assign(*, actor: Any, release: Release, objects: Sequence[Object], audience: str) -> list[Object]:
     """Publish several approved objects in one release: all of them, or none."""
-    _require(actor, Permission.GALLERY_RELEASE_MANAGE)
+    permission_require(actor, Permission.GALLERY_RELEASE_MANAGE)
     if not objects:
         raise ApplicationError(_("Choose at least one approved object."), field="objects")
     with transaction.atomic():
@@ -493,7 +489,7 @@ def _remove_public_files(paths: list[str]) -> None:
 
 def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
     """Any state → withdrawn: the object leaves every public page, and its public image files go."""
-    _require(actor, Permission.GALLERY_OBJECT_WITHDRAW)
+    permission_require(actor, Permission.GALLERY_OBJECT_WITHDRAW)
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Say why the object is withdrawn."), field="reason")

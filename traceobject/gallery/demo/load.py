@@ -27,7 +27,6 @@ from traceobject.gallery.models import (
     Release,
 )
 from traceobject.imaging.services import object_image_add
-from traceobject.tips.models import Tip
 from traceobject.tips.services import tip_submit
 
 
@@ -150,10 +149,10 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
 def _submit_tips(
     rng: random.Random, objects: dict[str, Object], releases: dict[str, Release], *, count: int, now: datetime
 ) -> list[DemoTip]:
-    """Spread ``count`` tips unevenly over the public objects, as attention is uneven, then backdate them.
+    """Spread ``count`` tips unevenly over the public objects, as attention is uneven, dated in the past.
 
-    ``tip_submit`` stamps each tip with the current time; the demo needs them spread after each
-    release (and before each object was located), so ``created_at`` is rewritten afterwards.
+    The tips are written first and submitted in the order of their dates, so that arrival order (the
+    inbox's order) and dates agree, as they would in a real deployment.
     """
     open_items = [
         (item, releases[item.release].publish_at)
@@ -168,12 +167,15 @@ def _submit_tips(
     weights = [(3.0 if item.located else 1.0) * rng.uniform(0.2, 1.0) ** 2 for item, _start in open_items]
     earlier: dict[str, list[DemoTip]] = {item.code: [] for item, _start in open_items}
     written: list[DemoTip] = []
+    dated = []
     for item, start in rng.choices(open_items, weights=weights, k=count):
         tip = writer.write(title=item.title, trail=trails[item.code], earlier=earlier[item.code])
-        submitted = tip_submit(obj=objects[item.code], payload=tip.payload, is_demo=True)
         earlier[item.code].append(tip)
         written.append(tip)
         end = now - timedelta(days=item.located[1]) if item.located else now
         when = _tip_time(rng, start + timedelta(minutes=5), end - timedelta(minutes=5))
-        Tip.objects.filter(pk=submitted.tip.pk).update(created_at=when)
+        dated.append((when, item.code, tip))
+    dated.sort(key=lambda entry: entry[0])
+    for when, code, tip in dated:
+        tip_submit(obj=objects[code], payload=tip.payload, is_demo=True, received_at=when)
     return written

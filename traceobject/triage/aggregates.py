@@ -1,0 +1,240 @@
+"""The precomputed aggregates behind the triage pages, and the two ways they change.
+
+At intake they are incremented (``support_add``, ``tally_add``): a handful of upserts per tip. When an
+analyst changes tips, the clusters and objects touched are recomputed from their own rows
+(``supports_refresh``): bounded by one object's clusters, never by the whole table.
+
+Support excludes tips an analyst has ruled out (not relevant, duplicate) and tips that are not about
+the object ("other reports"); verified support is support from tips marked relevant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Count, Max, Q, Sum
+
+from traceobject.tips.models import Tip, TipStatus
+from traceobject.triage.models import Cluster, ClusterSupport, ObjectSupport, Signal, SignalKind, Tally
+
+EXCLUDED_STATUSES = (TipStatus.NOT_RELEVANT, TipStatus.DUPLICATE)
+
+
+@dataclass(frozen=True)
+class SupportValue:
+    kind: str
+    value: str
+    confidence: float
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name).column  # type: ignore[union-attr]
+
+
+def upsert_add(
+    model: type[models.Model],
+    *,
+    keys: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    add: Sequence[str] = (),
+    greatest: Sequence[str] = (),
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE that adds ``add`` columns and keeps the max of ``greatest``.
+
+    Django's ``bulk_create(update_conflicts=True)`` overwrites; counters need to add, atomically, in one
+    statement on both SQLite and PostgreSQL.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = list(rows[0])
+    columns = [connection.ops.quote_name(_column(model, name)) for name in names]
+    conflict = ", ".join(connection.ops.quote_name(_column(model, name)) for name in keys)
+    placeholder = "(" + ", ".join(["%s"] * len(names)) + ")"
+    updates = [
+        f"{col} = {table}.{col} + excluded.{col}"
+        for col in (connection.ops.quote_name(_column(model, name)) for name in add)
+    ]
+    maximum = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    updates += [
+        f"{col} = {maximum}({table}.{col}, excluded.{col})"
+        for col in (connection.ops.quote_name(_column(model, name)) for name in greatest)
+    ]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholder] * len(rows))} "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
+    )
+    params = [row[name] for row in rows for name in names]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def tally_add(*, object_id: int, counts: dict[tuple[str, str], int]) -> None:
+    upsert_add(
+        Tally,
+        keys=("object", "dimension", "value"),
+        rows=[
+            {"object": object_id, "dimension": dim, "value": value, "tips": n}
+            for (dim, value), n in counts.items()
+            if n
+        ],
+        add=("tips",),
+    )
+
+
+def tip_dimensions(tip: Tip) -> list[tuple[str, str]]:
+    """The tally rows one tip counts in; ``day`` is the UTC date it arrived."""
+    return [
+        ("total", ""),
+        ("status", str(tip.status)),
+        ("language", tip.language or "-"),
+        ("day", tip.created_at.date().isoformat()),
+        ("contact", "yes" if tip.has_contact else "no"),
+        ("links", "yes" if tip.has_links else "no"),
+        ("other", "yes" if tip.is_other else "no"),
+    ]
+
+
+def support_add(*, cluster_id: int, object_id: int, values: Iterable[SupportValue]) -> None:
+    """Count one new tip's values in its cluster, and the cluster in the object's consensus when the
+    value is new to the cluster (or its confidence rose)."""
+    values = list(values)
+    if not values:
+        return
+    existing = {
+        (row.kind, row.value): row
+        for row in ClusterSupport.objects.filter(
+            cluster_id=cluster_id, kind__in={v.kind for v in values}, value__in={v.value for v in values}
+        )
+    }
+    object_rows = []
+    for item in values:
+        before = existing.get((item.kind, item.value))
+        counted_before = before is not None and before.tips > 0
+        old_confidence = before.confidence if counted_before and before is not None else 0.0
+        object_rows.append(
+            {
+                "object": object_id,
+                "kind": item.kind,
+                "value": item.value,
+                "clusters": 0 if counted_before else 1,
+                "relevant_clusters": 0,
+                "tips": 1,
+                "score": max(0.0, item.confidence - old_confidence),
+            }
+        )
+    upsert_add(
+        ClusterSupport,
+        keys=("cluster", "kind", "value"),
+        rows=[
+            {
+                "cluster": cluster_id,
+                "object": object_id,
+                "kind": v.kind,
+                "value": v.value,
+                "tips": 1,
+                "relevant_tips": 0,
+                "confidence": v.confidence,
+            }
+            for v in values
+        ],
+        add=("tips",),
+        greatest=("confidence",),
+    )
+    upsert_add(
+        ObjectSupport,
+        keys=("object", "kind", "value"),
+        rows=object_rows,
+        add=("clusters", "tips", "score"),
+    )
+
+
+def supports_refresh(*, cluster_ids: Iterable[int]) -> None:
+    """Recompute the support of the given clusters from their tips' signals, then their objects'
+    consensus from the clusters. Used after analysts change tips, not at intake."""
+    cluster_ids = sorted(set(cluster_ids))
+    if not cluster_ids:
+        return
+    object_ids = sorted(set(Cluster.objects.filter(pk__in=cluster_ids).values_list("object_id", flat=True)))
+    counted = Q(tip__is_other=False) & ~Q(tip__status__in=EXCLUDED_STATUSES)
+    rows = (
+        Signal.objects.filter(counted, tip__cluster_id__in=cluster_ids)
+        .values("tip__cluster_id", "tip__object_id", "kind", "value")
+        .annotate(
+            n=Count("tip", distinct=True),
+            relevant=Count("tip", distinct=True, filter=Q(tip__status=TipStatus.RELEVANT)),
+            best=Max("confidence"),
+        )
+    )
+    fresh = [
+        ClusterSupport(
+            cluster_id=row["tip__cluster_id"],
+            object_id=row["tip__object_id"],
+            kind=row["kind"],
+            value=row["value"],
+            tips=row["n"],
+            relevant_tips=row["relevant"],
+            confidence=row["best"],
+        )
+        for row in rows
+        if row["kind"] in SignalKind.values
+    ]
+    ClusterSupport.objects.filter(cluster_id__in=cluster_ids).delete()
+    ClusterSupport.objects.bulk_create(fresh, batch_size=500)
+    relevant_by_cluster = dict(
+        Tip.objects.filter(cluster_id__in=cluster_ids, status=TipStatus.RELEVANT, is_other=False)
+        .values("cluster_id")
+        .annotate(n=Count("id"))
+        .values_list("cluster_id", "n")
+    )
+    for cluster_id in cluster_ids:
+        Cluster.objects.filter(pk=cluster_id).update(relevant=relevant_by_cluster.get(cluster_id, 0))
+    objects_refresh(object_ids=object_ids)
+
+
+def objects_refresh(*, object_ids: Iterable[int]) -> None:
+    """Rebuild the consensus rows of whole objects from their cluster rows."""
+    object_ids = list(object_ids)
+    totals = (
+        ClusterSupport.objects.filter(object_id__in=object_ids, tips__gt=0)
+        .values("object_id", "kind", "value")
+        .annotate(
+            clusters=Count("id"),
+            relevant_clusters=Count("id", filter=Q(relevant_tips__gt=0)),
+            tips_sum=Sum("tips"),
+            score=Sum("confidence"),
+        )
+    )
+    ObjectSupport.objects.filter(object_id__in=object_ids).delete()
+    ObjectSupport.objects.bulk_create(
+        [
+            ObjectSupport(
+                object_id=row["object_id"],
+                kind=row["kind"],
+                value=row["value"],
+                clusters=row["clusters"],
+                relevant_clusters=row["relevant_clusters"],
+                tips=row["tips_sum"],
+                score=row["score"] or 0.0,
+            )
+            for row in totals
+        ],
+        batch_size=500,
+    )
+
+
+def tallies_rebuild(*, object_ids: Iterable[int]) -> None:
+    """Recount whole objects' tallies from their tips (repair; the normal path increments)."""
+    object_ids = list(object_ids)
+    Tally.objects.filter(object_id__in=object_ids).delete()
+    for object_id in object_ids:
+        counts: dict[tuple[str, str], int] = {}
+        for tip in Tip.objects.filter(object_id=object_id).only(
+            "status", "language", "created_at", "has_contact", "has_links", "is_other"
+        ):
+            for key in tip_dimensions(tip):
+                counts[key] = counts.get(key, 0) + 1
+        tally_add(object_id=object_id, counts=counts)

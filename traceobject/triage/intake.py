@@ -1,0 +1,162 @@
+"""What triage does with a tip as it arrives, inside the intake's transaction.
+
+``tip_prepare`` runs before the vault seals the tip (it needs the clear text) and outside the
+transaction (it is pure computation); ``tip_index`` stores its results with the tip. The clear text
+never reaches the database: only signals (codes, domains, normalised shop names, offsets), a keyed
+MinHash signature, and counters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, F
+
+from traceobject.tips.models import Tip
+from traceobject.tips.payload import TipPayload
+from traceobject.triage import clusters
+from traceobject.triage.aggregates import SupportValue, support_add, tally_add, tip_dimensions
+from traceobject.triage.models import Band, Cluster, Fingerprint, Signal, SignalKind
+from traceobject.triage.signals import extract
+from traceobject.triage.signals.types import Signals
+from traceobject.triage.terms import term_digest, terms_store
+
+MAX_CANDIDATES = 32
+
+
+@dataclass(frozen=True)
+class Prepared:
+    signals: Signals
+    signature: np.ndarray | None
+    has_contact: bool
+    has_links: bool
+
+
+def tip_prepare(payload: TipPayload) -> Prepared:
+    return Prepared(
+        signals=extract(payload),
+        signature=clusters.fingerprint(payload.text),
+        has_contact=bool(payload.contact.strip()),
+        has_links=bool(payload.links),
+    )
+
+
+def cluster_find(*, object_id: int, signature: np.ndarray | None) -> int | None:
+    """The cluster of the most similar earlier tip of the same object, if any is similar enough."""
+    if signature is None:
+        return None
+    keys = clusters.band_keys(signature)
+    candidates = list(
+        Band.objects.filter(object_id=object_id, key__in=keys)
+        .values("tip_id")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "-tip_id")
+        .values_list("tip_id", flat=True)[:MAX_CANDIDATES]
+    )
+    if not candidates:
+        return None
+    best: tuple[float, int] | None = None
+    for raw, cluster_id in Fingerprint.objects.filter(tip_id__in=candidates).values_list(
+        "signature", "tip__cluster_id"
+    ):
+        if cluster_id is None:
+            continue
+        score = clusters.similarity(signature, clusters.signature_from_bytes(raw))
+        if score >= clusters.THRESHOLD and (best is None or score > best[0]):
+            best = (score, cluster_id)
+    return best[1] if best else None
+
+
+def object_lock(object_id: int) -> None:
+    """Serialise intake per object on PostgreSQL, so that two near-duplicates arriving at once cannot
+    both miss each other and found two clusters. SQLite already serialises every write."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x7472, object_id])
+
+
+def tip_index(*, tip: Tip, prepared: Prepared) -> None:
+    """Store a new tip's signals, cluster and counters. Call inside the intake transaction, with the
+    tip saved and ``object_lock`` taken before the tip was created."""
+    signals = prepared.signals
+    cluster_id = cluster_find(object_id=tip.object_id, signature=prepared.signature)
+    if cluster_id is None:
+        Cluster.objects.create(representative=tip, object_id=tip.object_id, size=1, last_tip_id=tip.pk)
+        cluster_id = tip.pk
+    else:
+        Cluster.objects.filter(pk=cluster_id).update(size=F("size") + 1, last_tip_id=tip.pk)
+    Tip.objects.filter(pk=tip.pk).update(cluster_id=cluster_id)
+    tip.cluster_id = cluster_id
+
+    if prepared.signature is not None:
+        Fingerprint.objects.create(tip=tip, signature=clusters.signature_bytes(prepared.signature))
+        Band.objects.bulk_create(
+            [
+                Band(object_id=tip.object_id, key=key, tip_id=tip.pk)
+                for key in set(clusters.band_keys(prepared.signature))
+            ]
+        )
+
+    rows = [
+        Signal(
+            tip=tip,
+            kind=SignalKind.COUNTRY,
+            value=item.code,
+            source=item.source,
+            confidence=item.confidence,
+            field=item.field,
+            start=item.start,
+            end=item.end,
+        )
+        for item in signals.countries
+    ]
+    terms = signal_terms(signals)
+    terms_store(terms)
+    digests = {(kind, text): digest for kind, digest, text in terms}
+    rows += [
+        Signal(
+            tip=tip,
+            kind=SignalKind.DOMAIN,
+            value=digests[(SignalKind.DOMAIN, link.domain)],
+            source=link.kind,
+            confidence=1.0,
+            field=link.field,
+            start=link.start,
+            end=link.end,
+        )
+        for link in signals.links
+    ]
+    if signals.shop:
+        rows.append(
+            Signal(
+                tip=tip,
+                kind=SignalKind.SHOP,
+                value=digests[(SignalKind.SHOP, signals.shop)],
+                source="field",
+                confidence=1.0,
+                field="shop_brand",
+            )
+        )
+    Signal.objects.bulk_create(rows)
+
+    support_add(cluster_id=cluster_id, object_id=tip.object_id, values=support_values(signals))
+    tally_add(object_id=tip.object_id, counts=dict.fromkeys(tip_dimensions(tip), 1))
+
+
+def signal_terms(signals: Signals) -> list[tuple[str, str, str]]:
+    """(kind, digest, text) of the tip's domains and shop: see ``triage.terms``."""
+    terms = [(SignalKind.DOMAIN, link.domain) for link in signals.links]
+    if signals.shop:
+        terms.append((SignalKind.SHOP, signals.shop))
+    return [(str(kind), term_digest(kind, text), text) for kind, text in dict.fromkeys(terms)]
+
+
+def support_values(signals: Signals) -> list[SupportValue]:
+    values = [
+        SupportValue(SignalKind.COUNTRY, code, signal.confidence)
+        for code, signal in signals.best_countries().items()
+    ]
+    values += [SupportValue(kind, digest, 1.0) for kind, digest, _text in signal_terms(signals)]
+    return values

@@ -1,0 +1,177 @@
+"""Machine signals from a tip: its language, the countries it mentions, its links, its shop.
+
+Runs at intake, before the tip is sealed, so it must be fast (a few milliseconds) and must never fail
+a submission: it is pure computation over the payload, and ``extract`` turns any error into empty
+signals. Country mentions keep their spans
+in the original field text, so that an analyst can see exactly which words produced a signal.
+
+    extract(payload)   every field of a TipPayload
+    extract_text(text) a bare text, as if it were payload.text
+    prepare()          build the lazy parts now (at worker start), returns their build times
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from traceobject.triage.signals.codes import CODE_CONFIDENCE, find_codes
+from traceobject.triage.signals.countries import Mention, find_mentions
+from traceobject.triage.signals.gazetteer import country_codes
+from traceobject.triage.signals.gazetteer import gazetteer as load_gazetteer
+from traceobject.triage.signals.language import Guess, detect, detector
+from traceobject.triage.signals.links import (
+    DOMAIN_CONFIDENCE,
+    Url,
+    find_urls,
+    host_country,
+    link_kind,
+    link_urls,
+)
+from traceobject.triage.signals.normalise import fold
+from traceobject.triage.signals.shops import normalise_shop
+from traceobject.triage.signals.types import CountrySignal, LinkSignal, Signals
+
+if TYPE_CHECKING:
+    from traceobject.tips.payload import TipPayload
+
+__all__ = ["CountrySignal", "LinkSignal", "Signals", "extract", "extract_text", "prepare"]
+
+logger = logging.getLogger(__name__)
+
+FIELD_CONFIDENCE = 1.0
+_FIELD_ORDER = {"text": 0, "country": 1, "place": 2, "shop_brand": 3, "links": 4}
+
+
+def prepare() -> dict[str, float]:
+    """Build the language detector and the gazetteer now rather than on the first tip."""
+    started = time.perf_counter()
+    detector()
+    language_seconds = time.perf_counter() - started
+    index = load_gazetteer()
+    return {"language_seconds": language_seconds, "gazetteer_seconds": index.build_seconds}
+
+
+def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], list[CountrySignal], list[Url]]:
+    """Names, cities, codes and link domains in one free-text field."""
+    if not value or not value.strip():
+        return [], [], []
+    urls = find_urls(value)
+    masked = [(url.start, url.end) for url in urls]
+    mentions = find_mentions(
+        fold(value), field=field, language=guess.language, plausible=guess.plausible, masked=masked
+    )
+    taken = masked + [(mention.start, mention.end) for mention in mentions]
+    signals = [
+        CountrySignal(code=code, source="code", confidence=CODE_CONFIDENCE, field=field, start=start, end=end)
+        for start, end, code in find_codes(value, taken)
+    ]
+    signals += _domain_signals(urls, field)
+    return mentions, signals, urls
+
+
+def _domain_signals(urls: Iterable[Url], field: str) -> list[CountrySignal]:
+    signals = []
+    for url in urls:
+        code = host_country(url.host)
+        if code:
+            signals.append(
+                CountrySignal(
+                    code=code,
+                    source="domain",
+                    confidence=DOMAIN_CONFIDENCE,
+                    field=field,
+                    start=url.host_start,
+                    end=url.host_end,
+                )
+            )
+    return signals
+
+
+def _link_signals(urls: Iterable[Url], field: str) -> list[LinkSignal]:
+    return [
+        LinkSignal(domain=url.host, kind=link_kind(url.host), field=field, start=url.start, end=url.end)
+        for url in urls
+    ]
+
+
+def _settle(mentions: list[Mention], firm: set[str]) -> list[CountrySignal]:
+    """Turn mentions into signals. A name shared by several countries ("Valencia", "Córdoba") goes to
+    the one the tip names elsewhere; failing that, to the likeliest, at a confidence cut by its share."""
+    signals = []
+    for mention in mentions:
+        codes = mention.entry.codes
+        chosen = next((code for code, _share in codes if code in firm), None) if len(codes) > 1 else None
+        if chosen is not None:
+            code, confidence = chosen, mention.confidence
+        else:
+            code, share = codes[0]
+            confidence = mention.confidence * share
+        signals.append(
+            CountrySignal(
+                code=code,
+                source=mention.source,
+                confidence=round(confidence, 3),
+                field=mention.field,
+                start=mention.start,
+                end=mention.end,
+            )
+        )
+    return signals
+
+
+def _field_signal(country: str) -> list[CountrySignal]:
+    code = (country or "").strip().upper()
+    if code == "UK":
+        code = "GB"
+    if code not in country_codes():
+        return []
+    return [CountrySignal(code=code, source="field", confidence=FIELD_CONFIDENCE, field="country")]
+
+
+def _extract(
+    *, text: str, country: str = "", place: str = "", shop_brand: str = "", links: list[str] | None = None
+) -> Signals:
+    guess = detect(text)
+    mentions: list[Mention] = []
+    signals: list[CountrySignal] = []
+    link_signals: list[LinkSignal] = []
+    for field, value in (("text", text), ("place", place), ("shop_brand", shop_brand)):
+        field_mentions, field_signals, urls = _scan_field(value, field, guess)
+        mentions += field_mentions
+        signals += field_signals
+        link_signals += _link_signals(urls, field)
+    field_links = link_urls(links or [])
+    signals += _domain_signals(field_links, "links")
+    link_signals += _link_signals(field_links, "links")
+    signals += _field_signal(country)
+    firm = {signal.code for signal in signals}
+    firm |= {mention.entry.codes[0][0] for mention in mentions if len(mention.entry.codes) == 1}
+    signals += _settle(mentions, firm)
+    signals.sort(key=lambda signal: (_FIELD_ORDER.get(signal.field, 9), signal.start or 0))
+    return Signals(
+        language=guess.language, countries=signals, links=link_signals, shop=normalise_shop(shop_brand)
+    )
+
+
+def extract(payload: TipPayload) -> Signals:
+    """All signals of a tip. Never raises: a tip without signals is still a tip, a lost tip is not."""
+    try:
+        return _extract(
+            text=payload.text,
+            country=payload.country,
+            place=payload.place,
+            shop_brand=payload.shop_brand,
+            links=list(payload.links),
+        )
+    except Exception as error:  # see the docstring
+        # The type only: an exception's message may quote the tip, and no tip text goes to the logs.
+        logger.error("signal extraction failed: %s", type(error).__name__)
+        return Signals()
+
+
+def extract_text(text: str) -> Signals:
+    """Signals of a bare text, as if it were the text of a tip with no other field."""
+    return _extract(text=text)

@@ -1,0 +1,222 @@
+# ruff: noqa: RUF001 - non-ASCII letters and punctuation are the point of these strings
+"""Country mentions by name, demonym or city, found with the gazetteer's automaton.
+
+The automaton reports every key that occurs anywhere, including inside other words ("oman" in
+"romance"), so each hit is checked here: word boundaries (not for scripts written without spaces),
+case endings of the tip's language, capitalisation where a name is also a word, and the language of a
+demonym. Of overlapping survivors the longest wins ("Papua New Guinea" over "Guinea"), and blockers
+("guinea pig") win and produce nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from traceobject.triage.signals import data
+from traceobject.triage.signals.gazetteer import (
+    KIND_BLOCK,
+    KIND_CITY,
+    KIND_DEMONYM,
+    Entry,
+    Gazetteer,
+    decode,
+    gazetteer,
+)
+from traceobject.triage.signals.normalise import (
+    Folded,
+    fold_key,
+    is_arabic,
+    is_cased_upper,
+    is_unspaced,
+    is_word_char,
+)
+
+WEAK_CONFIDENCE = 0.4  # a name that is often something else ("Jordan", "Chad")
+SENTENCE_ENDS = frozenset(".!?\n…。！？")
+ARABIC_PROCLITICS = frozenset("وبلفك")
+HEBREW_PROCLITICS = frozenset("בהולמשכ")
+CLAUSE_ENDS = frozenset(".,;:!?)\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A matched span, before its country is settled (cities may name several)."""
+
+    field: str
+    start: int  # in the original field text
+    end: int
+    entry: Entry
+    confidence: float
+
+    @property
+    def source(self) -> str:
+        return "city" if self.entry.kind == KIND_CITY else "name"
+
+
+def _is_hebrew(char: str) -> bool:
+    return 0x0590 <= ord(char) <= 0x05FF
+
+
+def _left_ok(text: str, start: int) -> bool:
+    if start == 0 or is_unspaced(text[start]):
+        return True
+    previous = text[start - 1]
+    if not is_word_char(previous):
+        return True
+    # Arabic and Hebrew glue one-letter words ("and", "in", "to") to the next word: وسوريا, בישראל.
+    if is_arabic(text[start]):
+        clitics = ARABIC_PROCLITICS
+    elif _is_hebrew(text[start]):
+        clitics = HEBREW_PROCLITICS
+    else:
+        return False
+    index = start - 1
+    while index >= 0 and start - index <= 2 and text[index] in clitics:
+        index -= 1
+    return index < 0 or not is_word_char(text[index])
+
+
+def _right_end(
+    text: str, stop: int, key_length: int, stem: bool, entry: Entry, endings: frozenset[str]
+) -> int:
+    """Where the mention ends: at the key, or after a case ending; -1 if the key is inside a word."""
+    size = len(text)
+    if not stem and (stop == size or not is_word_char(text[stop]) or is_unspaced(text[stop - 1])):
+        return stop
+    if not endings or key_length < 4 or not entry.inflects:
+        return -1
+    end = stop
+    while end < size and is_word_char(text[end]) and end - stop <= 5:
+        end += 1
+    if end < size and is_word_char(text[end]):
+        return -1
+    return end if text[stop:end] in endings else -1
+
+
+def _sentence_start(original: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and (original[index].isspace() or original[index] in "\"'«»“”„(-–—"):
+        index -= 1
+    return index < 0 or original[index] in SENTENCE_ENDS
+
+
+def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
+    """True when a demonym names a language ("written in Polish", "auf Ungarisch")."""
+    before = folded[:start].rstrip().rsplit(" ", 1)[-1] if start else ""
+    after_text = folded[end:].lstrip()
+    after = after_text.split(" ", 1)[0].strip(".,;:!?)") if after_text else ""
+    at_end = (
+        not after_text or after_text[0] in CLAUSE_ENDS or after in {"and", "or", "but", "und", "of", "en"}
+    )
+    for language in languages:
+        rules = _language_words().get(language)
+        if rules and (
+            before in rules["before"]
+            or after in rules["after"]
+            or (at_end and before in rules["before_at_end"])
+        ):
+            return True
+    return False
+
+
+@cache
+def _language_words() -> dict[str, dict[str, frozenset[str]]]:
+    return {
+        language: {
+            name: frozenset(fold_key(word) for word in rules.get(name, ()))
+            for name in ("before", "after", "before_at_end")
+        }
+        for language, rules in data.load("demonyms.json")["language_words"].items()
+    }
+
+
+def _rule_applies(entry: Entry, plausible: frozenset[str]) -> bool:
+    return "*" in entry.rule_languages or not plausible or not plausible.isdisjoint(entry.rule_languages)
+
+
+def _confidence(
+    entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str], lower_case: bool
+) -> float | None:
+    """The confidence of a hit after the entry's rules, or None when the hit does not count.
+
+    ``lower_case``: the tip has no capital letter at all, so capitals prove nothing; the main names of
+    cities are then accepted without one (alternate names, which are often words elsewhere, are not).
+    """
+    original_start = folded.starts[start]
+    capitalised = is_cased_upper(folded.original[original_start])
+    if entry.needs_capital and not capitalised:
+        waived = lower_case and entry.kind == KIND_CITY and not entry.not_initial and not entry.rule
+        if not waived:
+            return None
+    if entry.not_initial and _sentence_start(folded.original, original_start):
+        return None
+    if entry.kind == KIND_DEMONYM:
+        if entry.languages and plausible and entry.languages.isdisjoint(plausible):
+            return None
+        if _language_context(folded.text, start, end, plausible):
+            return None
+    confidence = entry.confidence
+    if entry.rule and _rule_applies(entry, plausible):
+        if entry.rule == "never" or not capitalised:
+            return None
+        if entry.rule == "weak" or _sentence_start(folded.original, original_start):
+            return min(confidence, WEAK_CONFIDENCE)
+    return confidence
+
+
+def find_mentions(
+    folded: Folded,
+    *,
+    field: str,
+    language: str = "",
+    plausible: frozenset[str] = frozenset(),
+    masked: Sequence[tuple[int, int]] = (),
+    index: Gazetteer | None = None,
+) -> list[Mention]:
+    """Every country name, demonym and city in ``folded``, longest first, without overlaps.
+
+    ``language`` (the likeliest language of the tip) selects the case endings; ``plausible`` (it and
+    its close runners-up) gates demonyms and names that are also words.
+    """
+    index = index or gazetteer()
+    text = folded.text
+    plausible = plausible or (frozenset({language}) if language else frozenset())
+    lower_case = not any(char.isupper() for char in folded.original)
+    inflection = index.inflections.get(language)
+    candidates: list[tuple[int, int, int, float]] = []
+    for last, value in index.automaton.iter(text):
+        entry_index, key_length, stem = decode(value)
+        start = last - key_length + 1
+        if not _left_ok(text, start):
+            continue
+        entry = index.entries[entry_index]
+        endings: frozenset[str] = frozenset()
+        if inflection is not None and (entry.kind != KIND_CITY or inflection.cities):
+            endings = inflection.endings
+        end = _right_end(text, last + 1, key_length, stem, entry, endings)
+        if end < 0:
+            continue
+        if entry.kind == KIND_BLOCK:
+            candidates.append((start, end, entry_index, -1.0))  # sorts first among equals
+            continue
+        confidence = _confidence(entry, folded, start, end, plausible, lower_case)
+        if confidence is not None:
+            candidates.append((start, end, entry_index, confidence))
+    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[3]))
+    taken = bytearray(len(text))
+    mentions: list[Mention] = []
+    for start, end, entry_index, confidence in candidates:
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        entry = index.entries[entry_index]
+        if entry.kind == KIND_BLOCK:
+            continue
+        original_start, original_end = folded.span(start, end)
+        if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
+            continue
+        mentions.append(Mention(field, original_start, original_end, entry, confidence))
+    mentions.sort(key=lambda mention: mention.start)
+    return mentions

