@@ -46,6 +46,8 @@ from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, role_permissions
 from traceobject.core.staff import staff_entry_view, staff_view
 from traceobject.gallery.models import ObjectStatus
+from traceobject.tips.payload import TipPayload
+from traceobject.tips.services import tip_submit
 
 # The protected URL namespaces, each with the page that anonymous visitors are sent to. The partner
 # portal (/partner/) joins here when it exists.
@@ -87,6 +89,18 @@ def world(db: None) -> World:
 
 Sample = Callable[[World], object]
 
+
+def _world_tip(world: World) -> Any:
+    """A real tip, sent through the intake (so it has a cluster), for the triage URLs; made on first use
+    and kept on the world, since only those URLs need one."""
+    tip = getattr(world, "tip", None)
+    if tip is None:
+        obj = ObjectFactory(code="MATRIX-TIPS")  # published and public: it takes tips
+        tip = tip_submit(obj=obj, payload=TipPayload(text="Matrix tip: I saw this bag in Poland.")).tip
+        world.tip = tip  # type: ignore[attr-defined]
+    return tip
+
+
 # Arguments of one view, by view name and argument name; these win over the tables below.
 SAMPLE_BY_VIEW: dict[str, dict[str, Sample]] = {
     "staff:audit_detail": {"pk": lambda world: world.event.pk},
@@ -101,6 +115,8 @@ SAMPLE_BY_KWARG: dict[str, Sample] = {
     "user_id": lambda world: world.user.pk,
     # No image is made (that needs the imaging pipeline for every case): an authorized role gets a 404.
     "image_id": lambda world: 999_999,
+    "tip_id": lambda world: _world_tip(world).pk,
+    "cluster_id": lambda world: _world_tip(world).cluster_id,
 }
 # Anything else, by path converter: the view will most likely answer 404 to an authorized role.
 SAMPLE_BY_CONVERTER: dict[str, Sample] = {

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("traceobject.accounts.staff_urls")),
     path("audit/", include("traceobject.audit.staff_urls")),
     path("", include("traceobject.gallery.staff_urls")),
+    path("triage/", include("traceobject.triage.staff_urls")),
 ]

@@ -35,6 +35,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
 STAFF_NAV: list[tuple[Any, str, Permission]] = [
     (_("Objects"), "staff:object_list", Permission.GALLERY_OBJECT_READ),
     (_("Releases"), "staff:release_list", Permission.GALLERY_RELEASE_MANAGE),
+    (_("Triage"), "staff:triage_inbox", Permission.TIPS_TIP_READ),
+    (_("Other reports"), "staff:triage_other", Permission.TIPS_TIP_READ),
     (_("Accounts"), "staff:user_list", Permission.ACCOUNTS_USER_MANAGE),
     (_("Audit trail"), "staff:audit_list", Permission.AUDIT_EVENT_READ),
 ]
@@ -51,5 +53,9 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:  # a section not built yet
             continue
-        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+        items.append({"label": label, "url": url, "current": False})
+    # One current entry: the longest match, since sections nest (/staff/triage/other/ is in /staff/triage/).
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"staff_nav": items}

@@ -31,7 +31,7 @@ class SupportValue:
 
 
 def _column(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).column  # type: ignore[union-attr]
+    return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
 
 
 def upsert_add(

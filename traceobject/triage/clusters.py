@@ -77,7 +77,7 @@ def signature_bytes(signature: np.ndarray) -> bytes:
     return signature.astype("<u4").tobytes()
 
 
-def signature_from_bytes(raw: bytes) -> np.ndarray:
+def signature_from_bytes(raw: bytes | memoryview) -> np.ndarray:
     return np.frombuffer(bytes(raw), dtype="<u4")
 
 

@@ -209,6 +209,12 @@ class Support:
     def unverified_clusters(self) -> int:
         return self.clusters - self.relevant_clusters
 
+    @property
+    def weight(self) -> int:
+        """Support for the map's shading: a cluster an analyst verified counts twice, so that verdicts
+        show on the map as they are given."""
+        return self.clusters + self.relevant_clusters
+
 
 @dataclass
 class Consensus:
@@ -222,12 +228,10 @@ class Consensus:
 
 
 def _supports(obj: Object, kind: str, limit: int | None) -> list[Support]:
-    rows = ObjectSupport.objects.filter(object=obj, kind=kind, clusters__gt=0).order_by(
+    ranked = ObjectSupport.objects.filter(object=obj, kind=kind, clusters__gt=0).order_by(
         "-score", "-clusters", "value"
     )
-    if limit is not None:
-        rows = rows[:limit]
-    rows = list(rows)
+    rows = list(ranked if limit is None else ranked[:limit])
     labels = terms_open(kind, [row.value for row in rows]) if kind != SignalKind.COUNTRY else {}
     return [
         Support(

@@ -1,0 +1,93 @@
+"""Issue 4's acceptance, in real Chromium against the production server and the demo data: an analyst
+opens an object queue, sees its clusters with the country signals highlighted, marks a whole cluster
+relevant in one action, and the consensus (table and map) changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Server
+from tests.e2e.staff_login import create_staff, login_with_enrolment
+
+pytestmark = pytest.mark.browser
+
+# Picks, in the demo data, a cluster whose first tip names a country that is not already the object's
+# strongest candidate (so that verifying it must darken that country on the map), preferring clusters
+# of several tips and objects with several candidate countries.
+PICK = """
+import json
+from traceobject.triage.models import Cluster, ObjectSupport, Signal
+best = None
+for cluster in Cluster.objects.filter(relevant=0).select_related("object").order_by("-size", "pk"):
+    codes = set(Signal.objects.filter(tip_id=cluster.pk, kind="country").values_list("value", flat=True))
+    support = {row.value: row.clusters + row.relevant_clusters
+               for row in ObjectSupport.objects.filter(object=cluster.object, kind="country")}
+    top = max(support.values(), default=0)
+    for code in sorted(codes):
+        if code in support and support[code] < top:
+            rank = (cluster.size > 1, len(support))
+            if best is None or rank > best[0]:
+                best = (rank, {"object": cluster.object.code, "cluster": cluster.pk, "country": code,
+                               "size": cluster.size})
+print(json.dumps(best[1] if best else None))
+"""
+
+
+def _pick(server: Server) -> dict[str, Any]:
+    picked = json.loads(server.manage("shell", "-c", PICK).strip().splitlines()[-1])
+    assert picked, "the demo data has no cluster naming a country below the object's strongest one"
+    return picked
+
+
+def _country_row(page: Any, code: str) -> list[str]:
+    row = page.locator("table.candidates tbody tr", has=page.locator(f"span.muted:text-is('{code}')"))
+    return [cell.strip() for cell in row.locator("td").all_inner_texts()]
+
+
+def test_analyst_verifies_a_cluster_and_the_consensus_follows(
+    chromium: Any, production_server: Server, tmp_path: Path
+) -> None:
+    server = production_server
+    picked = _pick(server)
+    create_staff(server, "e2e-triage-analyst", "analyst", tmp_path)
+    context = chromium.new_context()
+    try:
+        page = login_with_enrolment(context, server, "e2e-triage-analyst")
+
+        page.click("nav >> text=Triage")
+        assert page.url.rstrip("/").endswith("/staff/triage")
+        assert page.locator("table tbody tr").count() > 0, "the inbox lists the demo tips"
+
+        page.goto(f"{server.url}/staff/triage/objects/{picked['object']}/")
+        cluster = page.locator(f"#cluster-{picked['cluster']}")
+        assert cluster.is_visible()
+        assert page.locator("li.cluster").count() >= 2, "the queue shows the object's clusters"
+        marks = cluster.locator(f"mark.signal-country[data-country='{picked['country']}']")
+        assert marks.count() >= 1, "the country named in the first tip is highlighted"
+
+        path = page.locator(f"svg path[data-country='{picked['country']}']")
+        fill_before = path.get_attribute("fill")
+        title_before = path.locator("title").text_content()
+        row_before = _country_row(page, picked["country"])
+        verified_before = int(row_before[2])
+
+        cluster.locator("button[data-status='relevant']").click()
+        page.wait_for_load_state()
+
+        assert f"/staff/triage/objects/{picked['object']}/" in page.url
+        assert page.locator(".messages, [role=status], .message").first.is_visible()
+        row_after = _country_row(page, picked["country"])
+        assert int(row_after[2]) == verified_before + 1, (row_before, row_after)
+        cluster = page.locator(f"#cluster-{picked['cluster']}")
+        verified = picked["size"]
+        assert f"{verified} verified" in cluster.locator("h3").inner_text()
+
+        path = page.locator(f"svg path[data-country='{picked['country']}']")
+        assert path.locator("title").text_content() != title_before
+        assert path.get_attribute("fill") != fill_before, "the verified country is darker on the map"
+    finally:
+        context.close()

@@ -1,0 +1,631 @@
+"""The analyst workspace: inbox and filters, bulk actions, the object queue and its consensus, the CSV
+export, the tip page, notes, the other reports, and what these pages must never do (follow a tipster's
+link, show a tip without recording it, or cost more queries with more rows)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from tests.staff_fixtures import login_verified, make_staff
+from tests.test_public_pages import assert_loads_nothing_from_elsewhere
+from tests.triage.conftest import POLAND_TEXT, TIPSTER_CONTACT, TIPSTER_LINK, Submit, Tips
+from tests.utils import find_all, parse_html, value_contains
+from traceobject.audit.models import AuditEvent
+from traceobject.gallery.models import Object
+from traceobject.tips.models import Tip, TipStatus
+from traceobject.triage import selectors, services
+from traceobject.triage.models import Label, ObjectSupport, Signal, SignalKind, TipNote
+from traceobject.triage.staff_views import csv_cell
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/staff/triage/"
+OTHER = "/staff/triage/other/"
+BULK = "/staff/triage/bulk/"
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _listed(html: str) -> list[int]:
+    """The ids of the tips listed in the inbox table, in page order."""
+    return [
+        int(str(element.attrs["id"]).removeprefix("tip-"))
+        for element in find_all(html, "tr")
+        if str(element.attrs.get("id") or "").startswith("tip-")
+    ]
+
+
+def _messages(html: str) -> list[str]:
+    return [
+        " ".join(e.text.split())
+        for e in parse_html(html)
+        if "message" in str(e.attrs.get("class", "")).split()
+    ]
+
+
+def _option_text(html: str, select_name: str, value: str) -> str:
+    """The text of one option of the filter form's select of that name."""
+    match = re.search(rf'<select[^>]*name="{select_name}".*?</select>', html, flags=re.DOTALL)
+    assert match, f"no select named {select_name}"
+    option = re.search(rf'<option value="{re.escape(value)}"[^>]*>([^<]*)</option>', match.group(0))
+    assert option, f"no option {value!r} in {select_name}"
+    return option.group(1)
+
+
+def _ids(tips: list[Tip]) -> list[int]:
+    return sorted((tip.pk for tip in tips), reverse=True)
+
+
+# --- Inbox --------------------------------------------------------------------------------------------
+
+
+def test_inbox_lists_every_tip_newest_first(staff_client, tips: Tips) -> None:
+    response = staff_client("analyst").get(INBOX)
+    assert response.status_code == 200
+    html = _html(response)
+    assert _listed(html) == _ids(tips.all())
+    assert "4 tips" in html
+    # Each row links its object code to the object's queue, and its cluster to the cluster's tips.
+    assert 'href="/staff/triage/objects/B17-2026/"' in html
+    assert f'href="/staff/triage/?cluster={tips.poland_1.cluster_id}"' in html
+
+
+def test_the_intake_made_what_the_pages_rely_on(tips: Tips) -> None:
+    """The fixture's premise: the near-duplicates share a cluster, and Poland was read in them."""
+    assert tips.poland_1.cluster_id == tips.poland_2.cluster_id == tips.poland_1.pk
+    assert tips.france.cluster_id != tips.poland_1.cluster_id
+    assert Signal.objects.filter(tip=tips.poland_1, kind=SignalKind.COUNTRY, value="PL").exists()
+    assert tips.france.has_links
+    assert tips.france.has_contact
+
+
+def test_inbox_filters(staff_client, staff, tips: Tips, submit: Submit, bag: Object) -> None:
+    old = submit(
+        bag, "Ein ganz anderer Hinweis aus dem letzten Jahr.", received_at=datetime(2025, 1, 10, tzinfo=UTC)
+    )
+    client = staff_client("analyst")
+
+    def listed(query: str) -> list[int]:
+        response = client.get(f"{INBOX}?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+        return _listed(_html(response))
+
+    everything = [*tips.all(), old]
+    assert listed("") == _ids(everything)
+    assert listed("object=B17-2026") == _ids([tips.poland_1, tips.poland_2, tips.france, old])
+    assert listed("object=L20-2026") == _ids([tips.lamp])
+    assert listed("country=PL") == _ids([tips.poland_1, tips.poland_2])
+    assert listed(f"cluster={tips.poland_1.cluster_id}") == _ids([tips.poland_1, tips.poland_2])
+    assert listed("has_contact=yes") == _ids([tips.france])
+    assert listed("has_links=yes") == _ids([tips.france])
+    assert listed("has_links=no&object=B17-2026") == _ids([tips.poland_1, tips.poland_2, old])
+    assert listed("date_to=2025-12-31") == _ids([old])
+    assert listed("date_from=2025-01-10&date_to=2025-01-10") == _ids([old])
+    language = tips.poland_1.language
+    assert language
+    assert listed(f"language={language}") == _ids([t for t in everything if t.language == language])
+
+    analyst = staff["analyst"]
+    services.tips_status_set(actor=analyst, tip_ids=[tips.france.pk], status=TipStatus.RELEVANT)
+    services.tips_assign(actor=analyst, tip_ids=[tips.lamp.pk], assignee=analyst)
+    services.tips_label(actor=analyst, tip_ids=[tips.poland_2.pk], name="shop known")
+    services.tips_other_set(actor=analyst, tip_ids=[old.pk], is_other=True)
+    label = Label.objects.get(name="shop known")
+    assert listed("status=relevant") == _ids([tips.france])
+    assert listed("assignee=me") == _ids([tips.lamp])
+    assert listed(f"assignee={analyst.pk}") == _ids([tips.lamp])
+    assert listed(f"label={label.pk}") == _ids([tips.poland_2])
+    assert listed("about=other") == _ids([old])
+    assert listed("about=object&object=B17-2026") == _ids([tips.poland_1, tips.poland_2, tips.france])
+    assert listed("status=relevant&country=PL") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=bogus", "is not a tip status"),
+        ("country=XX", "is not a country code"),
+        ("country=pl%3Cb%3E", "is not a country code"),
+        ("language=Deutsch", "is not a language code"),
+        ("object=NOPE-1", "No object with tips has the code"),
+        ("date_from=2026-13-45", "Enter a date as YYYY-MM-DD"),
+        ("date_to=9999-12-31", "Choose a date between"),
+        ("date_from=2026-03-02&date_to=2026-03-01", "The end date is before the start date"),
+        ("cluster=abc", "A cluster is given by its number"),
+        ("cluster=-3", "greater than or equal to 1"),
+        ("has_contact=maybe", "Choose yes, no, or any"),
+        ("assignee=999999", "No analyst matches"),
+        ("label=x", "There is no label number"),
+        ("before=-1", "This page link is not valid"),
+        ("before=99999999999999999999999", "This page link is not valid"),
+    ],
+)
+def test_bad_filters_give_a_message_not_a_500(staff_client, tips: Tips, query: str, message: str) -> None:
+    response = staff_client("analyst").get(f"{INBOX}?{query}")
+    assert response.status_code == 400
+    html = _html(response)
+    assert message in html
+    assert "Some filters are not valid" in html
+    assert _listed(html) == []
+    assert 'href="/staff/triage/">Clear filters</a>' in html
+
+
+def test_facet_counts_are_shown_for_the_selected_object(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    everywhere = _html(client.get(INBOX))
+    assert _option_text(everywhere, "status", "new") == "New (4)"
+    assert _option_text(everywhere, "has_contact", "yes") == "Yes (1)"
+    assert _option_text(everywhere, "object", "B17-2026") == "B17-2026 · Blue canvas bag (3)"
+    assert _option_text(everywhere, "country", "PL").endswith("(2)")
+
+    lamp_only = _html(client.get(f"{INBOX}?object=L20-2026"))
+    assert _option_text(lamp_only, "status", "new") == "New (1)"
+    assert _option_text(lamp_only, "has_contact", "yes") == "Yes (0)"
+    assert 'value="PL"' not in lamp_only  # Poland is not named about the lamp
+    assert "Open its queue and consensus" in lamp_only
+
+
+def test_the_count_is_capped(staff_client, tips: Tips, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    html = _html(staff_client("analyst").get(INBOX))
+    assert "2+ tips" in html
+
+
+def test_keyset_pagination_keeps_the_filters(staff_client, tips: Tips, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    client = staff_client("analyst")
+    first = _html(client.get(f"{INBOX}?object=B17-2026"))
+    assert _listed(first) == _ids([tips.france, tips.poland_2])
+    assert "Newest</a>" not in first
+    older = re.search(r'<a rel="next" href="([^"]+)">Older</a>', first)
+    assert older
+    link = older.group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query) == {"object": ["B17-2026"], "before": [str(tips.poland_2.pk)]}
+    assert "page=" not in link  # never an offset
+
+    second = _html(client.get(f"{INBOX}{link}"))
+    assert _listed(second) == [tips.poland_1.pk]
+    assert 'rel="next"' not in second
+    assert '<a rel="first" href="/staff/triage/?object=B17-2026">Newest</a>' in second
+    assert "3 tips" in second  # the count is the filter's, not the page's
+
+
+def test_empty_states(staff_client, bag: Object, submit: Submit) -> None:
+    client = staff_client("analyst")
+    assert "No tips yet." in _html(client.get(INBOX))
+    submit(bag, POLAND_TEXT)
+    html = _html(client.get(f"{INBOX}?has_contact=yes"))
+    assert "No tip matches these filters." in html
+    assert 'href="/staff/triage/">Clear filters</a>' in html
+    assert "No other reports." in _html(client.get(OTHER))
+
+
+def test_the_excerpt_is_escaped_short_and_its_links_inert(staff_client, bag: Object, submit: Submit) -> None:
+    text = "<script>alert(1)</script> seen at https://evil.example.com/x " + "very long words " * 40
+    submit(bag, text)
+    html = _html(staff_client("analyst").get(INBOX))
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "https://evil.example.com/x" in html  # shown, as text
+    excerpt = next(e for e in find_all(html, "td") if "excerpt" in str(e.attrs.get("class")))
+    assert len(excerpt.text.strip()) <= 201
+    assert excerpt.text.strip().endswith("…")
+
+
+# --- Bulk actions --------------------------------------------------------------------------------------
+
+
+def test_bulk_status_change(staff_client, staff, tips: Tips) -> None:
+    client = staff_client("analyst")
+    back = f"{INBOX}?object=B17-2026&has_links=no"
+    response = client.post(
+        BULK,
+        {"tips": [tips.poland_1.pk, tips.france.pk], "action": "status:relevant", "next": back},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert set(Tip.objects.filter(status=TipStatus.RELEVANT).values_list("pk", flat=True)) == {
+        tips.poland_1.pk,
+        tips.france.pk,
+    }
+    event = AuditEvent.objects.filter(action="tips.status").latest("pk")
+    assert event.actor_label == staff["analyst"].username
+    assert sorted(event.details["tips"]) == sorted([tips.poland_1.pk, tips.france.pk])
+    assert event.details["status"] == "relevant"
+    assert "2 tips changed." in _messages(_html(client.get(back)))
+
+
+def test_bulk_assign_label_and_other_reports(staff_client, staff, tips: Tips) -> None:
+    client = staff_client("analyst")
+    analyst = staff["analyst"]
+    ids = [tips.poland_1.pk, tips.poland_2.pk]
+    client.post(BULK, {"tips": ids, "action": "assign_me"})
+    assert set(Tip.objects.filter(assignee=analyst).values_list("pk", flat=True)) == set(ids)
+    client.post(BULK, {"tips": ids[:1], "action": "unassign"})
+    assert list(Tip.objects.filter(assignee=analyst).values_list("pk", flat=True)) == ids[1:]
+    client.post(BULK, {"tips": ids, "action": "label_add", "label": "  Biedronka   chain "})
+    assert set(Label.objects.get(name="Biedronka chain").tips.values_list("pk", flat=True)) == set(ids)
+    client.post(BULK, {"tips": ids[:1], "action": "label_remove", "label": "Biedronka chain"})
+    assert list(Label.objects.get(name="Biedronka chain").tips.values_list("pk", flat=True)) == ids[1:]
+    client.post(BULK, {"tips": [tips.lamp.pk], "action": "other"})
+    assert Tip.objects.get(pk=tips.lamp.pk).is_other
+    client.post(BULK, {"tips": [tips.lamp.pk], "action": "not_other"})
+    assert not Tip.objects.get(pk=tips.lamp.pk).is_other
+    other_analyst = make_staff("second-analyst", "analyst")
+    client.post(BULK, {"tips": [tips.lamp.pk], "action": "assign", "assignee": other_analyst.pk})
+    assert Tip.objects.get(pk=tips.lamp.pk).assignee == other_analyst
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "status:relevant"}, "Select at least one tip."),
+        ({"tips": ["1; DROP TABLE"], "action": "status:relevant"}, "The selection is not valid"),
+        ({"tips": ["{tip}"]}, "Choose an action."),
+        ({"tips": ["{tip}"], "action": "status:eaten"}, "Choose an action from the list."),
+        ({"tips": ["{tip}"], "action": "assign"}, "Choose the analyst"),
+        ({"tips": ["{tip}"], "action": "label_add", "label": "   "}, "Write the label's name."),
+        (
+            {"tips": ["{tip}"], "action": "label_remove", "label": "never made"},
+            "There is no label of that name.",
+        ),
+        ({"tips": ["999999"], "action": "status:relevant"}, "no longer exist"),
+    ],
+)
+def test_bulk_errors_are_messages(staff_client, tips: Tips, data: dict, message: str) -> None:
+    client = staff_client("analyst")
+    data = {
+        key: [v.replace("{tip}", str(tips.france.pk)) for v in value] if isinstance(value, list) else value
+        for key, value in data.items()
+    }
+    response = client.post(BULK, {**data, "next": f"{INBOX}?object=B17-2026"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{INBOX}?object=B17-2026"
+    shown = " ".join(_messages(_html(client.get(response["Location"]))))
+    assert message in shown
+    assert Tip.objects.filter(status=TipStatus.NEW).count() == 4
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/staff/", "/somewhere/else/", "javascript:alert(1)"]
+)
+def test_bulk_goes_back_only_to_our_own_pages(staff_client, tips: Tips, next_url: str) -> None:
+    response = staff_client("analyst").post(
+        BULK, {"tips": [tips.france.pk], "action": "status:duplicate", "next": next_url}
+    )
+    assert response["Location"] == INBOX
+
+
+def test_publishers_read_but_change_nothing(staff_client, tips: Tips) -> None:
+    client = staff_client("publisher")
+    inbox = _html(client.get(INBOX))
+    assert _listed(inbox) == _ids(tips.all())
+    assert 'id="triage-bulk"' not in inbox
+    assert 'name="tips"' not in inbox
+    tip_page = _html(client.get(f"/staff/triage/tips/{tips.france.pk}/"))
+    assert "Add the note" not in tip_page
+    assert "Set the status" not in tip_page
+    queue = _html(client.get("/staff/triage/objects/B17-2026/"))
+    assert "/status/" not in queue
+    assert client.post(BULK, {"tips": [tips.france.pk], "action": "status:relevant"}).status_code == 403
+    assert Tip.objects.get(pk=tips.france.pk).status == TipStatus.NEW
+
+
+# --- The object queue and the consensus ---------------------------------------------------------------
+
+
+def _candidate_row(html: str, name: str) -> list[str]:
+    """The cells of one country's row in the candidates table."""
+    table = re.search(r'<table class="candidates">.*?</table>', html, flags=re.DOTALL)
+    assert table
+    for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), flags=re.DOTALL):
+        if f">{name}</a>" in row:
+            return [
+                re.sub(r"<[^>]+>", "", cell).strip()
+                for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)
+            ]
+    raise AssertionError(f"{name} is not a candidate")
+
+
+def test_queue_shows_the_consensus_and_the_clusters(staff_client, tips: Tips) -> None:
+    response = staff_client("analyst").get("/staff/triage/objects/B17-2026/")
+    assert response.status_code == 200
+    html = _html(response)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="world-map"' in html
+    assert "<title>Poland: 1 cluster (0 verified), 2 tips</title>" in html
+    assert 'class="bar-chart"' in html
+    # rank, name + code, clusters, verified, unverified, tips, score
+    assert _candidate_row(html, "Poland")[2:6] == ["1", "0", "1", "2"]
+    assert 'href="/staff/triage/objects/B17-2026/consensus.csv"' in html
+    assert 'href="/staff/objects/B17-2026/"' in html  # the object's staff page
+    clusters = re.findall(r'<li id="cluster-(\d+)"', html)
+    assert clusters == [str(tips.poland_1.pk), str(tips.france.pk)]  # the largest first
+    assert f'href="/staff/triage/?cluster={tips.poland_1.pk}">all 2 tips</a>' in html
+    assert '<mark class="signal signal-country" data-country="PL"' in html
+    for status in ("relevant", "not_relevant", "duplicate", "needs_follow_up"):
+        assert f'name="status" value="{status}"' in html
+    assert html.count('action="/staff/triage/clusters/') == 2
+
+
+def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client, staff, tips: Tips) -> None:
+    client = staff_client("analyst")
+    queue = "/staff/triage/objects/B17-2026/"
+    response = client.post(
+        f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "relevant", "next": queue}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{queue}#cluster-{tips.poland_1.pk}"
+    assert set(Tip.objects.filter(cluster_id=tips.poland_1.pk).values_list("status", flat=True)) == {
+        "relevant"
+    }
+    assert Tip.objects.get(pk=tips.france.pk).status == TipStatus.NEW
+    event = AuditEvent.objects.filter(action="tips.cluster_status").latest("pk")
+    assert event.details["cluster"] == tips.poland_1.pk
+    html = _html(client.get(queue))
+    assert _candidate_row(html, "Poland")[2:6] == ["1", "1", "0", "2"]
+    assert "<title>Poland: 1 cluster (1 verified), 2 tips</title>" in html
+    assert any("its 2 tips are now “Relevant”" in m for m in _messages(html))
+
+    client.post(f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "not_relevant"})
+    html = _html(client.get(queue))
+    assert "Poland" not in re.search(r'<table class="candidates">.*?</table>|$', html, re.DOTALL).group(0)
+
+
+def test_cluster_status_refuses_other_statuses(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    response = client.post(f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "forwarded"})
+    assert response.status_code == 302
+    assert Tip.objects.get(pk=tips.poland_1.pk).status == TipStatus.NEW
+    assert client.post("/staff/triage/clusters/999999/status/", {"status": "relevant"}).status_code == 404
+
+
+def test_queue_keyset_pagination(staff_client, tips: Tips, monkeypatch) -> None:
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 1)
+    client = staff_client("analyst")
+    first = _html(client.get("/staff/triage/objects/B17-2026/"))
+    assert re.findall(r'<li id="cluster-(\d+)"', first) == [str(tips.poland_1.pk)]
+    more = re.search(r'<a rel="next" href="\?after=(\d+-\d+)">', first)
+    assert more
+    assert more.group(1) == f"2-{tips.poland_2.pk}"
+    second = _html(client.get(f"/staff/triage/objects/B17-2026/?after={more.group(1)}"))
+    assert re.findall(r'<li id="cluster-(\d+)"', second) == [str(tips.france.pk)]
+    assert "Largest clusters" in second
+    bad = client.get("/staff/triage/objects/B17-2026/?after=nonsense")
+    assert bad.status_code == 400
+    assert "This page link is not valid" in _html(bad)
+    assert client.get("/staff/triage/objects/NOPE-1/").status_code == 404
+
+
+def test_consensus_csv(staff_client, tips: Tips, bag: Object) -> None:
+    ObjectSupport.objects.create(
+        object=bag, kind=SignalKind.SHOP, value='=HYPERLINK("http://x")', clusters=1, tips=1, score=0.5
+    )
+    response = staff_client("publisher").get("/staff/triage/objects/B17-2026/consensus.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="consensus-B17-2026.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["kind", "value", "name", "clusters", "verified_clusters", "tips", "score"]
+    poland = next(row for row in rows if row[:2] == ["country", "PL"])
+    assert poland[2:6] == ["Poland", "1", "0", "2"]
+    assert float(poland[6]) > 0
+    assert ["shop", '\'=HYPERLINK("http://x")', "", "1", "0", "1", "0.50"] in rows
+    # Nothing a tipster wrote: only aggregates.
+    assert "Biedronka, Warszawa" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+49 30 1234", "'+49 30 1234"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("shop.pl", "shop.pl"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_are_defused(value: str, safe: str) -> None:
+    assert csv_cell(value) == safe
+
+
+# --- The tip page ---------------------------------------------------------------------------------------
+
+
+def test_tip_page_shows_highlights_and_records_the_opening(staff_client, staff, tips: Tips) -> None:
+    client = staff_client("analyst")
+    response = client.get(f"/staff/triage/tips/{tips.poland_1.pk}/")
+    assert response.status_code == 200
+    html = _html(response)
+    marks = [e for e in find_all(html, "mark") if e.attrs.get("data-country") == "PL"]
+    assert marks
+    assert str(marks[0].attrs["title"]).startswith("Poland · ")
+    assert "signal signal-country" in str(marks[0].attrs["class"])
+    event = AuditEvent.objects.filter(action="tip.open").latest("pk")
+    assert event.actor_label == "analyst"
+    assert event.target_id == str(tips.poland_1.pk)
+    assert f'href="/staff/triage/?cluster={tips.poland_1.pk}">all 2 tips</a>' in html
+
+
+def test_tip_page_shows_links_as_text_and_warns_about_contact(staff_client, tips: Tips) -> None:
+    html = _html(staff_client("analyst").get(f"/staff/triage/tips/{tips.france.pk}/"))
+    inputs = [e for e in find_all(html, "input") if e.attrs.get("value") == TIPSTER_LINK]
+    assert inputs
+    assert "readonly" in inputs[0].attrs
+    assert TIPSTER_CONTACT in html
+    assert "These details can identify the tipster." in html
+    assert "France" in html  # the country field, as a name
+    assert "Carrefour" in html
+
+
+def test_no_page_links_to_what_a_tipster_wrote(staff_client, tips: Tips, submit: Submit, bag: Object) -> None:
+    """A click on a tipster's link from the workspace would tell that site the agency's address."""
+    submit(
+        bag,
+        "Look at https://evil.example.com/trap and www.shop-trap.pl please",
+        links=["http://leak.example.net/a"],
+    )
+    client = staff_client("analyst")
+    client.post(BULK, {"tips": [tips.france.pk], "action": "other"})
+    pages = [INBOX, OTHER, "/staff/triage/objects/B17-2026/"] + [
+        f"/staff/triage/tips/{tip.pk}/" for tip in Tip.objects.all()
+    ]
+    for url in pages:
+        html = _html(client.get(url))
+        for element in parse_html(html):
+            for name in ("href", "src", "action", "formaction", "data", "srcset"):
+                value = str(element.attrs.get(name) or "")
+                assert not re.search(r"example\.(com|net)|leboncoin|shop-trap", value), (url, name, value)
+        assert_loads_nothing_from_elsewhere(html, url)
+        assert '<script src="/static/staff/triage.js" defer></script>' in html
+        assert 'href="/static/staff/triage.css"' in html
+
+
+def test_notes_are_added_and_sealed(staff_client, staff, tips: Tips) -> None:
+    client = staff_client("analyst")
+    secret = "Called the Warsaw office about this one; reference ZX-88."
+    response = client.post(f"/staff/triage/tips/{tips.france.pk}/notes/", {"text": secret})
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/triage/tips/{tips.france.pk}/#notes"
+    note = TipNote.objects.get(tip=tips.france)
+    assert not value_contains(note.sealed, secret)
+    assert not value_contains(note.sealed, "ZX-88")
+    html = _html(client.get(f"/staff/triage/tips/{tips.france.pk}/"))
+    assert secret in html
+    assert AuditEvent.objects.filter(action="tip.note_add").exists()
+
+    empty = client.post(f"/staff/triage/tips/{tips.france.pk}/notes/", {"text": "   "})
+    assert empty.status_code == 302
+    assert any(
+        "New note: This field is required." in m for m in _messages(_html(client.get(empty["Location"])))
+    )
+    assert TipNote.objects.filter(tip=tips.france).count() == 1
+    assert client.post("/staff/triage/tips/999999/notes/", {"text": "x"}).status_code == 404
+    assert client.get("/staff/triage/tips/999999/").status_code == 404
+
+
+def test_every_page_records_which_tips_it_showed(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    client.get(f"{INBOX}?object=L20-2026")
+    event = AuditEvent.objects.filter(action="tips.view").latest("pk")
+    assert event.details == {"where": "inbox", "tips": [tips.lamp.pk]}
+    client.get("/staff/triage/objects/B17-2026/")
+    event = AuditEvent.objects.filter(action="tips.view").latest("pk")
+    assert event.details == {"where": "queue", "tips": [tips.poland_1.pk, tips.france.pk]}
+    before = AuditEvent.objects.filter(action="tips.view").count()
+    client.get(f"{INBOX}?has_contact=yes&object=L20-2026")  # nothing shown, nothing recorded
+    assert AuditEvent.objects.filter(action="tips.view").count() == before
+
+
+# --- Other reports --------------------------------------------------------------------------------------
+
+
+def test_other_reports(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    client.post(BULK, {"tips": [tips.lamp.pk], "action": "other"})
+    response = client.get(OTHER)
+    assert response.status_code == 200
+    html = _html(response)
+    assert "<h1>Other reports</h1>" in html
+    assert "competent authority" in html
+    assert _listed(html) == [tips.lamp.pk]
+    assert AuditEvent.objects.filter(action="tips.view").latest("pk").details["where"] == "other"
+    assert 'name="about"' not in html
+    assert _listed(_html(client.get(f"{OTHER}?object=B17-2026"))) == []
+    assert tips.lamp.pk not in _listed(_html(client.get(f"{INBOX}?about=object")))
+
+
+def test_the_navigation_has_triage_for_roles_that_read_tips(staff_client) -> None:
+    analyst = _html(staff_client("analyst").get(INBOX))
+    assert '<a href="/staff/triage/" aria-current="page">Triage</a>' in analyst
+    assert '<a href="/staff/triage/other/">Other reports</a>' in analyst
+    other = _html(staff_client("analyst").get(OTHER))
+    assert '<a href="/staff/triage/other/" aria-current="page">Other reports</a>' in other
+    assert '<a href="/staff/triage/">Triage</a>' in other
+    assert "/staff/triage/" not in _html(staff_client("auditor").get("/staff/objects/"))
+
+
+# --- Query counts -----------------------------------------------------------------------------------------
+
+
+def _varied_text(number: int) -> str:
+    """Texts that share no shingles, so that each tip starts a cluster of its own."""
+    return " ".join(hashlib.sha256(f"{number}-{word}".encode()).hexdigest()[:10] for word in range(8))
+
+
+def test_inbox_queries_do_not_grow_with_rows(
+    staff_client, staff, bag: Object, submit: Submit, count_queries
+) -> None:
+    client = staff_client("analyst")
+
+    def seed(start: int, stop: int) -> None:
+        for number in range(start, stop):
+            tip = submit(bag, f"{POLAND_TEXT} {_varied_text(number)}", links=["https://a.example/x"])
+            if number % 2:
+                services.tips_label(actor=staff["analyst"], tip_ids=[tip.pk], name=f"label {number % 3}")
+                services.tips_assign(actor=staff["analyst"], tip_ids=[tip.pk], assignee=staff["analyst"])
+
+    seed(0, 3)
+    client.get(INBOX)  # the first request of a session does some one-off work
+    few = count_queries(lambda: client.get(INBOX))
+    seed(3, 30)
+    many = count_queries(lambda: client.get(INBOX))
+    assert len(_listed(_html(client.get(INBOX)))) == 30
+    assert few == many, (few, many)
+    filtered_few = count_queries(lambda: client.get(f"{INBOX}?object=B17-2026&country=PL&has_links=yes"))
+    assert filtered_few == many
+
+
+def test_queue_queries_do_not_grow_with_clusters(
+    staff_client, bag: Object, submit: Submit, count_queries
+) -> None:
+    client = staff_client("analyst")
+    queue = "/staff/triage/objects/B17-2026/"
+    for number in range(2):
+        submit(bag, f"In Polen gekauft. {_varied_text(number)}", links=[f"https://shop{number}.example.pl/"])
+    client.get(queue)
+    few = count_queries(lambda: client.get(queue))
+    for number in range(2, 12):
+        submit(bag, f"Achetée en France. {_varied_text(number)}", links=[f"https://shop{number}.example.fr/"])
+    many = count_queries(lambda: client.get(queue))
+    assert len(re.findall(r'<li id="cluster-', _html(client.get(queue)))) == 12
+    assert few == many, (few, many)
+
+
+def test_tip_page_queries_do_not_grow_with_notes_and_labels(
+    staff_client, staff, tips: Tips, count_queries
+) -> None:
+    client = staff_client("analyst")
+    url = f"/staff/triage/tips/{tips.france.pk}/"
+    services.tip_note_add(actor=staff["analyst"], tip=tips.france, text="first")
+    services.tips_label(actor=staff["analyst"], tip_ids=[tips.france.pk], name="one")
+    client.get(url)
+    few = count_queries(lambda: client.get(url))
+    for number in range(6):
+        services.tip_note_add(actor=staff["analyst"], tip=tips.france, text=f"note {number}")
+        services.tips_label(actor=staff["analyst"], tip_ids=[tips.france.pk], name=f"label {number}")
+    many = count_queries(lambda: client.get(url))
+    assert few == many, (few, many)
+
+
+def test_a_client_without_javascript_uses_plain_forms(tips: Tips, staff) -> None:
+    """Every action is a real form with its CSRF token; the keyboard script only presses them."""
+    client = login_verified(Client(enforce_csrf_checks=True), staff["analyst"])
+    for url in (INBOX, "/staff/triage/objects/B17-2026/", f"/staff/triage/tips/{tips.france.pk}/"):
+        html = _html(client.get(url))
+        forms = [e for e in parse_html(html) if e.tag == "form" and e.attrs.get("method") == "post"]
+        assert forms, url
+        assert html.count('name="csrfmiddlewaretoken"') >= len(forms), url
+    refused = client.post(BULK, {"tips": [tips.france.pk], "action": "status:relevant"})
+    assert refused.status_code == 403
