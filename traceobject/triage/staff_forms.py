@@ -140,7 +140,7 @@ class InboxFilterForm(forms.Form):
         error_messages={"invalid_choice": _("There is no label number “%(value)s”.")},
     )
     about = forms.ChoiceField(
-        label=_("About"),
+        label=pgettext_lazy("tip filter: about an object or not", "About"),
         required=False,
         choices=ABOUT,
         error_messages={"invalid_choice": _("Choose from the list.")},
