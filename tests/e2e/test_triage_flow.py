@@ -15,7 +15,7 @@ from tests.e2e.staff_login import create_staff, login_with_enrolment
 
 pytestmark = pytest.mark.browser
 
-# Picks, in the demo data, a cluster whose first tip names a country that is not already the object's
+# Picks, in the demo data, a cluster whose first tip names a country in its text that is not already the object's
 # strongest candidate (so that verifying it must darken that country on the map), preferring clusters
 # of several tips and objects with several candidate countries.
 PICK = """
@@ -23,7 +23,8 @@ import json
 from traceobject.triage.models import Cluster, ObjectSupport, Signal
 best = None
 for cluster in Cluster.objects.filter(relevant=0).select_related("object").order_by("-size", "pk"):
-    codes = set(Signal.objects.filter(tip_id=cluster.pk, kind="country").values_list("value", flat=True))
+    codes = set(Signal.objects.filter(tip_id=cluster.pk, kind="country", field="text", start__isnull=False)
+                .values_list("value", flat=True))
     support = {row.value: row.clusters + row.relevant_clusters
                for row in ObjectSupport.objects.filter(object=cluster.object, kind="country")}
     top = max(support.values(), default=0)
