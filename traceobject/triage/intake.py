@@ -8,11 +8,12 @@ MinHash signature, and counters.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import F
 
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
@@ -24,6 +25,7 @@ from traceobject.triage.signals.types import Signals
 from traceobject.triage.terms import term_digest, terms_store
 
 MAX_CANDIDATES = 32
+PER_BAND = 8
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,21 @@ def cluster_find(*, object_id: int, signature: np.ndarray | None) -> int | None:
     """The cluster of the most similar earlier tip of the same object, if any is similar enough."""
     if signature is None:
         return None
-    keys = clusters.band_keys(signature)
-    candidates = list(
-        Band.objects.filter(object_id=object_id, key__in=keys)
-        .values("tip_id")
-        .annotate(shared=Count("key"))
-        .order_by("-shared", "-tip_id")
-        .values_list("tip_id", flat=True)[:MAX_CANDIDATES]
+    # The most recent tips of each band, not all: in a spam burst one band key holds thousands of
+    # identical tips, and they all sit in one cluster anyway. This bounds the lookup at
+    # BANDS x PER_BAND rows, each band an index range read backwards.
+    keys = list(dict.fromkeys(clusters.band_keys(signature)))
+    table = connection.ops.quote_name(Band._meta.db_table)
+    one_band = (
+        f"SELECT * FROM (SELECT tip_id FROM {table} WHERE object_id = %s AND key = %s "  # noqa: S608
+        f"ORDER BY tip_id DESC LIMIT {PER_BAND}) AS b{{n}}"
     )
+    sql = " UNION ALL ".join(one_band.format(n=n) for n in range(len(keys)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in (object_id, key)])
+        shared = Counter(tip_id for (tip_id,) in cursor.fetchall())
+    candidates = [tip_id for tip_id, _n in sorted(shared.items(), key=lambda item: (-item[1], -item[0]))]
+    candidates = candidates[:MAX_CANDIDATES]
     if not candidates:
         return None
     best: tuple[float, int] | None = None

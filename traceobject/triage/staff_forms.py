@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from traceobject.accounts.models import User
 from traceobject.core.countries import country_codes
 from traceobject.core.permissions import Permission, Role, role_permissions
+from traceobject.core.widgets import quicken_selects
 from traceobject.tips.models import TipStatus
 from traceobject.triage.highlight import country_names, language_name
 from traceobject.triage.models import Label
@@ -156,6 +157,7 @@ class InboxFilterForm(forms.Form):
         other_queue: bool = False,
     ) -> None:
         super().__init__(data)
+        quicken_selects(self)
         self.user = user
         self.other_queue = other_queue
         self._objects = {row["code"]: row for row in objects}
@@ -373,6 +375,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        quicken_selects(self)
         self.fields["assignee"].queryset = analysts()  # type: ignore[attr-defined]
         self.fields["action"].choices = self.action_choices()  # type: ignore[attr-defined]
 
