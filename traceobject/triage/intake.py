@@ -108,50 +108,52 @@ def tip_index(*, tip: Tip, prepared: Prepared) -> None:
             ]
         )
 
-    rows = [
-        Signal(
-            tip=tip,
-            kind=SignalKind.COUNTRY,
-            value=item.code,
-            source=item.source,
-            confidence=item.confidence,
-            field=item.field,
-            start=item.start,
-            end=item.end,
-        )
-        for item in signals.countries
-    ]
     terms = signal_terms(signals)
     terms_store(terms)
+    rows = signal_rows(signals, terms)
+    Signal.objects.bulk_create([Signal(tip=tip, **dict(zip(SIGNAL_FIELDS, r, strict=True))) for r in rows])
+
+    support_add(cluster_id=cluster_id, object_id=tip.object_id, values=support_values(signals))
+    tally_add(object_id=tip.object_id, counts=dict.fromkeys(tip_dimensions(tip), 1))
+
+
+SIGNAL_FIELDS = ("kind", "value", "source", "confidence", "field", "start", "end")
+SignalRow = tuple[str, str, str, float, str, int | None, int | None]
+
+
+def signal_rows(signals: Signals, terms: list[tuple[str, str, str]]) -> list[SignalRow]:
+    """The ``Signal`` rows of one tip (fields as ``SIGNAL_FIELDS``): country codes in the clear,
+    domains and shops as their keyed digests. The benchmark's generator writes the same rows."""
     digests = {(kind, text): digest for kind, digest, text in terms}
+    rows: list[SignalRow] = [
+        (SignalKind.COUNTRY, item.code, item.source, item.confidence, item.field, item.start, item.end)
+        for item in signals.countries
+    ]
     rows += [
-        Signal(
-            tip=tip,
-            kind=SignalKind.DOMAIN,
-            value=digests[(SignalKind.DOMAIN, link.domain)],
-            source=link.kind,
-            confidence=1.0,
-            field=link.field,
-            start=link.start,
-            end=link.end,
+        (
+            SignalKind.DOMAIN,
+            digests[(SignalKind.DOMAIN, link.domain)],
+            link.kind,
+            1.0,
+            link.field,
+            link.start,
+            link.end,
         )
         for link in signals.links
     ]
     if signals.shop:
         rows.append(
-            Signal(
-                tip=tip,
-                kind=SignalKind.SHOP,
-                value=digests[(SignalKind.SHOP, signals.shop)],
-                source="field",
-                confidence=1.0,
-                field="shop_brand",
+            (
+                SignalKind.SHOP,
+                digests[(SignalKind.SHOP, signals.shop)],
+                "field",
+                1.0,
+                "shop_brand",
+                None,
+                None,
             )
         )
-    Signal.objects.bulk_create(rows)
-
-    support_add(cluster_id=cluster_id, object_id=tip.object_id, values=support_values(signals))
-    tally_add(object_id=tip.object_id, counts=dict.fromkeys(tip_dimensions(tip), 1))
+    return rows
 
 
 def signal_terms(signals: Signals) -> list[tuple[str, str, str]]:
