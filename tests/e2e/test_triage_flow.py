@@ -15,9 +15,9 @@ from tests.e2e.staff_login import create_staff, login_with_enrolment
 
 pytestmark = pytest.mark.browser
 
-# Picks, in the demo data, a cluster whose first tip names a country in its text that is not already the object's
-# strongest candidate (so that verifying it must darken that country on the map), preferring clusters
-# of several tips and objects with several candidate countries.
+# Picks, in the demo data, a cluster whose first tip names a country in its text that is not already
+# the object's strongest candidate (so that verifying it must darken that country on the map),
+# preferring clusters of several tips and objects with several candidate countries.
 PICK = """
 import json
 from traceobject.triage.models import Cluster, ObjectSupport, Signal
