@@ -46,7 +46,6 @@ EDITABLE_STATUSES = frozenset({ObjectStatus.DRAFT, ObjectStatus.APPROVED})
 PUBLISH_AT_TOLERANCE = timedelta(minutes=10)
 
 
-
 def _locked(obj: Object) -> Object:
     """The object's row, locked until the end of the transaction, with its current state."""
     try:

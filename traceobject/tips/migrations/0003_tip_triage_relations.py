@@ -7,72 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gallery', '0002_staff_workflow'),
-        ('tips', '0002_tip_triage_columns'),
-        ('triage', '0001_initial'),
+        ("gallery", "0002_staff_workflow"),
+        ("tips", "0002_tip_triage_columns"),
+        ("triage", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tip',
-            name='cluster',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tips', to='triage.cluster'),
+            model_name="tip",
+            name="cluster",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="tips",
+                to="triage.cluster",
+            ),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='has_contact',
+            model_name="tip",
+            name="has_contact",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='has_links',
+            model_name="tip",
+            name="has_links",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='is_other',
+            model_name="tip",
+            name="is_other",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='labels',
-            field=models.ManyToManyField(blank=True, related_name='tips', to='triage.label'),
+            model_name="tip",
+            name="labels",
+            field=models.ManyToManyField(blank=True, related_name="tips", to="triage.label"),
         ),
         migrations.AddField(
-            model_name='tip',
-            name='language',
-            field=models.CharField(blank=True, default='', max_length=8),
+            model_name="tip",
+            name="language",
+            field=models.CharField(blank=True, default="", max_length=8),
         ),
         migrations.AlterField(
-            model_name='tip',
-            name='created_at',
+            model_name="tip",
+            name="created_at",
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(fields=['object', '-id'], name='tips_tip_object_id'),
+            model_name="tip",
+            index=models.Index(fields=["object", "-id"], name="tips_tip_object_id"),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(fields=['status', '-id'], name='tips_tip_status_id'),
+            model_name="tip",
+            index=models.Index(fields=["status", "-id"], name="tips_tip_status_id"),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(fields=['language', '-id'], name='tips_tip_language_id'),
+            model_name="tip",
+            index=models.Index(fields=["language", "-id"], name="tips_tip_language_id"),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(fields=['cluster', '-id'], name='tips_tip_cluster_id'),
+            model_name="tip",
+            index=models.Index(fields=["cluster", "-id"], name="tips_tip_cluster_id"),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(fields=['assignee', '-id'], name='tips_tip_assignee_id'),
+            model_name="tip",
+            index=models.Index(fields=["assignee", "-id"], name="tips_tip_assignee_id"),
         ),
         migrations.AddIndex(
-            model_name='tip',
-            index=models.Index(condition=models.Q(('is_other', True)), fields=['-id'], name='tips_tip_other_id'),
+            model_name="tip",
+            index=models.Index(
+                condition=models.Q(("is_other", True)), fields=["-id"], name="tips_tip_other_id"
+            ),
         ),
     ]
