@@ -13,8 +13,8 @@ every tip, computed with the real code where it matters and in bulk where it doe
   same sealed bytes (a real intake would seal each copy with a new ephemeral key; the size is the same);
 * clusters by the intake's own rule (``triage.intake.cluster_find``: per LSH band key the ``PER_BAND``
   newest tips holding it, at most ``MAX_CANDIDATES`` of them ranked by keys shared then newest, join the
-  most similar if its estimated similarity reaches ``THRESHOLD``), replayed in memory per object in
-  arrival order;
+  most similar if its estimated similarity reaches ``THRESHOLD``; a repost of an identical signature gets
+  no fingerprint or band rows), replayed in memory per object in arrival order;
 * the aggregates (``Cluster``, ``ClusterSupport``, ``ObjectSupport``, ``Tally``) computed in Python with the
   semantics of ``triage.aggregates``, after the analysts' statuses are set (their refresh functions'
   result). ``--check`` recomputes three objects with the real functions and compares.
@@ -165,6 +165,7 @@ class TipPlan:
     names_truth: bool = False  # it names one of the object's real countries
     pk: int = 0
     cluster: int = 0
+    indexed: bool = False  # has fingerprint and band rows (not for a repost of an identical signature)
     status: str = "new"
     is_other: bool = False
     assignee: bool = False
@@ -485,8 +486,8 @@ class ObjectClusters:
     As the query does: for each of the new tip's band keys, the ``PER_BAND`` newest earlier tips holding
     it; a tip's count is the number of those keys it came back for; candidates are ranked by count, then
     newest, and cut to ``MAX_CANDIDATES``; the most similar candidate at or above ``THRESHOLD`` gives the
-    cluster. The query leaves the order among equally similar candidates to the database; here the
-    better-ranked one wins.
+    cluster (the better-ranked of equally similar ones). A tip whose signature equals the matched one's
+    is not added to the index, as ``tip_index`` stores no band rows for it.
     """
 
     def __init__(self) -> None:
@@ -502,12 +503,13 @@ class ObjectClusters:
         self.signature_of: dict[int, np.ndarray] = {}
         self.arrays: dict[bytes, np.ndarray] = {}  # one array per distinct signature
 
-    def add(self, tip_id: int, signature: bytes | None, keys: Sequence[int]) -> int:
-        """The cluster of a new tip (its own id when it founds one), then remember it."""
+    def add(self, tip_id: int, signature: bytes | None, keys: Sequence[int]) -> tuple[int, bool]:
+        """The cluster of a new tip (its own id when it founds one), and whether it joins the index (not
+        without a signature, nor when its signature equals the one it matched); then remember it."""
         import numpy as np
 
         if signature is None:
-            return tip_id  # nothing to compare: a cluster of its own, and no band rows
+            return tip_id, False  # nothing to compare: a cluster of its own, and no band rows
         values = self.arrays.get(signature)
         if values is None:
             values = self.arrays[signature] = np.frombuffer(signature, dtype="<u4")
@@ -526,13 +528,15 @@ class ObjectClusters:
                 best = (score, self.cluster_of[candidate])
         cluster = best[1] if best else tip_id
         self.cluster_of[tip_id] = cluster
+        if best is not None and best[0] == 1.0:
+            return cluster, False  # a repost: as the intake, no fingerprint or band rows
         self.signature_of[tip_id] = values
         for key in unique:
             tips = self.newest.get(key)
             if tips is None:
                 tips = self.newest[key] = deque(maxlen=self.per_band)
             tips.append(tip_id)
-        return cluster
+        return cluster, True
 
 
 def assign_clusters(plan: Plan, computed: Sequence[Computed], *, quiet: bool = False) -> None:
@@ -543,7 +547,7 @@ def assign_clusters(plan: Plan, computed: Sequence[Computed], *, quiet: bool = F
         if state is None:
             state = per_object[tip.object_index] = ObjectClusters()
         result = computed[tip.payload]
-        tip.cluster = state.add(tip.pk, result.signature, result.keys)
+        tip.cluster, tip.indexed = state.add(tip.pk, result.signature, result.keys)
         progress.advance()
 
 
@@ -825,7 +829,7 @@ def table_rows(
         for pk, (object_pk, size, relevant, last) in aggregates.clusters.items():
             yield (pk, object_pk, size, relevant, last)
 
-    with_signature = [tip for tip in plan.tips if computed[tip.payload].signature is not None]
+    with_signature = [tip for tip in plan.tips if tip.indexed]
 
     def fingerprints() -> Iterator[tuple[Any, ...]]:
         for tip in with_signature:

@@ -54,6 +54,23 @@ def test_near_duplicates_join_the_first_tips_cluster_and_others_do_not() -> None
     assert Cluster.objects.get(pk=first.pk).last_tip_id == second.pk
 
 
+def test_a_repost_joins_the_cluster_without_adding_to_the_index() -> None:
+    """Its signature equals its twin's: band rows would only repeat the twin's and crowd the newest."""
+    obj = ObjectFactory()
+    first = submit(obj, POLISH)
+    repost = submit(obj, POLISH)
+    edit = submit(obj, POLISH_EDIT)
+    for tip in (repost, edit):
+        tip.refresh_from_db()
+    assert repost.cluster_id == first.pk
+    assert edit.cluster_id == first.pk
+    assert not Fingerprint.objects.filter(tip=repost).exists()
+    assert not Band.objects.filter(tip=repost).exists()
+    assert Fingerprint.objects.filter(tip=edit).exists()
+    assert Band.objects.filter(tip=edit).count() == Band.objects.filter(tip=first).count()
+    assert Cluster.objects.get(pk=first.pk).size == 3
+
+
 def test_the_same_text_on_another_object_is_another_cluster() -> None:
     first = submit(ObjectFactory(), POLISH)
     other = submit(ObjectFactory(), POLISH)

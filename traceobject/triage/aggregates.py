@@ -10,14 +10,14 @@ the object ("other reports"); verified support is support from tips marked relev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from traceobject.tips.models import Tip, TipStatus
+from traceobject.triage import sql
 from traceobject.triage.models import Cluster, ClusterSupport, ObjectSupport, Signal, SignalKind, Tally
 
 EXCLUDED_STATUSES = (TipStatus.NOT_RELEVANT, TipStatus.DUPLICATE)
@@ -30,52 +30,10 @@ class SupportValue:
     confidence: float
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
-
-
-def upsert_add(
-    model: type[models.Model],
-    *,
-    keys: Sequence[str],
-    rows: Sequence[dict[str, Any]],
-    add: Sequence[str] = (),
-    greatest: Sequence[str] = (),
-) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE that adds ``add`` columns and keeps the max of ``greatest``.
-
-    Django's ``bulk_create(update_conflicts=True)`` overwrites; counters need to add, atomically, in one
-    statement on both SQLite and PostgreSQL.
-    """
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = list(rows[0])
-    columns = [connection.ops.quote_name(_column(model, name)) for name in names]
-    conflict = ", ".join(connection.ops.quote_name(_column(model, name)) for name in keys)
-    placeholder = "(" + ", ".join(["%s"] * len(names)) + ")"
-    updates = [
-        f"{col} = {table}.{col} + excluded.{col}"
-        for col in (connection.ops.quote_name(_column(model, name)) for name in add)
-    ]
-    maximum = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    updates += [
-        f"{col} = {maximum}({table}.{col}, excluded.{col})"
-        for col in (connection.ops.quote_name(_column(model, name)) for name in greatest)
-    ]
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholder] * len(rows))} "  # noqa: S608
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}"
-    )
-    params = [row[name] for row in rows for name in names]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def tally_add(*, object_id: int, counts: dict[tuple[str, str], int]) -> None:
-    upsert_add(
+    sql.insert(
         Tally,
-        keys=("object", "dimension", "value"),
+        conflict=("object", "dimension", "value"),
         rows=[
             {"object": object_id, "dimension": dim, "value": value, "tips": n}
             for (dim, value), n in counts.items()
@@ -98,23 +56,34 @@ def tip_dimensions(tip: Tip) -> list[tuple[str, str]]:
     ]
 
 
-def support_add(*, cluster_id: int, object_id: int, values: Iterable[SupportValue]) -> None:
+def support_add(
+    *, cluster_id: int, object_id: int, values: Iterable[SupportValue], new_cluster: bool = False
+) -> None:
     """Count one new tip's values in its cluster, and the cluster in the object's consensus when the
-    value is new to the cluster (or its confidence rose)."""
+    value is new to the cluster (or its confidence rose). A cluster founded by this tip has nothing yet."""
     values = list(values)
     if not values:
         return
-    existing = {
-        (row.kind, row.value): row
-        for row in ClusterSupport.objects.filter(
-            cluster_id=cluster_id, kind__in={v.kind for v in values}, value__in={v.value for v in values}
+    existing: dict[tuple[str, str], tuple[int, float]] = {}
+    if not new_cluster:
+        kinds = sorted({v.kind for v in values})
+        found = sorted({v.value for v in values})
+        query = (
+            f"SELECT {sql.column(ClusterSupport, 'kind')}, {sql.column(ClusterSupport, 'value')}, "  # noqa: S608
+            f"{sql.column(ClusterSupport, 'tips')}, {sql.column(ClusterSupport, 'confidence')} "
+            f"FROM {sql.table(ClusterSupport)} WHERE {sql.column(ClusterSupport, 'cluster')} = %s "
+            f"AND {sql.column(ClusterSupport, 'kind')} IN ({sql.placeholders(kinds)}) "
+            f"AND {sql.column(ClusterSupport, 'value')} IN ({sql.placeholders(found)})"
         )
-    }
+        with connection.cursor() as cursor:
+            cursor.execute(query, [cluster_id, *kinds, *found])
+            existing = {
+                (kind, value): (tips, confidence) for kind, value, tips, confidence in cursor.fetchall()
+            }
     object_rows = []
     for item in values:
-        before = existing.get((item.kind, item.value))
-        counted_before = before is not None and before.tips > 0
-        old_confidence = before.confidence if counted_before and before is not None else 0.0
+        tips_before, confidence_before = existing.get((item.kind, item.value), (0, 0.0))
+        counted_before = tips_before > 0
         object_rows.append(
             {
                 "object": object_id,
@@ -123,12 +92,12 @@ def support_add(*, cluster_id: int, object_id: int, values: Iterable[SupportValu
                 "clusters": 0 if counted_before else 1,
                 "relevant_clusters": 0,
                 "tips": 1,
-                "score": max(0.0, item.confidence - old_confidence),
+                "score": max(0.0, item.confidence - (confidence_before if counted_before else 0.0)),
             }
         )
-    upsert_add(
+    sql.insert(
         ClusterSupport,
-        keys=("cluster", "kind", "value"),
+        conflict=("cluster", "kind", "value"),
         rows=[
             {
                 "cluster": cluster_id,
@@ -144,9 +113,9 @@ def support_add(*, cluster_id: int, object_id: int, values: Iterable[SupportValu
         add=("tips",),
         greatest=("confidence",),
     )
-    upsert_add(
+    sql.insert(
         ObjectSupport,
-        keys=("object", "kind", "value"),
+        conflict=("object", "kind", "value"),
         rows=object_rows,
         add=("clusters", "tips", "score"),
     )

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import F
 
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
-from traceobject.triage import clusters
+from traceobject.triage import clusters, sql
 from traceobject.triage.aggregates import SupportValue, support_add, tally_add, tip_dimensions
 from traceobject.triage.models import Band, Cluster, Fingerprint, Signal, SignalKind
 from traceobject.triage.signals import extract
@@ -45,37 +44,52 @@ def tip_prepare(payload: TipPayload) -> Prepared:
     )
 
 
-def cluster_find(*, object_id: int, signature: np.ndarray | None) -> int | None:
-    """The cluster of the most similar earlier tip of the same object, if any is similar enough."""
+@dataclass(frozen=True)
+class Match:
+    cluster_id: int
+    identical: bool  # the new tip's signature equals the matched tip's: it adds nothing to the index
+
+
+def cluster_find(*, object_id: int, signature: np.ndarray | None) -> Match | None:
+    """The cluster of the most similar earlier tip of the same object, if any is similar enough.
+
+    One query: for each band key of the new tip, the ``PER_BAND`` newest tips of the object holding it
+    (not all: in a spam burst one key holds thousands of identical tips, all in one cluster anyway),
+    with their signatures and clusters. Candidates are ranked by keys shared, then newest, cut to
+    ``MAX_CANDIDATES``; the first of the most similar wins.
+    """
     if signature is None:
         return None
-    # The most recent tips of each band, not all: in a spam burst one band key holds thousands of
-    # identical tips, and they all sit in one cluster anyway. This bounds the lookup at
-    # BANDS x PER_BAND rows, each band an index range read backwards.
     keys = list(dict.fromkeys(clusters.band_keys(signature)))
-    table = connection.ops.quote_name(Band._meta.db_table)
+    band, tip_id, key = sql.table(Band), sql.column(Band, "tip"), sql.column(Band, "key")
     one_band = (
-        f"SELECT * FROM (SELECT tip_id FROM {table} WHERE object_id = %s AND key = %s "  # noqa: S608
-        f"ORDER BY tip_id DESC LIMIT {PER_BAND}) AS b{{n}}"
+        f"SELECT * FROM (SELECT {tip_id} AS tip_id FROM {band} "  # noqa: S608
+        f"WHERE {sql.column(Band, 'object')} = %s AND {key} = %s "
+        f"ORDER BY {tip_id} DESC LIMIT {PER_BAND}) AS b{{n}}"
     )
-    sql = " UNION ALL ".join(one_band.format(n=n) for n in range(len(keys)))
+    query = (
+        f"SELECT b.tip_id, f.{sql.column(Fingerprint, 'signature')}, t.{sql.column(Tip, 'cluster')} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(one_band.format(n=n) for n in range(len(keys)))}) AS b "
+        f"JOIN {sql.table(Fingerprint)} AS f ON f.{sql.column(Fingerprint, 'tip')} = b.tip_id "
+        f"JOIN {sql.table(Tip)} AS t ON t.{sql.column(Tip, 'id')} = b.tip_id"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for key in keys for value in (object_id, key)])
-        shared = Counter(tip_id for (tip_id,) in cursor.fetchall())
-    candidates = [tip_id for tip_id, _n in sorted(shared.items(), key=lambda item: (-item[1], -item[0]))]
-    candidates = candidates[:MAX_CANDIDATES]
-    if not candidates:
+        cursor.execute(query, [value for key in keys for value in (object_id, key)])
+        found = cursor.fetchall()
+    if not found:
         return None
-    best: tuple[float, int] | None = None
-    for raw, cluster_id in Fingerprint.objects.filter(tip_id__in=candidates).values_list(
-        "signature", "tip__cluster_id"
-    ):
-        if cluster_id is None:
-            continue
-        score = clusters.similarity(signature, clusters.signature_from_bytes(raw))
-        if score >= clusters.THRESHOLD and (best is None or score > best[0]):
-            best = (score, cluster_id)
-    return best[1] if best else None
+    shared = Counter(row[0] for row in found)
+    rows = {row[0]: row for row in found}
+    ranked = sorted(shared, key=lambda tip: (-shared[tip], -tip))[:MAX_CANDIDATES]
+    ranked = [tip for tip in ranked if rows[tip][2] is not None]
+    if not ranked:
+        return None
+    others = np.frombuffer(b"".join(bytes(rows[tip][1]) for tip in ranked), dtype="<u4")
+    scores = (others.reshape(len(ranked), -1) == signature).mean(axis=1)
+    best = int(np.argmax(scores))  # the first of the highest: the best-ranked candidate
+    if scores[best] < clusters.THRESHOLD:
+        return None
+    return Match(cluster_id=rows[ranked[best]][2], identical=bool(scores[best] == 1.0))
 
 
 def object_lock(object_id: int) -> None:
@@ -88,32 +102,67 @@ def object_lock(object_id: int) -> None:
 
 def tip_index(*, tip: Tip, prepared: Prepared) -> None:
     """Store a new tip's signals, cluster and counters. Call inside the intake transaction, with the
-    tip saved and ``object_lock`` taken before the tip was created."""
+    tip saved and ``object_lock`` taken before the tip was created.
+
+    A tip whose signature equals the one it matched (a repost) adds no fingerprint or band rows: they
+    would only repeat its twin's, and crowd the band keys' newest tips with copies.
+    """
     signals = prepared.signals
-    cluster_id = cluster_find(object_id=tip.object_id, signature=prepared.signature)
-    if cluster_id is None:
-        Cluster.objects.create(representative=tip, object_id=tip.object_id, size=1, last_tip_id=tip.pk)
-        cluster_id = tip.pk
-    else:
-        Cluster.objects.filter(pk=cluster_id).update(size=F("size") + 1, last_tip_id=tip.pk)
-    Tip.objects.filter(pk=tip.pk).update(cluster_id=cluster_id)
+    match = cluster_find(object_id=tip.object_id, signature=prepared.signature)
+    cluster_id = tip.pk if match is None else match.cluster_id
+    with connection.cursor() as cursor:
+        if match is None:
+            sql.insert(
+                Cluster,
+                [
+                    {
+                        "representative": tip.pk,
+                        "object": tip.object_id,
+                        "size": 1,
+                        "relevant": 0,
+                        "last_tip_id": tip.pk,
+                    }
+                ],
+            )
+        else:
+            size, last = sql.column(Cluster, "size"), sql.column(Cluster, "last_tip_id")
+            cursor.execute(
+                f"UPDATE {sql.table(Cluster)} SET {size} = {size} + 1, {last} = %s "  # noqa: S608
+                f"WHERE {sql.column(Cluster, 'representative')} = %s",
+                [tip.pk, cluster_id],
+            )
+        cursor.execute(
+            f"UPDATE {sql.table(Tip)} SET {sql.column(Tip, 'cluster')} = %s "  # noqa: S608
+            f"WHERE {sql.column(Tip, 'id')} = %s",
+            [cluster_id, tip.pk],
+        )
     tip.cluster_id = cluster_id
 
-    if prepared.signature is not None:
-        Fingerprint.objects.create(tip=tip, signature=clusters.signature_bytes(prepared.signature))
-        Band.objects.bulk_create(
+    if prepared.signature is not None and not (match is not None and match.identical):
+        sql.insert(Fingerprint, [{"tip": tip.pk, "signature": clusters.signature_bytes(prepared.signature)}])
+        sql.insert(
+            Band,
             [
-                Band(object_id=tip.object_id, key=key, tip_id=tip.pk)
-                for key in set(clusters.band_keys(prepared.signature))
-            ]
+                {"object": tip.object_id, "key": key, "tip": tip.pk}
+                for key in dict.fromkeys(clusters.band_keys(prepared.signature))
+            ],
         )
 
     terms = signal_terms(signals)
     terms_store(terms)
-    rows = signal_rows(signals, terms)
-    Signal.objects.bulk_create([Signal(tip=tip, **dict(zip(SIGNAL_FIELDS, r, strict=True))) for r in rows])
-
-    support_add(cluster_id=cluster_id, object_id=tip.object_id, values=support_values(signals))
+    sql.insert(
+        Signal,
+        [
+            {"tip": tip.pk, **dict(zip(SIGNAL_FIELDS, row, strict=True))}
+            for row in signal_rows(signals, terms)
+        ],
+    )
+    support_add(
+        cluster_id=cluster_id,
+        object_id=tip.object_id,
+        values=support_values(signals),
+        new_cluster=match is None,
+    )
     tally_add(object_id=tip.object_id, counts=dict.fromkeys(tip_dimensions(tip), 1))
 
 

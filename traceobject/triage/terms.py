@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
+from django.db import connection
 
 from traceobject.tips import vault
+from traceobject.triage import sql
 from traceobject.triage.models import Term
 
 
@@ -29,22 +31,28 @@ def term_digest(kind: str, text: str) -> str:
 
 
 def terms_store(terms: Iterable[tuple[str, str, str]]) -> None:
-    """Keep the sealed text of (kind, digest, text) terms not seen before."""
+    """Keep the sealed text of (kind, digest, text) terms not seen before (sealing only those)."""
     rows = {(kind, digest): text for kind, digest, text in terms}
     if not rows:
         return
-    known = set(
-        Term.objects.filter(kind__in={k for k, _d in rows}, digest__in={d for _k, d in rows}).values_list(
-            "kind", "digest"
-        )
+    kinds = sorted({kind for kind, _digest in rows})
+    digests = sorted({digest for _kind, digest in rows})
+    kind, digest = sql.column(Term, "kind"), sql.column(Term, "digest")
+    query = (
+        f"SELECT {kind}, {digest} FROM {sql.table(Term)} "  # noqa: S608
+        f"WHERE {kind} IN ({sql.placeholders(kinds)}) AND {digest} IN ({sql.placeholders(digests)})"
     )
-    Term.objects.bulk_create(
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*kinds, *digests])
+        known = set(cursor.fetchall())
+    sql.insert(
+        Term,
         [
-            Term(kind=kind, digest=digest, sealed=vault.seal(text.encode()))
-            for (kind, digest), text in rows.items()
-            if (kind, digest) not in known
+            {"kind": k, "digest": d, "sealed": vault.seal(text.encode())}
+            for (k, d), text in rows.items()
+            if (k, d) not in known
         ],
-        ignore_conflicts=True,
+        conflict=("kind", "digest"),
     )
 
 
