@@ -27,7 +27,8 @@ LANGUAGES = [
 MIN_LETTERS = 8  # fewer letters than this: no opinion
 MIN_LETTERS_UNSPACED = 3
 MIN_CONFIDENCE = 0.25  # below this (after the function-word vote): unsure
-MAX_CHARS = 400  # lingua's cost grows with the text, its accuracy stops growing well before this
+# lingua's cost grows with the text; its accuracy does not grow past ~150 characters (docs/benchmarks.md)
+MAX_CHARS = 200
 PLAUSIBLE_SHARE = 0.5  # runners-up within this share of the best score stay plausible
 FUNCTION_WORD_WEIGHT = 0.2
 FUNCTION_WORD_CAP = 4  # a tie-breaker: on long texts lingua is sure and both sides reach the cap
