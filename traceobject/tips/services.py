@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.writelock import sqlite_write_queue
 from traceobject.gallery.models import Audience, Object, ObjectStatus
 from traceobject.tips import vault
 from traceobject.tips.models import Receipt, Tip
@@ -49,7 +50,7 @@ def tip_submit(
     for _attempt in range(3):
         code = receipt_generate()
         try:
-            with transaction.atomic():
+            with sqlite_write_queue(), transaction.atomic():
                 object_lock(obj.pk)
                 tip = Tip.objects.create(
                     object=obj,
