@@ -636,9 +636,10 @@ def cluster_in_memory(sample: list[SampleObject]) -> tuple[list[list[int]], floa
             if signature is None:
                 assigned.append(-1 - position)
                 continue
-            assigned.append(
-                state.add(position + 1, clusters.signature_bytes(signature), clusters.band_keys(signature))
+            cluster, _indexed = state.add(
+                position + 1, clusters.signature_bytes(signature), clusters.band_keys(signature)
             )
+            assigned.append(cluster)
         assignments.append(assigned)
     return assignments, time.perf_counter() - started, sum(len(obj.texts) for obj in sample)
 

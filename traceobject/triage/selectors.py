@@ -286,10 +286,7 @@ def objects_with_tips() -> list[dict[str, Any]]:
     """Objects that have tips, with their totals, for the inbox's object filter (from the tallies)."""
     rows = (
         Tally.objects.filter(dimension="total", value="", tips__gt=0)
-        .select_related("object")
         .order_by("object__code")
+        .values_list("object_id", "object__code", "object__title", "tips")
     )
-    return [
-        {"id": row.object_id, "code": row.object.code, "title": row.object.title, "tips": row.tips}
-        for row in rows
-    ]
+    return [{"id": pk, "code": code, "title": title, "tips": tips} for pk, code, title, tips in rows]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -49,12 +49,21 @@ def analysts() -> QuerySet[User]:
     return User.objects.filter(role__in=roles, is_active=True).order_by("username")
 
 
-def _counted(label: Any, count: int | None) -> str:
-    if count is None:
-        return str(label)
-    return str(
-        _("%(label)s (%(count)s)") % {"label": label, "count": number_format(count, force_grouping=True)}
-    )
+class _Counted:
+    """Labels with counts, "Polish (1,234)", for the ~600 options of the inbox's filters: the pattern
+    and the thousands separator are looked up once per page, not once per option (that was a tenth of
+    the page's time at a million tips)."""
+
+    def __init__(self) -> None:
+        self.pattern = _("%(label)s (%(count)s)")
+        self.separator = str(get_format("THOUSAND_SEPARATOR"))
+        self.grouped = number_format(1000, force_grouping=True) != "1000"
+
+    def __call__(self, label: Any, count: int | None) -> str:
+        if count is None:
+            return str(label)
+        number = f"{count:,}".replace(",", self.separator) if self.grouped else str(count)
+        return self.pattern % {"label": label, "count": number}
 
 
 class OpenChoiceField(forms.ChoiceField):
@@ -263,6 +272,7 @@ class InboxFilterForm(forms.Form):
         """Offer the values that have tips, with the tallies' counts unless ``counted`` is False
         (where the counts would not match the list, as in the other reports)."""
         counts = facets
+        _counted = _Counted()
 
         def count(mapping: Mapping[str, int], key: str) -> int | None:
             return mapping.get(key, 0) if counted else None
