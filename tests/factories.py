@@ -113,3 +113,20 @@ class TipFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class: type[Tip], *args: Any, **kwargs: Any) -> Tip:
         raise NotImplementedError("tips exist only through tip_submit")
+
+
+# --- leads (appended by the leads work) --------------------------------------------------------------
+from traceobject.leads.models import Authority  # noqa: E402
+
+
+class AuthorityFactory(DjangoModelFactory):
+    """An authority row; determinations and leads exist only through the leads services."""
+
+    class Meta:
+        model = Authority
+        django_get_or_create = ("country",)
+
+    country = "PL"
+    name = factory.LazyAttribute(lambda o: f"Test unit {o.country}")
+    email = factory.LazyAttribute(lambda o: f"unit-{o.country.lower()}@example.org")
+    active = True

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -49,10 +50,10 @@ from traceobject.gallery.models import ObjectStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_submit
 
-# The protected URL namespaces, each with the page that anonymous visitors are sent to. The partner
-# portal (/partner/) joins here when it exists.
+# The protected URL namespaces, each with the page that anonymous visitors are sent to.
 NAMESPACES: dict[str, dict[str, str]] = {
     "staff": {"prefix": "/staff/", "login": "/staff/login/", "otp": "/staff/otp/"},
+    "partner": {"prefix": "/partner/", "login": "/partner/login/", "otp": "/partner/otp/"},
 }
 
 # Views reachable without a permission, on purpose. Adding one opens a door in the wall: it belongs here,
@@ -61,6 +62,9 @@ ENTRY_VIEWS: dict[str, str] = {
     "staff:login": "the login form",
     "staff:otp": "the second factor, after the password",
     "staff:logout": "logging out (POST only)",
+    "partner:login": "the partner portal's login form",
+    "partner:otp": "the partner portal's second factor",
+    "partner:logout": "logging out of the partner portal (POST only)",
 }
 
 ANONYMOUS = "anonymous"
@@ -117,6 +121,11 @@ SAMPLE_BY_KWARG: dict[str, Sample] = {
     "image_id": lambda world: 999_999,
     "tip_id": lambda world: _world_tip(world).pk,
     "cluster_id": lambda world: _world_tip(world).cluster_id,
+    # Leads: none is made (that needs a confirmed determination); an authorized role gets a 404.
+    "reference": lambda world: "L-2026-99999",
+    "determination_id": lambda world: 999_999,
+    "index": lambda world: 1,
+    "country": lambda world: "PL",
 }
 # Anything else, by path converter: the view will most likely answer 404 to an authorized role.
 SAMPLE_BY_CONVERTER: dict[str, Sample] = {
@@ -251,11 +260,20 @@ def _cases(*, with_permission: bool | None) -> list[Any]:
     return cases
 
 
+def _share_session(client: Client) -> Client:
+    """The test client logs in with the staff session cookie; the partner portal reads its own, so the
+    same session goes under that name too (the test client sends every cookie to every path)."""
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if session is not None:
+        client.cookies[settings.PARTNER_SESSION_COOKIE_NAME] = session.value
+    return client
+
+
 def _client(account: str) -> Client:
     if account == ANONYMOUS:
         return Client()
     role, country = FIXED_STAFF[account]
-    return login_verified(Client(), make_staff(account, role, country))
+    return _share_session(login_verified(Client(), make_staff(account, role, country)))
 
 
 def _assert_login_redirect(response: Any, endpoint: Endpoint, url: str) -> None:
@@ -349,7 +367,7 @@ def test_a_password_only_session_is_sent_to_the_second_factor(world: World, endp
     role, country = FIXED_STAFF[account]
     client = Client()
     client.force_login(make_staff(account, role, country))
-    response = client.get(endpoint.url(world))
+    response = _share_session(client).get(endpoint.url(world))
     assert response.status_code == 302, response.status_code
     assert urlsplit(response["Location"]).path == NAMESPACES[endpoint.namespace]["otp"]
 

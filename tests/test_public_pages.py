@@ -101,6 +101,7 @@ GET_PAGES = [
     "/objects/B17-2026/",
     "/objects/F01-2026/",
     "/identified/",
+    "/results/",
     "/about/",
     "/privacy/",
     "/report-something-else/",

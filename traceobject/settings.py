@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "traceobject.tips",
     "traceobject.triage",
     "traceobject.stats",
+    "traceobject.leads",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +156,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if MODE == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by every process of the site: the public figures are recomputed by the task worker and read by
+# the web workers. Files under the data directory (they hold only those figures, nothing about any
+# visitor); the tests keep a per-process memory cache.
+if MODE == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "django"),
+        }
+    }
 
 # --- Auth: staff only; the public never has an account ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -229,6 +241,9 @@ SESSION_COOKIE_SECURE = not EMBEDDED
 CSRF_COOKIE_NAME = "to_csrf"  # public pages; the staff side and the admin have their own
 STAFF_CSRF_COOKIE_NAME = "to_staff_csrf"
 ADMIN_CSRF_COOKIE_NAME = "to_admin_csrf"
+# The partner portal (Path=/partner/): a session and a CSRF cookie of its own.
+PARTNER_SESSION_COOKIE_NAME = "to_partner_session"
+PARTNER_CSRF_COOKIE_NAME = "to_partner_csrf"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit
@@ -262,6 +277,23 @@ IMAGE_WIDTHS = (320, 640, 1280)
 IMAGE_MAX_PIXELS = env_int("TRACEOBJECT_IMAGE_MAX_PIXELS", 60_000_000)
 # The safety scan warns when an image's perceptual hash (64 bits) is this close to one already public.
 IMAGE_NEAR_DUPLICATE_DISTANCE = env_int("TRACEOBJECT_IMAGE_NEAR_DUPLICATE_DISTANCE", 10)
+
+# --- Leads: notification mail and acknowledgement ----------------------------------------------------
+# Notices say only that a lead is waiting in the partner portal; they go out through Django's SMTP backend.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("TRACEOBJECT_EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = env_int("TRACEOBJECT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("TRACEOBJECT_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("TRACEOBJECT_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("TRACEOBJECT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("TRACEOBJECT_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("TRACEOBJECT_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("TRACEOBJECT_EMAIL_FROM", "traceobject@localhost") or "traceobject@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The absolute address of the partner portal, for the link in the notice.
+LEADS_PARTNER_URL = env_str("TRACEOBJECT_PARTNER_URL", "http://localhost:8000/partner/") or ""
+# Leads sent longer ago than this and not yet acknowledged are flagged to the analysts.
+TRACEOBJECT_LEAD_ACK_DAYS = env_int("TRACEOBJECT_LEAD_ACK_DAYS", 7)
 
 # --- Benchmarks -------------------------------------------------------------------------------------
 # Routes /bench/floor/, the trivial CSRF-protected form post that bench/intake.py measures beside the tip

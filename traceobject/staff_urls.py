@@ -17,4 +17,6 @@ urlpatterns = [
     path("audit/", include("traceobject.audit.staff_urls")),
     path("", include("traceobject.gallery.staff_urls")),
     path("triage/", include("traceobject.triage.staff_urls")),
+    path("leads/", include("traceobject.leads.staff_urls")),
+    path("", include("traceobject.stats.staff_urls")),  # dashboard/
 ]

@@ -1,6 +1,6 @@
 """Keeping the staff side apart from the public side: cookies, host, idle sessions, caching.
 
-The site has three cookie areas, chosen by path:
+The site has four cookie areas, chosen by path:
 
 * the public site (``/``): session cookie ``PUBLIC_SESSION_COOKIE_NAME`` and CSRF cookie
   ``CSRF_COOKIE_NAME``, both with ``Path=/``. Public pages use no session today; if one ever does, it
@@ -13,6 +13,9 @@ The site has three cookie areas, chosen by path:
   has no login of its own (see ``admin_site.py``): whenever the staff or admin side saves the session,
   both session cookies are set to the same key, each confined to its own path, and both are removed
   together.
+* the partner portal (``/partner/``): session cookie ``PARTNER_SESSION_COOKIE_NAME`` and CSRF cookie
+  ``PARTNER_CSRF_COOKIE_NAME``, both with ``Path=/partner/``. A session of its own: a login there
+  never opens the staff side, and a staff login never opens the portal.
 
 ``SESSION_COOKIE_NAME`` is the staff cookie (not the public one) so that Django's test client and
 tools that read the setting find the staff session.
@@ -47,6 +50,7 @@ from traceobject.core.csrf import NoReferrerCsrfViewMiddleware
 
 STAFF_PREFIX = "/staff/"
 ADMIN_PREFIX = "/django-admin/"
+PARTNER_PREFIX = "/partner/"
 # The session key of the staff side's last-activity time (Unix seconds), for the idle timeout.
 LAST_ACTIVITY_KEY = "_to_last_activity"
 # Writing the activity time on every request would save the session on every request; a minute's
@@ -97,6 +101,17 @@ def admin_area() -> CookieArea:
     )
 
 
+def partner_area() -> CookieArea:
+    return CookieArea(
+        name="partner",
+        session_cookie=settings.PARTNER_SESSION_COOKIE_NAME,
+        session_path=PARTNER_PREFIX,
+        csrf_cookie=settings.PARTNER_CSRF_COOKIE_NAME,
+        csrf_path=PARTNER_PREFIX,
+        staff=False,
+    )
+
+
 def is_staff_path(path: str) -> bool:
     """The staff side and Django's admin: everything that needs a staff login."""
     return path.startswith((STAFF_PREFIX, ADMIN_PREFIX))
@@ -107,6 +122,8 @@ def cookie_area(path: str) -> CookieArea:
         return staff_area()
     if path.startswith(ADMIN_PREFIX):
         return admin_area()
+    if path.startswith(PARTNER_PREFIX):
+        return partner_area()
     return public_area()
 
 
@@ -226,7 +243,8 @@ def _host_allowed(request: HttpRequest) -> bool:
 
 
 class StaffAreaMiddleware:
-    """On ``/staff/`` and ``/django-admin/``: host confinement, idle timeout and ``no-store``.
+    """On ``/staff/`` and ``/django-admin/``: host confinement, idle timeout and ``no-store``; on
+    ``/partner/``, the idle timeout and ``no-store`` (partners come from outside: no host confinement).
 
     * With ``TRACEOBJECT_STAFF_HOSTS`` set, any other host gets the site's ordinary 404 there, so the
       public host does not even show that a staff side exists.
@@ -242,9 +260,10 @@ class StaffAreaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_staff_path(request.path_info):
+        staff = is_staff_path(request.path_info)
+        if not staff and not request.path_info.startswith(PARTNER_PREFIX):
             return self.get_response(request)
-        if not _host_allowed(request):
+        if staff and not _host_allowed(request):
             raise Http404
         self._expire_idle(request)
         response = self.get_response(request)

@@ -1,4 +1,11 @@
-"""Staff login (password, then TOTP or its enrolment), logout, and account administration."""
+"""Staff login (password, then TOTP or its enrolment), logout, and account administration.
+
+The login, second-factor and logout views serve two areas: the staff side (``/staff/``, namespace
+``staff``) and the partner portal (``/partner/``, namespace ``partner``). The area is read from the URL
+namespace the request came through; it picks the templates, the pages to go on to, and which paths
+``next`` may point to. The two areas have separate session cookies (``accounts.middleware``), so a login
+in one never opens the other.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from django_otp import login as otp_login
 
 from traceobject.accounts import selectors, services
 from traceobject.accounts.forms import LoginForm, TokenForm, UserCreateForm, UserEditForm
-from traceobject.accounts.middleware import ADMIN_PREFIX, STAFF_PREFIX
+from traceobject.accounts.middleware import ADMIN_PREFIX, PARTNER_PREFIX, STAFF_PREFIX
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission
@@ -29,11 +36,21 @@ from traceobject.core.staff import is_verified, staff_entry_view, staff_view
 NEXT_SESSION_KEY = "_to_login_next"
 # The login pages show no section navigation: a password alone does not open the workspace.
 NO_NAV: dict[str, Any] = {"staff_nav": []}
+# Per area: the paths ``next`` may point to, and the template folder of the login pages.
+AREA_PREFIXES = {"staff": (STAFF_PREFIX, ADMIN_PREFIX), "partner": (PARTNER_PREFIX,)}
+AREA_BASES = {"staff": "staff/base.html", "partner": "partner/base.html"}
+
+
+def _area(request: HttpRequest) -> str:
+    """``staff`` or ``partner``: the namespace the login URL was reached through."""
+    match = request.resolver_match
+    namespace = match.namespaces[0] if match is not None and match.namespaces else "staff"
+    return namespace if namespace in AREA_PREFIXES else "staff"
 
 
 def _safe_next(request: HttpRequest, value: str) -> str:
-    """A staff or admin path on this host, or ""."""
-    if not value or not value.startswith((STAFF_PREFIX, ADMIN_PREFIX)):
+    """A path of the request's area (staff or admin; or partner) on this host, or ""."""
+    if not value or not value.startswith(AREA_PREFIXES[_area(request)]):
         return ""
     if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=False):
         return ""
@@ -42,7 +59,24 @@ def _safe_next(request: HttpRequest, value: str) -> str:
 
 def _after_login(request: HttpRequest) -> HttpResponseRedirect:
     target = _safe_next(request, str(request.session.pop(NEXT_SESSION_KEY, "") or ""))
-    return HttpResponseRedirect(target or reverse("staff:home"))
+    return HttpResponseRedirect(target or reverse(f"{_area(request)}:home"))
+
+
+def _entry_page(request: HttpRequest, name: str, context: dict[str, Any]) -> HttpResponse:
+    """One login and second-factor page for both areas, in the area's frame and posting to its URLs."""
+    area = _area(request)
+    return render(
+        request,
+        f"accounts/{name}",
+        {
+            **context,
+            **NO_NAV,
+            "area": area,
+            "area_base": AREA_BASES[area],
+            "login_action": reverse(f"{area}:login"),
+            "otp_action": reverse(f"{area}:otp"),
+        },
+    )
 
 
 def _actor(request: HttpRequest) -> User:
@@ -62,12 +96,13 @@ def _add_error(form: Form, error: ApplicationError) -> None:
 @staff_entry_view
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
     if request.user.is_authenticated:
         if is_verified(request.user):
             return HttpResponseRedirect(
-                _safe_next(request, request.GET.get("next", "")) or reverse("staff:home")
+                _safe_next(request, request.GET.get("next", "")) or reverse(f"{area}:home")
             )
-        return redirect("staff:otp")
+        return redirect(f"{area}:otp")
     form = LoginForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,17 +114,18 @@ def login(request: HttpRequest) -> HttpResponse:
         else:
             auth_login(request, user)  # a new session key; the second factor is still to come
             request.session[NEXT_SESSION_KEY] = _safe_next(request, form.cleaned_data["next"])
-            return redirect("staff:otp")
-    return render(request, "staff/accounts/login.html", {"form": form, **NO_NAV})
+            return redirect(f"{area}:otp")
+    return _entry_page(request, "login.html", {"form": form})
 
 
 @staff_entry_view
 @require_http_methods(["GET", "POST"])
 def otp(request: HttpRequest) -> HttpResponse:
     """The second factor: a code from the enrolled authenticator, or the enrolment of one."""
+    area = _area(request)
     user = request.user
     if not isinstance(user, User):
-        return redirect("staff:login")
+        return redirect(f"{area}:login")
     if is_verified(user):
         return _after_login(request)
     enrolled = selectors.user_has_second_factor(user=user)
@@ -105,20 +141,19 @@ def otp(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return _after_login(request)
     if enrolled:
-        return render(request, "staff/accounts/otp_verify.html", {"form": form, **NO_NAV})
+        return _entry_page(request, "otp_verify.html", {"form": form})
     try:
         device = services.totp_enrolment_start(user=user)
     except ApplicationError:  # enrolled in another tab meanwhile
-        return redirect("staff:otp")
+        return redirect(f"{area}:otp")
     enrolment = selectors.totp_enrolment(device=device)
     context = {
         "form": form,
         "secret": enrolment.secret,
         # Built with ElementTree, which escapes every text and attribute value.
         "qr_svg": mark_safe(enrolment.qr_svg),  # noqa: S308
-        **NO_NAV,
     }
-    return render(request, "staff/accounts/otp_enrol.html", context)
+    return _entry_page(request, "otp_enrol.html", context)
 
 
 @staff_entry_view
@@ -127,7 +162,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     services.logout_record(user=request.user, reason="user")
     auth_logout(request)
     messages.info(request, _("You have logged out."))
-    return redirect("staff:login")
+    return redirect(f"{_area(request)}:login")
 
 
 # --- Account administration ----------------------------------------------------------------------

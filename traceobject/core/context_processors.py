@@ -33,10 +33,14 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 # (label, url name, permission): the staff navigation, shown only where the role allows.
 STAFF_NAV: list[tuple[Any, str, Permission]] = [
+    (_("Dashboard"), "staff:dashboard", Permission.STATS_DASHBOARD_VIEW),
     (_("Objects"), "staff:object_list", Permission.GALLERY_OBJECT_READ),
     (_("Releases"), "staff:release_list", Permission.GALLERY_RELEASE_MANAGE),
     (_("Triage"), "staff:triage_inbox", Permission.TIPS_TIP_READ),
     (_("Other reports"), "staff:triage_other", Permission.TIPS_TIP_READ),
+    (_("Determinations"), "staff:determination_list", Permission.LEADS_LEAD_READ),
+    (_("Leads"), "staff:lead_list", Permission.LEADS_LEAD_READ),
+    (_("Authorities"), "staff:authority_list", Permission.LEADS_AUTHORITY_MANAGE),
     (_("Accounts"), "staff:user_list", Permission.ACCOUNTS_USER_MANAGE),
     (_("Audit trail"), "staff:audit_list", Permission.AUDIT_EVENT_READ),
 ]

@@ -34,6 +34,14 @@ class Permission(StrEnum):
     TIPS_TIP_READ = "tips:tip:read"
     TIPS_TIP_UPDATE = "tips:tip:update"
     PARTNER_PORTAL_VIEW = "partner:portal:view"
+    LEADS_DETERMINATION_PROPOSE = "leads:determination:propose"
+    LEADS_DETERMINATION_CONFIRM = "leads:determination:confirm"
+    LEADS_LEAD_READ = "leads:lead:read"
+    LEADS_LEAD_SEND = "leads:lead:send"
+    LEADS_AUTHORITY_MANAGE = "leads:authority:manage"
+    PARTNER_LEAD_READ = "partner:lead:read"
+    PARTNER_LEAD_REPORT = "partner:lead:report"
+    STATS_DASHBOARD_VIEW = "stats:dashboard:view"
 
 
 P = Permission
@@ -41,7 +49,15 @@ P = Permission
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # Administrators run accounts; they do not author or publish, so that account power and
     # publication power stay with different people.
-    Role.ADMINISTRATOR: frozenset({P.STAFF_WORKSPACE_VIEW, P.ACCOUNTS_USER_MANAGE, P.AUDIT_EVENT_READ}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            P.STAFF_WORKSPACE_VIEW,
+            P.ACCOUNTS_USER_MANAGE,
+            P.AUDIT_EVENT_READ,
+            P.LEADS_AUTHORITY_MANAGE,
+            P.STATS_DASHBOARD_VIEW,
+        }
+    ),
     Role.PUBLISHER: frozenset(
         {
             P.STAFF_WORKSPACE_VIEW,
@@ -51,6 +67,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.GALLERY_RELEASE_MANAGE,
             P.GALLERY_OBJECT_WITHDRAW,
             P.TIPS_TIP_READ,
+            # A determination is confirmed by a second person: an analyst or a publisher.
+            P.LEADS_DETERMINATION_PROPOSE,
+            P.LEADS_DETERMINATION_CONFIRM,
+            P.LEADS_LEAD_READ,
+            P.LEADS_LEAD_SEND,
+            P.LEADS_AUTHORITY_MANAGE,
+            P.STATS_DASHBOARD_VIEW,
         }
     ),
     Role.ANALYST: frozenset(
@@ -60,10 +83,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.GALLERY_OBJECT_WRITE,
             P.TIPS_TIP_READ,
             P.TIPS_TIP_UPDATE,
+            P.LEADS_DETERMINATION_PROPOSE,
+            P.LEADS_DETERMINATION_CONFIRM,
+            P.LEADS_LEAD_READ,
+            P.LEADS_LEAD_SEND,
+            P.STATS_DASHBOARD_VIEW,
         }
     ),
-    Role.PARTNER: frozenset({P.PARTNER_PORTAL_VIEW}),
-    Role.AUDITOR: frozenset({P.STAFF_WORKSPACE_VIEW, P.AUDIT_EVENT_READ, P.GALLERY_OBJECT_READ}),
+    Role.PARTNER: frozenset({P.PARTNER_PORTAL_VIEW, P.PARTNER_LEAD_READ, P.PARTNER_LEAD_REPORT}),
+    Role.AUDITOR: frozenset(
+        {
+            P.STAFF_WORKSPACE_VIEW,
+            P.AUDIT_EVENT_READ,
+            P.GALLERY_OBJECT_READ,
+            P.LEADS_LEAD_READ,
+            P.STATS_DASHBOARD_VIEW,
+        }
+    ),
 }
 
 

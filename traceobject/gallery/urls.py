@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from traceobject.gallery import views
 from traceobject.tips import views as tip_views
@@ -15,4 +15,5 @@ urlpatterns = [
     path(
         "report-something-else/", views.static_page, {"template": "report_elsewhere"}, name="report_elsewhere"
     ),
+    path("", include("traceobject.stats.urls")),  # results/
 ]

@@ -26,7 +26,7 @@ import imagehash
 import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageFilter
+from PIL import Image, ImageCms, ImageFile, ImageFilter
 from pillow_heif import register_heif_opener
 
 from traceobject.core.errors import ApplicationError
@@ -302,6 +302,9 @@ def decoding(fmt: str, max_pixels: int) -> Iterator[None]:
     anyway) except the decompression-bomb warning, which becomes the pixel-limit refusal. Doing it here
     keeps the behaviour identical in production and under pytest, where warnings are errors.
     """
+    # A process-wide Pillow switch that another library may have turned on (WeasyPrint does on import):
+    # a truncated or corrupt file must be refused, never half-decoded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)

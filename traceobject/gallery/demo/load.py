@@ -27,6 +27,7 @@ from traceobject.gallery.models import (
     Release,
 )
 from traceobject.imaging.services import object_image_add
+from traceobject.leads.demo import leads_demo_load
 from traceobject.tips.services import tip_submit
 
 
@@ -129,6 +130,7 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
                 objects[item.code].related.add(*(objects[code] for code in item.related))
 
         written = _submit_tips(rng, objects, releases, count=tips, now=now)
+        leads_demo_load()  # the authorities that determinations send leads to
 
         for item in OBJECTS:
             if item.located:

@@ -1,0 +1,85 @@
+"""Fixtures of the leads tests: a published object with an image, tips sent through the real intake
+(so they carry signals), an analyst's note, two authorities, and a determination confirmed by a
+second person, which yields one lead for Poland and one for Germany."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.factories import AuthorityFactory
+from traceobject.gallery.models import Object
+from traceobject.leads.models import Authority, Determination, DeterminationKind, Lead
+from traceobject.leads.services import CountryClaim, determination_confirm, determination_propose
+from traceobject.tips.models import Tip
+from traceobject.tips.payload import TipPayload
+from traceobject.tips.services import tip_submit
+from traceobject.triage.services import tip_note_add
+
+POLAND_TIP = "Widziałem tę torbę w sklepie Biedronka w Gdańsku, około 2016 roku."
+GERMANY_TIP = "Diese Tasche gab es bei Aldi in Hamburg, ungefähr 2015."
+NOTE_TEXT = "Checked the Biedronka catalogue of 2016: the zip matches."
+PL_RATIONALE = "Three independent tips name Gdansk shops; the zip matches a Biedronka catalogue."
+DE_RATIONALE = "One tip names a Hamburg discounter; the label font is German."
+
+
+@dataclass
+class Loop:
+    obj: Object
+    pl_tip: Tip
+    de_tip: Tip
+    determination: Determination
+    leads: dict[str, Lead]
+
+
+@pytest.fixture
+def authorities(db: None) -> dict[str, Authority]:
+    return {code: AuthorityFactory(country=code) for code in ("PL", "DE")}
+
+
+@pytest.fixture
+def tips(published_object: Object) -> tuple[Tip, Tip]:
+    pl = tip_submit(obj=published_object, payload=TipPayload(text=POLAND_TIP, place="Gdańsk")).tip
+    de = tip_submit(obj=published_object, payload=TipPayload(text=GERMANY_TIP, shop_brand="Aldi")).tip
+    return pl, de
+
+
+def identified_claims(pl: Tip, de: Tip) -> list[CountryClaim]:
+    return [
+        CountryClaim("PL", "likely", PL_RATIONALE, [pl.pk]),
+        CountryClaim("DE", "possible", DE_RATIONALE, [de.pk]),
+    ]
+
+
+@pytest.fixture
+def proposal(staff: dict[str, Any], published_object: Object, tips: tuple[Tip, Tip]) -> Determination:
+    pl, de = tips
+    tip_note_add(actor=staff["analyst"], tip=pl, text=NOTE_TEXT)
+    return determination_propose(
+        actor=staff["analyst"],
+        obj=published_object,
+        kind=DeterminationKind.IDENTIFIED,
+        rationale="Placed by independent tips.",
+        countries=identified_claims(pl, de),
+    )
+
+
+@pytest.fixture
+def loop(
+    staff: dict[str, Any],
+    authorities: dict[str, Authority],
+    proposal: Determination,
+    published_object: Object,
+    tips: tuple[Tip, Tip],
+) -> Loop:
+    leads = determination_confirm(actor=staff["publisher"], determination=proposal)
+    published_object.refresh_from_db()
+    return Loop(
+        obj=published_object,
+        pl_tip=tips[0],
+        de_tip=tips[1],
+        determination=proposal,
+        leads={lead.country: lead for lead in leads},
+    )

@@ -1,0 +1,221 @@
+"""The partner portal: its own login and cookies, a partner's own leads only (404 for another
+country's), acknowledging, reporting outcomes, downloads, and the objects published for partners."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.conftest import post_form, totp_code
+from tests.factories import ObjectFactory
+from tests.leads.conftest import GERMANY_TIP, PL_RATIONALE, POLAND_TIP, Loop
+from tests.staff_fixtures import STAFF_PASSWORD, login_verified
+from traceobject.audit.models import AuditEvent
+from traceobject.gallery.models import Audience, ObjectStatus
+from traceobject.leads.models import Lead, LeadState, Outcome
+from traceobject.leads.services import lead_send
+
+pytestmark = pytest.mark.django_db
+
+
+def partner_client(user: Any) -> Client:
+    """A client logged in (password and second factor) with the session under the portal's cookie."""
+    client = login_verified(Client(), user)
+    client.cookies[settings.PARTNER_SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client
+
+
+@pytest.fixture
+def sent(staff: Any, loop: Loop) -> Loop:
+    for lead in loop.leads.values():
+        lead_send(actor=staff["analyst"], lead=lead)
+    return loop
+
+
+def _detail(lead: Lead) -> str:
+    return reverse("partner:lead_detail", args=[lead.reference])
+
+
+# --- Login and cookies ---------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_go_to_the_portal_login(client: Client) -> None:
+    response = client.get("/partner/")
+    assert response.status_code == 302
+    assert response["Location"] == "/partner/login/?next=%2Fpartner%2F"
+
+
+def test_a_partner_logs_in_with_password_and_code_under_partner_cookies(staff: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/partner/login/")
+    assert set(page.cookies) == {"to_partner_csrf"}
+    assert page.cookies["to_partner_csrf"]["path"] == "/partner/"
+    assert "Partner login" in page.content.decode()
+    response = post_form(
+        client, "/partner/login/", {"username": "partner_a", "password": STAFF_PASSWORD, "next": "/partner/"}
+    )
+    assert response["Location"] == "/partner/otp/"
+    sessions = {name: morsel for name, morsel in response.cookies.items() if "session" in name}
+    assert set(sessions) == {"to_partner_session"}
+    assert sessions["to_partner_session"]["path"] == "/partner/"
+    device = TOTPDevice.objects.get(user=staff["partner_a"])
+    response = post_form(client, "/partner/otp/", {"token": totp_code(device)})
+    assert response["Location"] == "/partner/"
+    home = client.get("/partner/")
+    assert home.status_code == 200
+    assert home["Cache-Control"] == "no-store"
+    # The portal session does not open the staff side.
+    assert client.get("/staff/")["Location"].startswith("/staff/login/")
+    # Logging out ends the portal session.
+    token = home.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post("/partner/logout/", {"csrfmiddlewaretoken": token})
+    assert response["Location"] == "/partner/login/"
+    assert client.get("/partner/")["Location"].startswith("/partner/login/")
+
+
+def test_next_may_not_leave_the_portal(staff: Any) -> None:
+    client = Client()
+    client.post("/partner/login/", {"username": "partner_a", "password": STAFF_PASSWORD, "next": "/staff/"})
+    device = TOTPDevice.objects.get(user=staff["partner_a"])
+    response = client.post("/partner/otp/", {"token": totp_code(device)})
+    assert response["Location"] == "/partner/"
+
+
+def test_staff_without_the_partner_permission_get_403(staff: Any) -> None:
+    assert partner_client(staff["analyst"]).get("/partner/").status_code == 403
+
+
+def test_a_partner_gets_403_on_staff_pages(staff: Any, staff_client: Any) -> None:
+    assert staff_client("partner_a").get(reverse("staff:lead_list")).status_code == 403
+
+
+# --- Leads ---------------------------------------------------------------------------------------
+
+
+def test_home_lists_only_the_partners_own_sent_leads(staff: Any, sent: Loop) -> None:
+    html = partner_client(staff["partner_a"]).get("/partner/").content.decode()
+    assert sent.leads["PL"].reference in html
+    assert sent.leads["DE"].reference not in html
+
+
+def test_a_lead_not_yet_sent_is_invisible(staff: Any, loop: Loop) -> None:
+    client = partner_client(staff["partner_a"])
+    assert loop.leads["PL"].reference not in client.get("/partner/").content.decode()
+    assert client.get(_detail(loop.leads["PL"])).status_code == 404
+
+
+def test_another_countrys_lead_is_404_everywhere(staff: Any, sent: Loop) -> None:
+    client = partner_client(staff["partner_a"])
+    de = sent.leads["DE"].reference
+    for name in ("lead_detail", "lead_pdf", "lead_json"):
+        assert client.get(reverse(f"partner:{name}", args=[de])).status_code == 404
+    assert client.get(reverse("partner:lead_image", args=[de, 1])).status_code == 404
+    assert client.post(reverse("partner:lead_acknowledge", args=[de])).status_code == 404
+    response = client.post(
+        reverse("partner:outcome_new", args=[de]), {"kind": "investigation_opened", "update": "x"}
+    )
+    assert response.status_code == 404
+    assert Lead.objects.get(reference=de).state == LeadState.SENT
+    assert not Outcome.objects.exists()
+
+
+def test_the_lead_page_shows_the_snapshot_for_this_country_only(staff: Any, sent: Loop) -> None:
+    client = partner_client(staff["partner_a"])
+    html = client.get(_detail(sent.leads["PL"])).content.decode()
+    assert sent.obj.code in html
+    assert POLAND_TIP[:30] in html
+    assert GERMANY_TIP[:30] not in html
+    assert PL_RATIONALE in html
+    assert "confidence: Likely" in html
+    assert "Germany" not in html
+    # Reading a lead shows tip text: it is recorded, as opening a tip is.
+    opened = AuditEvent.objects.filter(action="lead.open", target_id=str(sent.leads["PL"].pk))
+    assert [event.actor for event in opened] == [staff["partner_a"]]
+    image = client.get(reverse("partner:lead_image", args=[sent.leads["PL"].reference, 1]))
+    assert image.status_code == 200
+    assert image["Content-Type"].startswith("image/")
+
+
+def test_the_home_page_query_count(staff: Any, sent: Loop, django_assert_max_num_queries: Any) -> None:
+    client = partner_client(staff["partner_a"])
+    with django_assert_max_num_queries(10):
+        assert client.get("/partner/").status_code == 200
+
+
+def test_acknowledge_then_report_outcomes(staff: Any, sent: Loop) -> None:
+    lead = sent.leads["PL"]
+    client = partner_client(staff["partner_a"])
+    assert b"Acknowledge receipt" in client.get(_detail(lead)).content
+    response = client.post(reverse("partner:lead_acknowledge", args=[lead.reference]), follow=True)
+    assert "Receipt acknowledged" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.state == LeadState.ACKNOWLEDGED
+    assert lead.acknowledged_by == staff["partner_a"]
+    response = client.post(
+        reverse("partner:outcome_new", args=[lead.reference]),
+        {"kind": "victim_identified", "count": "1", "update": "A child was safeguarded in Gdansk."},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Outcome recorded" in html
+    assert "Victim identified" in html
+    assert "A child was safeguarded in Gdansk." in html
+    outcome = Outcome.objects.get()
+    assert (outcome.kind, outcome.count, outcome.reported_by) == ("victim_identified", 1, staff["partner_a"])
+    assert b"safeguarded" not in bytes(outcome.sealed_update)
+    assert AuditEvent.objects.filter(action="lead.outcome").exists()
+    # The analysts see it on the staff side too.
+    staff_html = login_verified(Client(), staff["analyst"]).get(
+        reverse("staff:lead_detail", args=[lead.reference])
+    )
+    assert "A child was safeguarded in Gdansk." in staff_html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"kind": "victim_identified", "count": "", "update": "x"}, "Give how many people, at least one."),
+        ({"kind": "investigation_opened", "count": "2", "update": "x"}, "This outcome takes no count."),
+        ({"kind": "victim_identified", "count": "1", "update": ""}, "This field is required."),
+        ({"kind": "nonsense", "update": "x"}, "Select a valid choice."),
+    ],
+)
+def test_a_bad_outcome_is_shown_again(staff: Any, sent: Loop, data: dict[str, str], error: str) -> None:
+    client = partner_client(staff["partner_a"])
+    response = client.post(reverse("partner:outcome_new", args=[sent.leads["PL"].reference]), data)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+def test_downloads(staff: Any, sent: Loop) -> None:
+    client = partner_client(staff["partner_b"])
+    lead = sent.leads["DE"]
+    response = client.get(reverse("partner:lead_json", args=[lead.reference]))
+    assert response.status_code == 200
+    assert json.loads(response.content)["country"] == "DE"
+    response = client.get(reverse("partner:lead_pdf", args=[lead.reference]))
+    assert response.content.startswith(b"%PDF")
+    exports = AuditEvent.objects.filter(action="lead.export", target_id=str(lead.pk))
+    assert sorted(e.details["format"] for e in exports) == ["json", "pdf"]
+    assert {e.actor for e in exports} == {staff["partner_b"]}
+    # Another country's lead: not found, and no copy recorded.
+    other = sent.leads["PL"]
+    assert client.get(reverse("partner:lead_pdf", args=[other.reference])).status_code == 404
+    assert not AuditEvent.objects.filter(action="lead.export", target_id=str(other.pk)).exists()
+
+
+def test_objects_published_for_partners_are_listed(staff: Any, db: None) -> None:
+    ObjectFactory(code="PARTNERS-1", title="Only for partners", audience=Audience.PARTNERS)
+    ObjectFactory(code="PUBLIC-1", title="For everyone", audience=Audience.PUBLIC)
+    ObjectFactory(code="DRAFT-1", title="Not yet", audience=Audience.PARTNERS, status=ObjectStatus.DRAFT)
+    html = partner_client(staff["partner_a"]).get("/partner/").content.decode()
+    assert "Only for partners" in html
+    assert "For everyone" not in html
+    assert "Not yet" not in html

@@ -1,0 +1,39 @@
+"""Demo authorities, so that a confirmed determination on demo data has somewhere to send its leads."""
+
+from __future__ import annotations
+
+from babel import Locale
+from django.db import transaction
+
+from traceobject.audit.services import audit_record
+from traceobject.leads.models import Authority
+
+DEMO_COUNTRIES = ("PL", "DE", "FR", "NL", "ES", "IT", "GB", "US")
+
+
+def leads_demo_load() -> list[Authority]:
+    """Create the demo authorities that are missing; an existing one (maybe edited) is left alone."""
+    names = Locale("en").territories
+    authorities: list[Authority] = []
+    with transaction.atomic():
+        created: list[str] = []
+        for code in DEMO_COUNTRIES:
+            authority, was_created = Authority.objects.get_or_create(
+                country=code,
+                defaults={
+                    "name": f"Demo unit, {names.get(code, code)}",
+                    "email": f"leads-{code.lower()}@example.org",
+                    "active": True,
+                },
+            )
+            authorities.append(authority)
+            if was_created:
+                created.append(code)
+        if created:
+            audit_record(
+                actor=None,
+                actor_label="system:demo",
+                action="authority.demo_load",
+                details={"countries": created},
+            )
+    return authorities

@@ -1,0 +1,25 @@
+"""The partner portal, mounted at /partner/ (namespace ``partner``).
+
+Every view here is wrapped in ``core.staff.partner_view`` (or is one of the shared login views, marked
+``staff_entry_view``); ``tests/test_permission_matrix.py`` enforces that.
+"""
+
+from django.urls import URLPattern, URLResolver, path
+
+from traceobject.accounts import views as account_views
+from traceobject.leads import partner_views as views
+
+app_name = "partner"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("login/", account_views.login, name="login"),
+    path("otp/", account_views.otp, name="otp"),
+    path("logout/", account_views.logout, name="logout"),
+    path("leads/<str:reference>/", views.lead_detail, name="lead_detail"),
+    path("leads/<str:reference>/acknowledge/", views.lead_acknowledge, name="lead_acknowledge"),
+    path("leads/<str:reference>/outcomes/", views.outcome_new, name="outcome_new"),
+    path("leads/<str:reference>/dossier.pdf", views.lead_pdf, name="lead_pdf"),
+    path("leads/<str:reference>/lead.json", views.lead_json, name="lead_json"),
+    path("leads/<str:reference>/images/<int:index>/", views.lead_image, name="lead_image"),
+]

@@ -1,0 +1,136 @@
+"""The partner portal under /partner/: a national partner's own leads, their acknowledgement and the
+outcomes reported back, and the objects published for partners only.
+
+Every view declares its permission with ``partner_view`` (anonymous visitors go to the portal's own
+login). Leads are looked up through ``selectors.lead_for_partner``, which answers 404 for another
+country's lead exactly as for one that does not exist. No page needs JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from traceobject.core.errors import ApplicationError
+from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.staff import partner_view
+from traceobject.leads import selectors, services
+from traceobject.leads.models import Confidence, DeterminationKind, Lead, LeadState
+from traceobject.leads.partner_forms import OutcomeForm
+from traceobject.leads.staff_views import download, snapshot_image
+
+# Objects published for partners, newest first, on the home page.
+PARTNER_OBJECTS_SHOWN = 100
+
+
+def _lead(request: HttpRequest, reference: str) -> Lead:
+    return selectors.lead_for_partner(user=request.user, reference=reference)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@never_cache
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "leads": list(selectors.partner_leads(user=request.user)),
+        "objects": list(selectors.partner_objects()[:PARTNER_OBJECTS_SHOWN]),
+    }
+    return render(request, "partner/home.html", context)
+
+
+def _lead_page(
+    request: HttpRequest, lead: Lead, outcome_form: OutcomeForm, *, status: int = 200
+) -> HttpResponse:
+    snapshot = services.lead_open(actor=request.user, lead=lead)
+    determination: dict[str, Any] = dict(snapshot.get("determination") or {})
+    # This authority's own country only: where else the object points is not this partner's business.
+    own = [c for c in determination.get("countries") or [] if c.get("country") == lead.country]
+    context = {
+        "lead": lead,
+        "snapshot": snapshot,
+        "object": snapshot.get("object") or {},
+        "images": list(enumerate(snapshot.get("images") or [], 1)),
+        "determination": determination,
+        "own_country": own[0] if own else None,
+        "kind_label": dict(DeterminationKind.choices).get(determination.get("kind", ""), ""),
+        "confidence_label": dict(Confidence.choices).get(own[0].get("confidence", ""), "") if own else "",
+        "tips": snapshot.get("tips") or [],
+        "notes": snapshot.get("notes") or [],
+        "outcomes": selectors.lead_outcomes(lead),
+        "can_report": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
+        and lead.state != LeadState.CLOSED,
+        "can_acknowledge": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
+        and lead.state == LeadState.SENT,
+        "outcome_form": outcome_form,
+    }
+    return render(request, "partner/lead_detail.html", context, status=status)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@never_cache
+@require_safe
+def lead_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _lead_page(request, _lead(request, reference), OutcomeForm())
+
+
+@partner_view(Permission.PARTNER_LEAD_REPORT)
+@require_POST
+def lead_acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
+    lead = _lead(request, reference)
+    try:
+        services.lead_acknowledge(actor=request.user, lead=lead)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Receipt acknowledged. Thank you."))
+    return redirect("partner:lead_detail", reference=lead.reference)
+
+
+@partner_view(Permission.PARTNER_LEAD_REPORT)
+@require_POST
+def outcome_new(request: HttpRequest, reference: str) -> HttpResponse:
+    lead = _lead(request, reference)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_report(
+                actor=request.user,
+                lead=lead,
+                kind=form.cleaned_data["kind"],
+                count=form.cleaned_data["count"] or 0,
+                update=form.cleaned_data["update"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Outcome recorded. Thank you for reporting back."))
+            return redirect("partner:lead_detail", reference=lead.reference)
+    return _lead_page(request, lead, form, status=400)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def lead_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    lead = _lead(request, reference)
+    content = services.lead_export(actor=request.user, lead=lead, kind="pdf")
+    return download(content, filename=f"{lead.reference}.pdf", content_type="application/pdf")
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def lead_json(request: HttpRequest, reference: str) -> HttpResponse:
+    lead = _lead(request, reference)
+    content = services.lead_export(actor=request.user, lead=lead, kind="json")
+    return download(content, filename=f"{lead.reference}.json", content_type="application/json")
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def lead_image(request: HttpRequest, reference: str, index: int) -> HttpResponse:
+    return snapshot_image(_lead(request, reference), index)

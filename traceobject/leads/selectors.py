@@ -1,0 +1,203 @@
+"""Reads of the leads domain. Partner lookups return 404 for any lead outside the partner's country."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.gallery.models import Audience, Object, ObjectStatus
+from traceobject.leads.models import (
+    Determination,
+    DeterminationState,
+    Lead,
+    LeadState,
+    Outcome,
+    OutcomeKind,
+)
+from traceobject.tips import vault
+
+# A partner sees a lead once it has been sent, never while it is being prepared.
+PARTNER_VISIBLE_STATES = (LeadState.SENT, LeadState.ACKNOWLEDGED, LeadState.CLOSED)
+
+
+def determinations_pending() -> QuerySet[Determination]:
+    """Proposals waiting for a second person, oldest first."""
+    return (
+        Determination.objects.filter(state=DeterminationState.PROPOSED)
+        .select_related("object", "proposed_by")
+        .prefetch_related("countries")
+        .order_by("proposed_at", "id")
+    )
+
+
+def determination_for_object(obj: Object) -> Determination | None:
+    """The object's determination waiting or in force, if any (a rejected one does not count)."""
+    return (
+        Determination.objects.filter(
+            object=obj, state__in=[DeterminationState.PROPOSED, DeterminationState.CONFIRMED]
+        )
+        .select_related("proposed_by", "decided_by")
+        .prefetch_related("countries")
+        .first()
+    )
+
+
+def leads_list(*, state: str | None = None) -> QuerySet[Lead]:
+    """Every lead for the analysts, newest first, with its number of outcomes."""
+    leads = Lead.objects.select_related("authority", "determination__object").annotate(
+        outcome_count=Count("outcomes")
+    )
+    if state:
+        leads = leads.filter(state=state)
+    return leads.order_by("-created_at", "-id")
+
+
+def leads_unacknowledged(*, older_than_days: int) -> QuerySet[Lead]:
+    """Sent leads nobody at the authority has acknowledged within ``older_than_days``."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    return (
+        Lead.objects.filter(state=LeadState.SENT, sent_at__lt=cutoff)
+        .select_related("authority", "determination__object")
+        .order_by("sent_at", "id")
+    )
+
+
+def _is_partner(user: Any) -> bool:
+    return user_has_permission(user, Permission.PARTNER_LEAD_READ) and bool(getattr(user, "country", ""))
+
+
+def partner_leads(*, user: Any) -> QuerySet[Lead]:
+    """The sent leads of the partner's own country; nothing for anyone else."""
+    if not _is_partner(user):
+        return Lead.objects.none()
+    return (
+        Lead.objects.filter(country=user.country, state__in=PARTNER_VISIBLE_STATES)
+        .select_related("authority", "determination__object")
+        .annotate(outcome_count=Count("outcomes"))
+        .order_by("-sent_at", "-id")
+    )
+
+
+def lead_for_partner(*, user: Any, reference: str) -> Lead:
+    """The partner's lead by reference; Http404 for another country's lead, as for one that does not exist."""
+    lead = partner_leads(user=user).filter(reference=reference).first()
+    if lead is None:
+        raise Http404("No such lead.")
+    return lead
+
+
+def lead_snapshot(lead: Lead) -> dict[str, Any]:
+    """The frozen snapshot of a lead, opened from the vault."""
+    snapshot: dict[str, Any] = json.loads(vault.open(bytes(lead.sealed)))
+    return snapshot
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    kind: str
+    kind_label: str
+    count: int
+    update: str
+    reported_by: str
+    reported_at: Any
+
+
+def lead_outcomes(lead: Lead) -> list[OutcomeView]:
+    """A lead's outcomes, oldest first, with their updates opened from the vault."""
+    return [
+        OutcomeView(
+            kind=outcome.kind,
+            kind_label=str(outcome.get_kind_display()),
+            count=outcome.count,
+            update=vault.open(bytes(outcome.sealed_update)).decode("utf-8"),
+            reported_by=outcome.reported_by.get_username(),
+            reported_at=outcome.reported_at,
+        )
+        for outcome in lead.outcomes.select_related("reported_by").order_by("reported_at", "id")
+    ]
+
+
+@dataclass
+class LeadFigures:
+    objects_identified: int
+    objects_placed: int
+    objects_widespread: int
+    countries_with_leads: int
+    victims_identified: int
+    offenders_arrested: int
+    leads_total: int
+    leads_acknowledged: int
+    leads_with_outcome: int
+    identifications_by_month: list[tuple[str, int]]
+    median_days_to_determination: float | None
+
+
+def lead_figures() -> LeadFigures:
+    """The figures of the loop, from a handful of aggregate queries (never a loop over tips).
+
+    ``leads_total`` and the countries count only leads that were sent; a lead being prepared has
+    reached nobody yet. The median runs from publication to the confirmation of the determination.
+    """
+    objects = Object.objects.aggregate(
+        placed=Count("id", filter=Q(status=ObjectStatus.IDENTIFIED)),
+        widespread=Count("id", filter=Q(status=ObjectStatus.WIDESPREAD)),
+    )
+    sent = Lead.objects.exclude(state=LeadState.READY)
+    leads = sent.aggregate(
+        total=Count("id"),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        countries=Count("country", distinct=True),
+    )
+    outcomes = Outcome.objects.aggregate(
+        victims=Sum("count", filter=Q(kind=OutcomeKind.VICTIM_IDENTIFIED)),
+        offenders=Sum("count", filter=Q(kind=OutcomeKind.OFFENDER_ARRESTED)),
+        leads=Count("lead", distinct=True),
+    )
+    confirmed = Determination.objects.filter(state=DeterminationState.CONFIRMED, decided_at__isnull=False)
+    by_month = (
+        confirmed.annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    months = [(row["month"].strftime("%Y-%m"), row["n"]) for row in by_month if row["month"] is not None]
+    pairs = confirmed.filter(object__published_at__isnull=False).values_list(
+        "object__published_at", "decided_at"
+    )
+    durations = [
+        (decided - published).total_seconds() / 86400
+        for published, decided in pairs
+        if published is not None and decided is not None
+    ]
+    return LeadFigures(
+        objects_identified=objects["placed"] + objects["widespread"],
+        objects_placed=objects["placed"],
+        objects_widespread=objects["widespread"],
+        countries_with_leads=leads["countries"],
+        victims_identified=outcomes["victims"] or 0,
+        offenders_arrested=outcomes["offenders"] or 0,
+        leads_total=leads["total"],
+        leads_acknowledged=leads["acknowledged"],
+        leads_with_outcome=outcomes["leads"],
+        identifications_by_month=months,
+        median_days_to_determination=round(statistics.median(durations), 1) if durations else None,
+    )
+
+
+def partner_objects() -> QuerySet[Object]:
+    """Objects published for the national partners only (the discreet first step before the public),
+    newest first."""
+    return (
+        Object.objects.filter(status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
+        .select_related("category")
+        .order_by("-published_at", "-id")
+    )

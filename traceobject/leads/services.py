@@ -1,0 +1,670 @@
+"""Writes of the leads domain: determinations (four eyes), authorities, leads and outcomes.
+
+Every service re-checks its permission, runs in one transaction and writes its audit event last. The
+snapshot of a lead is built and sealed at confirmation, so that what an authority receives is frozen
+and holds tip text only as vault ciphertext.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from traceobject.audit.services import audit_record
+from traceobject.core.countries import country_codes
+from traceobject.core.errors import ApplicationError, NotFoundError
+from traceobject.core.permissions import Permission, permission_require
+from traceobject.gallery.models import ImageStatus, Object, ObjectStatus
+from traceobject.imaging import storage
+from traceobject.leads.models import (
+    COUNTED_OUTCOMES,
+    Authority,
+    Confidence,
+    Determination,
+    DeterminationCountry,
+    DeterminationKind,
+    DeterminationState,
+    Lead,
+    LeadState,
+    Outcome,
+    OutcomeKind,
+)
+from traceobject.tips import vault
+from traceobject.tips.models import Tip
+from traceobject.tips.services import tip_read
+from traceobject.triage.models import Signal, SignalKind, TipNote
+from traceobject.triage.terms import terms_open
+
+logger = logging.getLogger(__name__)
+
+MAX_COUNTRIES = 5
+SNAPSHOT_FORMAT = 1
+_MEDIA_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class CountryClaim:
+    """One likely country of an identified determination, as the analyst proposes it."""
+
+    country: str
+    confidence: str
+    rationale: str
+    tip_ids: Sequence[int] = field(default_factory=tuple)
+
+
+def _forget_figures() -> None:
+    from traceobject.stats.selectors import headline_figures_forget
+
+    transaction.on_commit(headline_figures_forget)
+
+
+# --- Determinations ----------------------------------------------------------------------------------
+
+
+def _clean_claims(obj: Object, kind: str, countries: Sequence[CountryClaim]) -> list[CountryClaim]:
+    """Validate the countries of a proposal; return them with codes in upper case and tips checked."""
+    if kind == DeterminationKind.WIDESPREAD:
+        if countries:
+            raise ApplicationError(
+                _("A widespread determination names no country: the trail is ruled out."), field="countries"
+            )
+        return []
+    if not countries:
+        raise ApplicationError(_("Name at least one likely country."), field="countries")
+    if len(countries) > MAX_COUNTRIES:
+        raise ApplicationError(
+            _("Name at most %(count)d countries; more than that is widespread.") % {"count": MAX_COUNTRIES},
+            field="countries",
+        )
+    known = country_codes()
+    cleaned: list[CountryClaim] = []
+    seen: set[str] = set()
+    all_tip_ids: set[int] = set()
+    for claim in countries:
+        code = (claim.country or "").strip().upper()
+        if code not in known:
+            raise ApplicationError(
+                _("%(code)s is not a country code.") % {"code": claim.country or "?"}, field="countries"
+            )
+        if code in seen:
+            raise ApplicationError(_("%(code)s is named twice.") % {"code": code}, field="countries")
+        seen.add(code)
+        if claim.confidence not in Confidence.values:
+            raise ApplicationError(_("Choose a confidence for %(code)s.") % {"code": code}, field="countries")
+        rationale = (claim.rationale or "").strip()
+        if not rationale:
+            raise ApplicationError(
+                _("Say why the object points to %(code)s.") % {"code": code}, field="countries"
+            )
+        tip_ids = sorted({int(tip_id) for tip_id in claim.tip_ids})
+        all_tip_ids.update(tip_ids)
+        cleaned.append(CountryClaim(code, claim.confidence, rationale, tuple(tip_ids)))
+    if all_tip_ids:
+        found = set(Tip.objects.filter(pk__in=all_tip_ids, object=obj).values_list("pk", flat=True))
+        if found != all_tip_ids:
+            raise ApplicationError(_("Some of the chosen tips are not about this object."), field="countries")
+    return cleaned
+
+
+def determination_propose(
+    *,
+    actor: Any,
+    obj: Object,
+    kind: str,
+    rationale: str,
+    countries: Sequence[CountryClaim] = (),
+) -> Determination:
+    """Record an analyst's proposal; it takes effect only when a second person confirms it."""
+    permission_require(actor, Permission.LEADS_DETERMINATION_PROPOSE)
+    if kind not in DeterminationKind.values:
+        raise ApplicationError(_("Choose identified or widespread."), field="kind")
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ApplicationError(_("Give the rationale of the determination."), field="rationale")
+    with transaction.atomic():
+        current = Object.objects.select_for_update().filter(pk=obj.pk).first()
+        if current is None:
+            raise ApplicationError(_("This object no longer exists."))
+        if current.status != ObjectStatus.PUBLISHED:
+            raise ApplicationError(_("Only a published object can be determined."))
+        claims = _clean_claims(current, kind, countries)
+        if Determination.objects.filter(
+            object=current, state__in=[DeterminationState.PROPOSED, DeterminationState.CONFIRMED]
+        ).exists():
+            raise ApplicationError(_("This object already has a determination waiting or in force."))
+        try:
+            with transaction.atomic():
+                determination = Determination.objects.create(
+                    object=current, kind=kind, rationale=rationale, proposed_by=actor
+                )
+        except IntegrityError as exc:  # a concurrent proposal won the race
+            raise ApplicationError(_("This object already has a determination waiting or in force.")) from exc
+        for claim in claims:
+            row = DeterminationCountry.objects.create(
+                determination=determination,
+                country=claim.country,
+                confidence=claim.confidence,
+                rationale=claim.rationale,
+            )
+            if claim.tip_ids:
+                row.tips.set(claim.tip_ids)
+        audit_record(
+            actor=actor,
+            action="determination.propose",
+            target=determination,
+            details={
+                "object": current.code,
+                "kind": kind,
+                "countries": [
+                    {"country": c.country, "confidence": c.confidence, "tips": list(c.tip_ids)}
+                    for c in claims
+                ],
+            },
+        )
+    return determination
+
+
+def _locked_proposal(determination: Determination, actor: Any) -> Determination:
+    current = (
+        Determination.objects.select_for_update().filter(pk=determination.pk).select_related("object").first()
+    )
+    if current is None:
+        raise NotFoundError(_("This determination no longer exists."))
+    if current.state != DeterminationState.PROPOSED:
+        raise ApplicationError(
+            _("This determination is already %(state)s.") % {"state": current.get_state_display().lower()}
+        )
+    if current.proposed_by_id == getattr(actor, "pk", None):
+        raise ApplicationError(_("A second person must decide: you proposed this determination."))
+    return current
+
+
+def determination_confirm(*, actor: Any, determination: Determination) -> list[Lead]:
+    """Four eyes: confirm another person's proposal, move the object, and freeze one lead per country.
+
+    Every country needs an active authority; if one lacks it nothing is stored (one transaction).
+    """
+    permission_require(actor, Permission.LEADS_DETERMINATION_CONFIRM)
+    with transaction.atomic():
+        current = _locked_proposal(determination, actor)
+        obj = Object.objects.select_for_update().get(pk=current.object_id)
+        if obj.status != ObjectStatus.PUBLISHED:
+            raise ApplicationError(
+                _("The object is %(status)s now, so it cannot be determined.")
+                % {"status": obj.get_status_display().lower()}
+            )
+        claims = list(current.countries.order_by("id"))
+        authorities = {
+            a.country: a
+            for a in Authority.objects.filter(country__in=[c.country for c in claims], active=True)
+        }
+        missing = [c.country for c in claims if c.country not in authorities]
+        if missing:
+            raise ApplicationError(
+                _("No active authority receives leads for %(countries)s. Add one to the directory first.")
+                % {"countries": ", ".join(missing)}
+            )
+        now = timezone.now()
+        current.state = DeterminationState.CONFIRMED
+        current.decided_by = actor
+        current.decided_at = now
+        current.save(update_fields=["state", "decided_by", "decided_at"])
+        before = obj.status
+        obj.status = (
+            ObjectStatus.IDENTIFIED
+            if current.kind == DeterminationKind.IDENTIFIED
+            else ObjectStatus.WIDESPREAD
+        )
+        obj.located_at = now
+        obj.save(update_fields=["status", "located_at", "updated_at"])
+        leads: list[Lead] = []
+        if claims:
+            common = _snapshot_common(current, obj, claims)
+            for claim in claims:
+                leads.append(_lead_create(current, claim, authorities[claim.country], common, now))
+        audit_record(
+            actor=actor,
+            action="determination.confirm",
+            target=current,
+            details={
+                "object": obj.code,
+                "kind": current.kind,
+                "status": {"from": before, "to": obj.status},
+                "leads": [lead.reference for lead in leads],
+            },
+        )
+        _forget_figures()
+    determination.state = current.state
+    determination.decided_by = current.decided_by
+    determination.decided_at = current.decided_at
+    return leads
+
+
+def determination_reject(*, actor: Any, determination: Determination, reason: str) -> None:
+    """A second person turns a proposal down; the object stays published and can be proposed again."""
+    permission_require(actor, Permission.LEADS_DETERMINATION_CONFIRM)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why the determination is rejected."), field="reason")
+    with transaction.atomic():
+        current = _locked_proposal(determination, actor)
+        current.state = DeterminationState.REJECTED
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.decision_reason = reason
+        current.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+        audit_record(
+            actor=actor,
+            action="determination.reject",
+            target=current,
+            details={"object": current.object.code, "reason": reason},
+        )
+    determination.state = current.state
+    determination.decided_by = current.decided_by
+    determination.decided_at = current.decided_at
+    determination.decision_reason = reason
+
+
+# --- Snapshot ----------------------------------------------------------------------------------------
+
+
+def _user_label(user: Any) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def _image_entries(obj: Object) -> list[dict[str, Any]]:
+    """The largest public derivative of each ready image: the same sanitized pixels the public sees."""
+    entries: list[dict[str, Any]] = []
+    for number, image in enumerate(obj.images.filter(status=ImageStatus.READY).order_by("position", "id"), 1):
+        derivatives = [d for d in image.derivatives or [] if d.get("path")]
+        if not derivatives:
+            continue
+        best = max(derivatives, key=lambda d: int(d.get("width") or 0))
+        try:
+            data = storage.public_path(best["path"]).read_bytes()
+        except (OSError, ValueError) as exc:
+            raise ApplicationError(
+                _("An image file of the object is missing, so the lead cannot be built.")
+            ) from exc
+        fmt = str(best.get("format") or best["path"].rsplit(".", 1)[-1]).lower()
+        entries.append(
+            {
+                "name": f"image-{number}.{'jpg' if fmt == 'jpeg' else fmt}",
+                "alt_text": image.alt_text,
+                "width": int(best.get("width") or 0),
+                "height": int(best.get("height") or 0),
+                "media_type": _MEDIA_TYPES.get(fmt, "application/octet-stream"),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "data_base64": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return entries
+
+
+def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
+    """Opened tips with their signals, and the analysts' notes on them (a few queries, not one per tip)."""
+    tips = Tip.objects.filter(pk__in=tip_ids).order_by("created_at", "id")
+    rows = list(Signal.objects.filter(tip_id__in=tip_ids).order_by("tip_id", "kind", "id"))
+    # Domains and shops are stored as keyed digests of a sealed term: give the authority the words.
+    words: dict[tuple[str, str], str] = {}
+    for kind in {row.kind for row in rows if row.kind != SignalKind.COUNTRY}:
+        opened = terms_open(kind, {row.value for row in rows if row.kind == kind})
+        words.update({(kind, digest): text for digest, text in opened.items()})
+    signals: dict[int, list[dict[str, Any]]] = {}
+    for signal in rows:
+        signals.setdefault(signal.tip_id, []).append(
+            {
+                "kind": signal.kind,
+                "value": words.get((signal.kind, signal.value), signal.value),
+                "source": signal.source,
+                "confidence": round(signal.confidence, 3),
+                "field": signal.field,
+            }
+        )
+    entries: dict[int, dict[str, Any]] = {}
+    for tip in tips:
+        payload = asdict(tip_read(tip=tip))
+        entries[tip.pk] = {
+            "id": tip.pk,
+            "received_at": tip.created_at.isoformat(),
+            "language": tip.language,
+            "status": tip.status,
+            **payload,
+            "signals": signals.get(tip.pk, []),
+        }
+    notes = [
+        {
+            "tip": note.tip_id,
+            "author": _user_label(note.author),
+            "created_at": note.created_at.isoformat(),
+            "text": vault.open(bytes(note.sealed)).decode("utf-8"),
+        }
+        for note in TipNote.objects.filter(tip_id__in=tip_ids)
+        .select_related("author")
+        .order_by("created_at", "id")
+    ]
+    return entries, notes
+
+
+def _snapshot_common(
+    determination: Determination, obj: Object, claims: list[DeterminationCountry]
+) -> dict[str, Any]:
+    tip_sets = {claim.pk: set(claim.tips.values_list("pk", flat=True)) for claim in claims}
+    all_ids: set[int] = set().union(*tip_sets.values()) if tip_sets else set()
+    tips, notes = _tip_entries(all_ids)
+    return {
+        "object": {
+            "code": obj.code,
+            "title": obj.title,
+            "description": obj.description,
+            "category": obj.category.name,
+            "questions": list(obj.questions or []),
+            "hints": list(obj.hints or []),
+            "published_at": obj.published_at.isoformat() if obj.published_at else None,
+        },
+        "images": _image_entries(obj),
+        "determination": {
+            "id": determination.pk,
+            "kind": determination.kind,
+            "rationale": determination.rationale,
+            "proposed_by": _user_label(determination.proposed_by),
+            "proposed_at": determination.proposed_at.isoformat(),
+            "decided_by": _user_label(determination.decided_by),
+            "decided_at": determination.decided_at.isoformat() if determination.decided_at else None,
+            "countries": [
+                {"country": c.country, "confidence": c.confidence, "rationale": c.rationale} for c in claims
+            ],
+        },
+        "_tips": tips,
+        "_notes": notes,
+        "_tip_sets": tip_sets,
+    }
+
+
+def snapshot_bytes(snapshot: dict[str, Any]) -> bytes:
+    """The canonical encoding: sorted keys, UTF-8, no spaces; its SHA-256 is the lead's checksum."""
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _lead_create(
+    determination: Determination,
+    claim: DeterminationCountry,
+    authority: Authority,
+    common: dict[str, Any],
+    now: Any,
+) -> Lead:
+    """One lead, its reference taken from its id (``L-2026-00042``) so that it never collides."""
+    lead = Lead.objects.create(
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
+        determination=determination,
+        authority=authority,
+        country=claim.country,
+        sealed=b"",
+        snapshot_sha256="",
+        created_at=now,
+    )
+    lead.reference = f"L-{now.year}-{lead.pk:05d}"
+    own_tips = common["_tip_sets"].get(claim.pk, set())
+    snapshot = {
+        "format": SNAPSHOT_FORMAT,
+        "reference": lead.reference,
+        "country": claim.country,
+        "authority": {"country": authority.country, "name": authority.name, "email": authority.email},
+        "created_at": now.isoformat(),
+        "object": common["object"],
+        "images": common["images"],
+        # Only this country's part: one authority is not told which other countries were named.
+        "determination": {
+            **common["determination"],
+            "countries": [c for c in common["determination"]["countries"] if c["country"] == claim.country],
+        },
+        "tips": [common["_tips"][tip_id] for tip_id in sorted(common["_tips"]) if tip_id in own_tips],
+        "notes": [note for note in common["_notes"] if note["tip"] in own_tips],
+    }
+    raw = snapshot_bytes(snapshot)
+    lead.sealed = vault.seal(raw)
+    lead.snapshot_sha256 = hashlib.sha256(raw).hexdigest()
+    lead.save(update_fields=["reference", "sealed", "snapshot_sha256"])
+    return lead
+
+
+# --- Authorities -------------------------------------------------------------------------------------
+
+
+def authority_save(*, actor: Any, country: str, name: str, email: str, active: bool = True) -> Authority:
+    """Create or update the one authority of a country."""
+    permission_require(actor, Permission.LEADS_AUTHORITY_MANAGE)
+    code = (country or "").strip().upper()
+    if code not in country_codes():
+        raise ApplicationError(_("Choose a country."), field="country")
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the name of the unit."), field="name")
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(_("Give a valid email address."), field="email") from exc
+    with transaction.atomic():
+        authority = Authority.objects.select_for_update().filter(country=code).first()
+        created = authority is None
+        before: dict[str, Any] = {}
+        if authority is None:
+            authority = Authority(country=code)
+        else:
+            before = {"name": authority.name, "email": authority.email, "active": authority.active}
+        authority.name = name
+        authority.email = email
+        authority.active = bool(active)
+        authority.save()
+        audit_record(
+            actor=actor,
+            action="authority.save",
+            target=authority,
+            details={
+                "country": code,
+                "created": created,
+                "before": before,
+                "after": {"name": name, "email": email, "active": authority.active},
+            },
+        )
+    return authority
+
+
+# --- Leads -------------------------------------------------------------------------------------------
+
+
+def _locked_lead(lead: Lead) -> Lead:
+    current = Lead.objects.select_for_update().filter(pk=lead.pk).first()
+    if current is None:
+        raise NotFoundError(_("This lead no longer exists."))
+    return current
+
+
+def _copy_lead(target: Lead, source: Lead) -> Lead:
+    for model_field in Lead._meta.concrete_fields:
+        setattr(target, model_field.attname, getattr(source, model_field.attname))
+    return target
+
+
+def lead_send(*, actor: Any, lead: Lead) -> Lead:
+    """READY → SENT: the partners of the country now see it. On a SENT lead, only send the notice again.
+
+    The notice goes out after commit; a mail failure is logged and never undoes the sent state.
+    """
+    permission_require(actor, Permission.LEADS_LEAD_SEND)
+    from traceobject.leads.mail import lead_notify
+
+    with transaction.atomic():
+        current = _locked_lead(lead)
+        authority = Authority.objects.get(pk=current.authority_id)
+        if not authority.active:
+            raise ApplicationError(_("The authority of this lead is inactive in the directory."))
+        resend = current.state == LeadState.SENT
+        if current.state not in (LeadState.READY, LeadState.SENT):
+            raise ApplicationError(
+                _("This lead is already %(state)s.") % {"state": current.get_state_display().lower()}
+            )
+        if not resend:
+            current.state = LeadState.SENT
+            current.sent_at = timezone.now()
+            current.sent_by = actor
+            current.save(update_fields=["state", "sent_at", "sent_by"])
+        audit_record(
+            actor=actor,
+            action="lead.send",
+            target=current,
+            details={"reference": current.reference, "country": current.country, "resend": resend},
+        )
+        lead_id = current.pk
+        transaction.on_commit(lambda: lead_notify(lead_id))
+        _forget_figures()
+    return _copy_lead(lead, current)
+
+
+def _partner_lead(actor: Any, lead: Lead) -> Lead:
+    """The locked lead, if ``actor`` is a partner of its country and it has been sent; else not found."""
+    permission_require(actor, Permission.PARTNER_LEAD_REPORT)
+    current = _locked_lead(lead)
+    if (
+        not getattr(actor, "country", "")
+        or actor.country != current.country
+        or current.state == LeadState.READY
+    ):
+        raise NotFoundError(_("This lead does not exist."))
+    return current
+
+
+def _acknowledge(actor: Any, current: Lead) -> None:
+    current.state = LeadState.ACKNOWLEDGED
+    current.acknowledged_at = timezone.now()
+    current.acknowledged_by = actor
+    current.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+
+
+def lead_acknowledge(*, actor: Any, lead: Lead) -> Lead:
+    """SENT → ACKNOWLEDGED, by a partner of the lead's country."""
+    with transaction.atomic():
+        current = _partner_lead(actor, lead)
+        if current.state != LeadState.SENT:
+            raise ApplicationError(_("This lead has already been acknowledged."))
+        _acknowledge(actor, current)
+        audit_record(
+            actor=actor,
+            action="lead.acknowledge",
+            target=current,
+            details={"reference": current.reference, "country": current.country},
+        )
+        _forget_figures()
+    return _copy_lead(lead, current)
+
+
+def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str) -> Outcome:
+    """A partner reports back. Reporting on a lead not yet acknowledged acknowledges it first (a report
+    proves receipt); "closed without result" closes the lead, after which nothing more is reported."""
+    if kind not in OutcomeKind.values:
+        raise ApplicationError(_("Choose what happened."), field="kind")
+    try:
+        count = int(count)
+    except (TypeError, ValueError) as exc:
+        raise ApplicationError(_("Give a whole number."), field="count") from exc
+    if kind in COUNTED_OUTCOMES:
+        if count < 1:
+            raise ApplicationError(_("Give how many people, at least one."), field="count")
+    elif count != 0:
+        raise ApplicationError(_("This outcome takes no count."), field="count")
+    update = (update or "").strip()
+    if not update:
+        raise ApplicationError(_("Write a short update."), field="update")
+    with transaction.atomic():
+        current = _partner_lead(actor, lead)
+        if current.state == LeadState.CLOSED:
+            raise ApplicationError(_("This lead is closed."))
+        acknowledged_now = current.state == LeadState.SENT
+        if acknowledged_now:
+            _acknowledge(actor, current)
+        if kind == OutcomeKind.CLOSED_NO_RESULT:
+            current.state = LeadState.CLOSED
+            current.save(update_fields=["state"])
+        outcome = Outcome.objects.create(
+            lead=current,
+            kind=kind,
+            count=count,
+            sealed_update=vault.seal(update.encode("utf-8")),
+            reported_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="lead.outcome",
+            target=current,
+            details={
+                "reference": current.reference,
+                "outcome": outcome.pk,
+                "kind": kind,
+                "count": count,
+                "acknowledged": acknowledged_now,
+            },
+        )
+        _forget_figures()
+    _copy_lead(lead, current)
+    return outcome
+
+
+# --- Exports -------------------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("pdf", "json", "zip")
+
+
+def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
+    """A lead's dossier (``pdf``), data (``json``) or bundle (``zip``), recorded in the audit trail:
+    each holds tip text, so who took a copy of which lead must be known.
+
+    Staff who send leads may take any; a partner only its own country's leads once sent.
+    """
+    from traceobject.core.permissions import user_has_permission
+    from traceobject.leads import exports
+
+    if kind not in EXPORT_FORMATS:
+        raise ApplicationError(_("Unknown export format."))
+    if not user_has_permission(actor, Permission.LEADS_LEAD_SEND):
+        permission_require(actor, Permission.PARTNER_LEAD_READ)
+        if getattr(actor, "country", "") != lead.country or lead.state == LeadState.READY:
+            raise NotFoundError(_("This lead does not exist."))
+    builders = {"pdf": exports.lead_pdf, "json": exports.lead_json, "zip": exports.lead_bundle}
+    content = builders[kind](lead)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="lead.export",
+            target=lead,
+            details={"format": kind, "sha256": hashlib.sha256(content).hexdigest()},
+        )
+    return content
+
+
+def lead_open(*, actor: Any, lead: Lead) -> dict[str, Any]:
+    """A lead's snapshot for a page that shows it (tip text included), recorded as ``lead.open``, as
+    opening a tip is: the chain of custody says who read which lead."""
+    from traceobject.core.permissions import user_has_permission
+    from traceobject.leads.selectors import lead_snapshot
+
+    if not user_has_permission(actor, Permission.LEADS_LEAD_READ):
+        permission_require(actor, Permission.PARTNER_LEAD_READ)
+        if getattr(actor, "country", "") != lead.country or lead.state == LeadState.READY:
+            raise NotFoundError(_("This lead does not exist."))
+    snapshot = lead_snapshot(lead)
+    with transaction.atomic():
+        audit_record(actor=actor, action="lead.open", target=lead)
+    return snapshot
