@@ -800,6 +800,20 @@ def bench_clusters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 # --- Report ------------------------------------------------------------------------------------------
+def calibration_ms(rounds: int = 7) -> float:
+    """The median time of a fixed pure-Python workload: how fast this (shared, virtual) machine runs
+    right now. The same code measured an hour apart can differ by half on this VM with nothing else
+    running inside it, so each run records this beside its figures, at its start and end."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 1)
+
+
 def machine() -> dict[str, Any]:
     from django.db import connection
 
@@ -940,6 +954,10 @@ def main(argv: list[str] | None = None) -> int:
     if generated:
         summary["generated"] = generated
     summary["dataset"] = generate.dataset_shape()
+    summary["calibration_ms"] = {"start": calibration_ms()}
+    if not args.quiet:
+        start = summary["calibration_ms"]["start"]
+        print(f"calibration (a fixed Python loop; lower is a faster machine): {start} ms")
     if "pages" in parts:
         print("pages", flush=True)
         summary["pages"] = bench_pages(args)
@@ -949,6 +967,7 @@ def main(argv: list[str] | None = None) -> int:
     if "clusters" in parts:
         print("clusters", flush=True)
         summary["clusters"] = bench_clusters(args)
+    summary["calibration_ms"]["end"] = calibration_ms()
     summary["elapsed_s"] = round(time.perf_counter() - started, 1)
     text = json.dumps(_json_safe(summary), indent=2, ensure_ascii=False, default=str)
     if args.json_out:
@@ -956,7 +975,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json_out.write_text(text + "\n", encoding="utf-8")
     print()
     print(table(summary))
-    print(f"\n{summary['elapsed_s']:.0f} s", flush=True)
+    calibration = summary["calibration_ms"]
+    print(f"\ncalibration {calibration['start']} / {calibration['end']} ms (start / end)")
+    print(f"{summary['elapsed_s']:.0f} s", flush=True)
     verdicts = [row["ok"] for row in summary.get("pages", [])]
     verdicts += [summary[part]["ok"] for part in ("intake", "clusters") if part in summary]
     return 0 if all(verdicts) else 1
