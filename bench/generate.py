@@ -772,7 +772,7 @@ TABLES = {
         serial=False,
         integers=True,
     ),
-    "fingerprints": Table("triage.Fingerprint", ("tip", "signature"), False),
+    "fingerprints": Table("triage.Fingerprint", ("tip", "signature", "cluster_id"), False),
     "bands": Table("triage.Band", ("object", "key", "tip"), serial=False, integers=True),
     "signals": Table(
         "triage.Signal", ("id", "tip", "kind", "value", "source", "confidence", "field", "start", "end")
@@ -833,7 +833,7 @@ def table_rows(
 
     def fingerprints() -> Iterator[tuple[Any, ...]]:
         for tip in with_signature:
-            yield (tip.pk, computed[tip.payload].signature)
+            yield (tip.pk, computed[tip.payload].signature, tip.cluster)
 
     def bands() -> Iterator[tuple[Any, ...]]:
         for tip in with_signature:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db.models import F
 
 from bench import generate
 from traceobject.gallery.models import Object
@@ -68,6 +69,8 @@ def test_every_table_intake_writes_is_filled_consistently(built: dict[str, Any])
 
     assert 0 < with_fingerprint <= tips
     assert Band.objects.count() == clusters.BANDS * with_fingerprint
+    # Each fingerprint carries its tip's cluster, as the intake writes it.
+    assert not Fingerprint.objects.exclude(cluster_id=F("tip__cluster_id")).exists()
     assert Cluster.objects.count() == Tip.objects.values("cluster_id").distinct().count()
     # A cluster's key is its first tip, which belongs to it.
     for cluster in Cluster.objects.all()[:50]:

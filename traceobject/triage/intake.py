@@ -67,11 +67,12 @@ def cluster_find(*, object_id: int, signature: np.ndarray | None) -> Match | Non
         f"WHERE {sql.column(Band, 'object')} = %s AND {key} = %s "
         f"ORDER BY {tip_id} DESC LIMIT {PER_BAND}) AS b{{n}}"
     )
+    signature_column = sql.column(Fingerprint, "signature")
+    cluster_column = sql.column(Fingerprint, "cluster_id")
     query = (
-        f"SELECT b.tip_id, f.{sql.column(Fingerprint, 'signature')}, t.{sql.column(Tip, 'cluster')} "  # noqa: S608
+        f"SELECT b.tip_id, f.{signature_column}, f.{cluster_column} "  # noqa: S608
         f"FROM ({' UNION ALL '.join(one_band.format(n=n) for n in range(len(keys)))}) AS b "
-        f"JOIN {sql.table(Fingerprint)} AS f ON f.{sql.column(Fingerprint, 'tip')} = b.tip_id "
-        f"JOIN {sql.table(Tip)} AS t ON t.{sql.column(Tip, 'id')} = b.tip_id"
+        f"JOIN {sql.table(Fingerprint)} AS f ON f.{sql.column(Fingerprint, 'tip')} = b.tip_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [value for key in keys for value in (object_id, key)])
@@ -139,7 +140,8 @@ def tip_index(*, tip: Tip, prepared: Prepared) -> None:
     tip.cluster_id = cluster_id
 
     if prepared.signature is not None and not (match is not None and match.identical):
-        sql.insert(Fingerprint, [{"tip": tip.pk, "signature": clusters.signature_bytes(prepared.signature)}])
+        signature = clusters.signature_bytes(prepared.signature)
+        sql.insert(Fingerprint, [{"tip": tip.pk, "signature": signature, "cluster_id": cluster_id}])
         sql.insert(
             Band,
             [

@@ -87,6 +87,10 @@ class Fingerprint(models.Model):
 
     tip = models.OneToOneField("tips.Tip", on_delete=models.CASCADE, primary_key=True, related_name="+")
     signature = models.BinaryField()
+    # The tip's cluster, copied here (a tip never changes cluster): the intake's candidate lookup then
+    # reads the band keys and this table only, not the tips table, whose many indexes made planning that
+    # one query cost more than running it.
+    cluster_id = models.BigIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"fingerprint of tip {self.pk}"
