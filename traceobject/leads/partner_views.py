@@ -23,7 +23,7 @@ from traceobject.core.staff import partner_view
 from traceobject.leads import selectors, services
 from traceobject.leads.models import Confidence, DeterminationKind, Lead, LeadState
 from traceobject.leads.partner_forms import OutcomeForm
-from traceobject.leads.staff_views import download, snapshot_image
+from traceobject.leads.staff_views import export_download, snapshot_image
 
 # Objects published for partners, newest first, on the home page.
 PARTNER_OBJECTS_SHOWN = 100
@@ -117,17 +117,13 @@ def outcome_new(request: HttpRequest, reference: str) -> HttpResponse:
 @partner_view(Permission.PARTNER_LEAD_READ)
 @require_safe
 def lead_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead(request, reference)
-    content = services.lead_export(actor=request.user, lead=lead, kind="pdf")
-    return download(content, filename=f"{lead.reference}.pdf", content_type="application/pdf")
+    return export_download(request, _lead(request, reference), "pdf")
 
 
 @partner_view(Permission.PARTNER_LEAD_READ)
 @require_safe
 def lead_json(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead(request, reference)
-    content = services.lead_export(actor=request.user, lead=lead, kind="json")
-    return download(content, filename=f"{lead.reference}.json", content_type="application/json")
+    return export_download(request, _lead(request, reference), "json")
 
 
 @partner_view(Permission.PARTNER_LEAD_READ)

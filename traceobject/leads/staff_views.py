@@ -359,29 +359,32 @@ def download(content: bytes, *, filename: str, content_type: str) -> HttpRespons
     return response
 
 
+EXPORT_TYPES = {"pdf": "application/pdf", "json": "application/json", "zip": "application/zip"}
+
+
+def export_download(request: HttpRequest, lead: Lead, kind: str) -> HttpResponse:
+    """A lead's export as a download, through the audited service. Shared with the partner portal."""
+    content = services.lead_export(actor=request.user, lead=lead, kind=kind)
+    return download(content, filename=f"{lead.reference}.{kind}", content_type=EXPORT_TYPES[kind])
+
+
 # The dossier holds tip text: the people who handle leads download it (not the read-only auditor).
 @staff_view(Permission.LEADS_LEAD_SEND)
 @require_safe
 def lead_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead_or_404(reference)
-    content = services.lead_export(actor=request.user, lead=lead, kind="pdf")
-    return download(content, filename=f"{lead.reference}.pdf", content_type="application/pdf")
+    return export_download(request, _lead_or_404(reference), "pdf")
 
 
 @staff_view(Permission.LEADS_LEAD_SEND)
 @require_safe
 def lead_json(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead_or_404(reference)
-    content = services.lead_export(actor=request.user, lead=lead, kind="json")
-    return download(content, filename=f"{lead.reference}.json", content_type="application/json")
+    return export_download(request, _lead_or_404(reference), "json")
 
 
 @staff_view(Permission.LEADS_LEAD_SEND)
 @require_safe
 def lead_bundle(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead_or_404(reference)
-    content = services.lead_export(actor=request.user, lead=lead, kind="zip")
-    return download(content, filename=f"{lead.reference}.zip", content_type="application/zip")
+    return export_download(request, _lead_or_404(reference), "zip")
 
 
 def snapshot_image(lead: Lead, index: int) -> HttpResponse:
