@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -212,3 +213,15 @@ def test_figures_expire_after_the_staleness_bound(catalogue: Catalogue, monkeypa
 def test_a_stale_entry_of_another_shape_is_recomputed(catalogue: Catalogue) -> None:
     cache.set(selectors.RESULTS_CACHE_KEY, {"tips_received": 999})
     assert results_figures().tips_received == 4
+
+
+def test_a_withdrawal_forgets_the_figures(
+    catalogue: Catalogue, staff: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Objects published is a public figure: taking one down must not leave it counted until expiry."""
+    from traceobject.gallery.services import object_withdraw
+
+    assert results_figures().objects_published == 4  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        object_withdraw(actor=staff["publisher"], obj=catalogue.lamp, reason="Pictured a person.")
+    assert results_figures().objects_published == 3

@@ -372,6 +372,13 @@ def _publish_time(publish_at: datetime) -> datetime:
     return max(publish_at, now)
 
 
+def _figures_changed() -> None:
+    """The public figures count published objects: forget them, and recompute after the commit."""
+    from traceobject.stats.services import figures_changed  # stats reads the gallery: import late
+
+    figures_changed()
+
+
 def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
     """A batch of objects that goes out together at ``publish_at`` (now or later)."""
     permission_require(actor, Permission.GALLERY_RELEASE_MANAGE)
@@ -405,6 +412,7 @@ def release_schedule(*, actor: Any, release: Release, publish_at: datetime) -> R
             target=current,
             details={"from": before.isoformat(), "to": when.isoformat()},
         )
+        _figures_changed()
     release.publish_at = current.publish_at
     return release
 
@@ -453,6 +461,7 @@ def object_assign_release(*, actor: Any, obj: Object, release: Release, audience
                 "review": approval.pk,
             },
         )
+        _figures_changed()
     return _refresh(obj, current)
 
 
@@ -506,6 +515,7 @@ def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
             target=current,
             details={"reason": reason, "from": before},
         )
+        _figures_changed()
         # A saved link to a derivative must stop working too; only once the withdrawal has committed.
         paths = _public_files(current)
         transaction.on_commit(lambda: _remove_public_files(paths))
