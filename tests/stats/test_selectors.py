@@ -20,7 +20,6 @@ from traceobject.stats.selectors import (
     dashboard_figures,
     dashboard_figures_compute,
     headline_figures,
-    headline_figures_forget,
     results_figures,
 )
 from traceobject.stats.services import REFRESH_PENDING_KEY, figures_changed
@@ -154,7 +153,7 @@ def test_figures_changed_refreshes_by_a_task_after_commit(
         results_figures()
         submit(catalogue.lamp, LAMP_TIP + " Also in Spain.")
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            headline_figures_forget()  # the older name, which the leads services call
+            figures_changed()
             assert not enqueued  # nothing before the commit
         assert len(callbacks) == 1
     finally:

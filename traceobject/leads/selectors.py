@@ -87,6 +87,12 @@ def partner_leads(*, user: Any) -> QuerySet[Lead]:
     )
 
 
+def partner_may_see(*, user: Any, lead: Lead) -> bool:
+    """The one rule of the portal, as ``partner_leads`` applies it to a query: a partner of the lead's
+    country, and the lead sent."""
+    return _is_partner(user) and lead.country == user.country and lead.state in PARTNER_VISIBLE_STATES
+
+
 def lead_for_partner(*, user: Any, reference: str) -> Lead:
     """The partner's lead by reference; Http404 for another country's lead, as for one that does not exist."""
     lead = partner_leads(user=user).filter(reference=reference).first()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
-from traceobject.core.permissions import Permission, permission_require
+from traceobject.core.permissions import Permission, permission_require, user_has_permission
 from traceobject.gallery.models import ImageStatus, Object, ObjectStatus
 from traceobject.imaging import storage
 from traceobject.leads.models import (
@@ -41,6 +41,7 @@ from traceobject.leads.models import (
     Outcome,
     OutcomeKind,
 )
+from traceobject.leads.selectors import lead_snapshot, partner_may_see
 from traceobject.tips import vault
 from traceobject.tips.models import Tip
 from traceobject.tips.services import tip_read
@@ -65,9 +66,9 @@ class CountryClaim:
 
 
 def _forget_figures() -> None:
-    from traceobject.stats.selectors import headline_figures_forget
+    from traceobject.stats.services import figures_changed  # stats reads the leads: import late
 
-    transaction.on_commit(headline_figures_forget)
+    figures_changed()
 
 
 # --- Determinations ----------------------------------------------------------------------------------
@@ -538,13 +539,18 @@ def _partner_lead(actor: Any, lead: Lead) -> Lead:
     """The locked lead, if ``actor`` is a partner of its country and it has been sent; else not found."""
     permission_require(actor, Permission.PARTNER_LEAD_REPORT)
     current = _locked_lead(lead)
-    if (
-        not getattr(actor, "country", "")
-        or actor.country != current.country
-        or current.state == LeadState.READY
-    ):
+    if not partner_may_see(user=actor, lead=current):
         raise NotFoundError(_("This lead does not exist."))
     return current
+
+
+def _reader_require(actor: Any, lead: Lead, staff_permission: Permission) -> None:
+    """Staff holding ``staff_permission`` read any lead; a partner only what the portal shows it."""
+    if user_has_permission(actor, staff_permission):
+        return
+    permission_require(actor, Permission.PARTNER_LEAD_READ)
+    if not partner_may_see(user=actor, lead=lead):
+        raise NotFoundError(_("This lead does not exist."))
 
 
 def _acknowledge(actor: Any, current: Lead) -> None:
@@ -633,15 +639,11 @@ def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
 
     Staff who send leads may take any; a partner only its own country's leads once sent.
     """
-    from traceobject.core.permissions import user_has_permission
-    from traceobject.leads import exports
+    from traceobject.leads import exports  # exports render templates: import on use
 
     if kind not in EXPORT_FORMATS:
         raise ApplicationError(_("Unknown export format."))
-    if not user_has_permission(actor, Permission.LEADS_LEAD_SEND):
-        permission_require(actor, Permission.PARTNER_LEAD_READ)
-        if getattr(actor, "country", "") != lead.country or lead.state == LeadState.READY:
-            raise NotFoundError(_("This lead does not exist."))
+    _reader_require(actor, lead, Permission.LEADS_LEAD_SEND)
     builders = {"pdf": exports.lead_pdf, "json": exports.lead_json, "zip": exports.lead_bundle}
     content = builders[kind](lead)
     with transaction.atomic():
@@ -657,13 +659,7 @@ def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
 def lead_open(*, actor: Any, lead: Lead) -> dict[str, Any]:
     """A lead's snapshot for a page that shows it (tip text included), recorded as ``lead.open``, as
     opening a tip is: the chain of custody says who read which lead."""
-    from traceobject.core.permissions import user_has_permission
-    from traceobject.leads.selectors import lead_snapshot
-
-    if not user_has_permission(actor, Permission.LEADS_LEAD_READ):
-        permission_require(actor, Permission.PARTNER_LEAD_READ)
-        if getattr(actor, "country", "") != lead.country or lead.state == LeadState.READY:
-            raise NotFoundError(_("This lead does not exist."))
+    _reader_require(actor, lead, Permission.LEADS_LEAD_READ)
     snapshot = lead_snapshot(lead)
     with transaction.atomic():
         audit_record(actor=actor, action="lead.open", target=lead)

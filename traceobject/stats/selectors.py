@@ -272,10 +272,3 @@ def dashboard_figures_refresh() -> DashboardFigures:
 def headline_figures() -> ResultsFigures:
     """The home page's figures: the same selector, and so the same cache entry, as /results/."""
     return results_figures()
-
-
-def headline_figures_forget() -> None:
-    """Kept for the callers that predate ``stats.services.figures_changed``; does the same."""
-    from traceobject.stats.services import figures_changed
-
-    figures_changed()

@@ -32,11 +32,22 @@ def _refresh_enqueue() -> None:
         raise
 
 
+def _forget() -> None:
+    cache.delete_many([RESULTS_CACHE_KEY, DASHBOARD_CACHE_KEY])
+
+
+def _forget_and_refresh() -> None:
+    # Again after the commit: a page read between the first forgetting and the commit may have cached
+    # the figures of before the change.
+    _forget()
+    _refresh_enqueue()
+
+
 def figures_changed() -> None:
     """Forget the cached figures now and recompute them by a task after the commit.
 
     ``robust``: a queue that refuses the task must not fail the caller's committed change; the
     figures then wait for the next page view or the cache's expiry.
     """
-    cache.delete_many([RESULTS_CACHE_KEY, DASHBOARD_CACHE_KEY])
-    transaction.on_commit(_refresh_enqueue, robust=True)
+    _forget()
+    transaction.on_commit(_forget_and_refresh, robust=True)
