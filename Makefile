@@ -20,8 +20,9 @@ messages: $(BIN)/traceobject
 run: $(BIN)/traceobject messages
 	TRACEOBJECT_ENV=embedded $(BIN)/traceobject migrate --noinput
 	TRACEOBJECT_ENV=embedded $(BIN)/traceobject collectstatic --noinput --verbosity 0
-	TRACEOBJECT_ENV=embedded $(BIN)/traceobject demo --if-empty
 	TRACEOBJECT_ENV=embedded $(BIN)/traceobject demostaff --if-missing
+	TRACEOBJECT_ENV=embedded $(BIN)/traceobject demo --if-empty
+	TRACEOBJECT_ENV=embedded $(BIN)/traceobject vault escrow --if-configured
 	TRACEOBJECT_ENV=embedded PORT=$(PORT) $(BIN)/traceobject serve
 
 browser:

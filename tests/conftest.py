@@ -41,10 +41,15 @@ def _remove_test_data_dir() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    """Headline figures are cached: no test may see another test's counts."""
+    """Headline figures are cached: no test may see another test's counts. The vault's active key is
+    kept per process for a few seconds: no test may seal to another test's key."""
+    from traceobject.tips import vault
+
     cache.clear()
+    vault.active_key_forget()
     yield
     cache.clear()
+    vault.active_key_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # /staff/ and /django-admin/: host confinement, idle timeout, Cache-Control: no-store.
     "traceobject.accounts.middleware.StaffAreaMiddleware",
+    # After the idle timeout: the vault keys a login unlocked, held for this request only.
+    "traceobject.accounts.middleware.VaultSessionMiddleware",
 ]
 
 ROOT_URLCONF = "traceobject.urls"
@@ -244,6 +246,16 @@ ADMIN_CSRF_COOKIE_NAME = "to_admin_csrf"
 # The partner portal (Path=/partner/): a session and a CSRF cookie of its own.
 PARTNER_SESSION_COOKIE_NAME = "to_partner_session"
 PARTNER_CSRF_COOKIE_NAME = "to_partner_csrf"
+# The browser's half of the vault keys a login unlocked (tips.keyring); the session holds the other half.
+STAFF_VAULT_COOKIE_NAME = "to_staff_vault"
+PARTNER_VAULT_COOKIE_NAME = "to_partner_vault"
+# Argon2id cost for unwrapping a staff member's key at login: "interactive" (libsodium's, ~64 MiB), or
+# "min" for the test suite only.
+VAULT_KDF = env_str("TRACEOBJECT_VAULT_KDF", "min" if MODE == "test" else "interactive") or "interactive"
+# How long a key rotation waits before its second pass: twice the time processes keep the active key.
+VAULT_ROTATION_SETTLE_SECONDS = 0 if MODE == "test" else 60
+if VAULT_KDF not in {"interactive", "min"} or (VAULT_KDF == "min" and MODE != "test"):
+    raise ImproperlyConfigured("TRACEOBJECT_VAULT_KDF must be 'interactive' (or 'min' in the test suite).")
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit

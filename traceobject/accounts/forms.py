@@ -118,3 +118,30 @@ class UserEditForm(_RoleCountryMixin):
         required=False,
         help_text=_("An inactive account cannot log in, and its open sessions end."),
     )
+
+
+class PasswordChangeForm(forms.Form):
+    current = forms.CharField(
+        label=_("Current password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label=_("New password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    repeat = forms.CharField(
+        label=_("New password, again"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new") and data.get("repeat") and data["new"] != data["repeat"]:
+            self.add_error("repeat", _("The two new passwords differ."))
+        return data

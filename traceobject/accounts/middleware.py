@@ -287,3 +287,57 @@ class StaffAreaMiddleware:
             return
         if not isinstance(last, int) or now - last >= ACTIVITY_RESOLUTION_SECONDS:
             request.session[LAST_ACTIVITY_KEY] = now
+
+
+def _vault_cookie(area: CookieArea) -> tuple[str, str] | None:
+    """(name, path) of the cookie that holds the browser's half of the session's vault keys."""
+    if area.name == "staff":
+        return settings.STAFF_VAULT_COOKIE_NAME, STAFF_PREFIX
+    if area.name == "partner":
+        return settings.PARTNER_VAULT_COOKIE_NAME, PARTNER_PREFIX
+    return None
+
+
+class VaultSessionMiddleware:
+    """On ``/staff/`` and ``/partner/``: join the session's half and the cookie's half of the vault keys
+    the login unlocked (``tips.keyring``) and hold them for this request only, once the second factor
+    has passed. Sets the cookie a login asked for, and removes it with the session.
+
+    Goes after the authentication and OTP middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from traceobject.core.staff import is_verified
+        from traceobject.tips import keyring, vault
+
+        area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
+        cookie = _vault_cookie(area)
+        if cookie is None:
+            return self.get_response(request)
+        name, path = cookie
+        keys = {}
+        if request.user.is_authenticated and is_verified(request.user):
+            keys = keyring.session_keys(request, request.COOKIES.get(name))
+        with vault.unlocked(keys):
+            response = self.get_response(request)
+        new_value = getattr(request, keyring.REQUEST_COOKIE_ATTR, None)
+        if new_value:
+            keyring.cookie_set(response, name=name, value=new_value, path=path)
+        elif name in request.COOKIES and not request.session.get(keyring.SESSION_KEY):
+            response.delete_cookie(name, path=path, samesite="Strict")
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A page that needs a key this session does not hold: say why and what to do, not a 500."""
+        from django.shortcuts import render
+
+        from traceobject.tips.vault import VaultLockedError
+
+        area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
+        if not isinstance(exception, VaultLockedError) or _vault_cookie(area) is None:
+            return None
+        context = {"area": area.name, "area_base": f"{area.name}/base.html"}
+        return render(request, "accounts/vault_locked.html", context, status=403)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import qrcode
@@ -69,4 +70,68 @@ def totp_enrolment(*, device: TOTPDevice) -> TotpEnrolment:
     uri = device.config_url
     return TotpEnrolment(
         secret=grouped, uri=uri, qr_svg=_qr_svg(uri, title=_("QR code for your authenticator app"))
+    )
+
+
+@dataclass(frozen=True)
+class VaultAccess:
+    has_key_pair: bool
+    held: list[str]  # descriptions of the keys granted
+    missing: list[str]  # the keys the role warrants that are not granted
+
+
+def _key_label(key: Any) -> str:
+    if key.authority_id is None:
+        return _("tip key %(id)s") % {"id": key.key_id}
+    return _("key of %(authority)s (%(id)s)") % {"authority": key.authority.name, "id": key.key_id}
+
+
+def vault_access(*, user: User) -> VaultAccess:
+    """What the account's vault access looks like, for the administrator's account page."""
+    from traceobject.tips import keyring
+    from traceobject.tips.models import KeyGrant, StaffKey
+
+    grants = KeyGrant.objects.filter(user=user, key__retired_at__isnull=True).select_related("key__authority")
+    return VaultAccess(
+        has_key_pair=StaffKey.objects.filter(user=user).exists(),
+        held=[_key_label(grant.key) for grant in grants],
+        missing=[_key_label(key) for key in keyring.keys_missing(user=user)],
+    )
+
+
+@dataclass(frozen=True)
+class VaultKeyRow:
+    key_id: str
+    label: str
+    created_at: Any
+    retired_at: Any
+    holders: int
+
+
+@dataclass(frozen=True)
+class VaultOverview:
+    keys: list[VaultKeyRow]
+    rotation: Any  # the KeyRotation under way, or None
+    rotation_waiting: bool  # under way, but the task lost the old key: an administrator resumes
+    configured_key: bool  # the tip key is still in the configuration (escrow not finished)
+
+
+def vault_overview() -> VaultOverview:
+    from django.conf import settings
+    from django.db.models import Count
+
+    from traceobject.tips import reseal
+    from traceobject.tips.models import VaultKey
+
+    rows = (
+        VaultKey.objects.select_related("authority")
+        .annotate(holders=Count("grants"))
+        .order_by("authority__country", "-created_at")
+    )
+    rotation = reseal.rotation_current()
+    return VaultOverview(
+        keys=[VaultKeyRow(k.key_id, _key_label(k), k.created_at, k.retired_at, k.holders) for k in rows],
+        rotation=rotation,
+        rotation_waiting=rotation is not None and not reseal.rotation_has_key(rotation),
+        configured_key=bool(settings.VAULT_PRIVATE_KEY),
     )

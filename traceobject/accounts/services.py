@@ -32,6 +32,7 @@ from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, Role, user_has_permission
+from traceobject.tips.models import StaffKey
 
 # Progressive lock of a username after repeated wrong passwords: the first LOCK_AFTER failures are
 # free, then each failure locks the name for LOCK_BASE doubled per further failure, up to LOCK_MAX.
@@ -293,7 +294,19 @@ def user_create(
             target=user,
             details={"role": role, "country": country},
         )
+        _vault_keys_give(actor=actor, user=user, password=password)
     return user
+
+
+def _vault_keys_give(*, actor: User | None, user: User, password: str) -> None:
+    """A new member's own key pair, from the password set now, and the vault keys their role warrants
+    that the creating administrator holds (or, for the first account, the deployment's tip key)."""
+    from traceobject.tips import keyring
+
+    keyring.staff_key_create(user=user, password=password)
+    keyring.tip_key_bootstrap(user=user, actor=actor)
+    if actor is not None:
+        keyring.grant_held(actor=actor, user=user)
 
 
 def user_update(*, actor: User, user: User, role: str, country: str, is_active: bool) -> User:
@@ -318,7 +331,17 @@ def user_update(*, actor: User, user: User, role: str, country: str, is_active: 
             )
         current.role, current.country, current.is_active = role, country, is_active
         current.save(update_fields=["role", "country", "is_active"])
-        audit_record(actor=actor, action="user.update", target=current, details={"changes": changes})
+        from traceobject.tips import keyring
+
+        # A deactivated account keeps no vault key; a new role keeps only what it warrants.
+        if not is_active:
+            revoked = keyring.grants_revoke_all(user=current)
+        else:
+            revoked = keyring.grants_revoke_unwarranted(user=current)
+        details: dict[str, object] = {"changes": changes}
+        if revoked:
+            details["vault_grants_revoked"] = revoked
+        audit_record(actor=actor, action="user.update", target=current, details=details)
     return current
 
 
@@ -339,6 +362,54 @@ def user_otp_reset(*, actor: User, user: User) -> int:
         User.objects.filter(pk=current.pk).update(session_generation=F("session_generation") + 1)
         audit_record(actor=actor, action="user.otp_reset", target=current, details={"devices": len(devices)})
     return len(devices)
+
+
+def password_change(*, user: User, current: str, new: str) -> bool:
+    """Change one's own password, re-wrapping one's vault key with it in the same transaction.
+
+    Returns whether the vault key came along: False when the current password no longer opened it
+    (it was reset outside this page), in which case the member has a new, empty key and needs a new
+    grant from an administrator.
+    """
+    from traceobject.tips import keyring
+
+    if not user.check_password(current):
+        raise ApplicationError(_("The current password is wrong."), field="current")
+    if current == new:
+        raise ApplicationError(_("The new password must differ from the current one."), field="new")
+    try:
+        password_validation.validate_password(new, user=user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="new") from exc
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        kept = keyring.staff_key_rewrap(user=user, old_password=current, new_password=new)
+        audit_record(actor=user, action="user.password_change", target=user, details={"vault_key_kept": kept})
+    return kept
+
+
+def vault_access_grant(*, actor: User, user: User) -> list[str]:
+    """An administrator gives ``user`` the vault keys their role warrants, from the keys the
+    administrator's own session holds. Audited (``vault.grant``) by the keyring."""
+    from traceobject.tips import keyring
+
+    _require_manager(actor, "")
+    if not user.is_active:
+        raise ApplicationError(_("This account is inactive: activate it first."))
+    if not StaffKey.objects.filter(user=user).exists():
+        raise ApplicationError(
+            _("This account has no key pair yet: it is made at their next login. Grant access after that.")
+        )
+    granted = keyring.grant_held(actor=actor, user=user)
+    if not granted and keyring.keys_missing(user=user):
+        raise ApplicationError(
+            _(
+                "You hold none of the keys this account still needs. Log out and in again with your "
+                "password, or ask an administrator who holds them."
+            )
+        )
+    return granted
 
 
 # --- Demo accounts (make run) --------------------------------------------------------------------
@@ -388,7 +459,12 @@ def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
             TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
             created.append(user)
             accounts.append(DemoStaffAccount(username, demo_password(role), role, created=True))
+        from traceobject.tips import keyring
+
+        for user in created:
+            keyring.staff_key_create(user=user, password=demo_password(user.role))
         for user in created:  # the audit events last, as audit_record asks
+            keyring.tip_key_bootstrap(user=user)
             audit_record(
                 actor=None,
                 actor_label="system:demo",

@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/new/", views.user_create, name="user_create"),
     path("accounts/<int:pk>/", views.user_edit, name="user_edit"),
     path("accounts/<int:pk>/otp-reset/", views.user_otp_reset, name="user_otp_reset"),
+    path("accounts/<int:pk>/vault-grant/", views.user_vault_grant, name="user_vault_grant"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("vault/", views.vault_overview, name="vault"),
+    path("vault/rotate/", views.vault_rotate, name="vault_rotate"),
+    path("vault/resume/", views.vault_rotation_resume, name="vault_rotation_resume"),
 ]

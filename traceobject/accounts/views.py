@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -25,12 +26,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 
 from traceobject.accounts import selectors, services
-from traceobject.accounts.forms import LoginForm, TokenForm, UserCreateForm, UserEditForm
+from traceobject.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from traceobject.accounts.middleware import ADMIN_PREFIX, PARTNER_PREFIX, STAFF_PREFIX
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import is_verified, staff_entry_view, staff_view
+from traceobject.tips import keyring, reseal
 
 # Where to go after the second factor, kept in the session between the two steps.
 NEXT_SESSION_KEY = "_to_login_next"
@@ -113,6 +121,11 @@ def login(request: HttpRequest) -> HttpResponse:
             _add_error(form, error)
         else:
             auth_login(request, user)  # a new session key; the second factor is still to come
+            # The only moment the password is at hand: unwrap this member's vault keys for the session
+            # (usable only once the second factor has passed, see VaultSessionMiddleware).
+            keyring.session_hold(
+                request, keyring.keys_unlock(user=user, password=form.cleaned_data["password"])
+            )
             request.session[NEXT_SESSION_KEY] = _safe_next(request, form.cleaned_data["next"])
             return redirect(f"{area}:otp")
     return _entry_page(request, "login.html", {"form": form})
@@ -226,8 +239,62 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": target.username})
             return redirect("staff:user_list")
-    context = {"form": form, "target": target, "is_self": target.pk == request.user.pk}
+    context = {
+        "form": form,
+        "target": target,
+        "is_self": target.pk == request.user.pk,
+        "vault": selectors.vault_access(user=target),
+    }
     return render(request, "staff/accounts/user_form.html", context)
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def user_vault_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _get_user(pk)
+    try:
+        granted = services.vault_access_grant(actor=_actor(request), user=target)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if granted:
+            messages.success(
+                request, _("%(username)s can now open the vault.") % {"username": target.username}
+            )
+        else:
+            messages.info(
+                request,
+                _("%(username)s already holds every key their role needs.") % {"username": target.username},
+            )
+    return redirect("staff:user_edit", pk=target.pk)
+
+
+@staff_view(Permission.STAFF_WORKSPACE_VIEW)
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """One's own password. The vault key is re-wrapped with it; the session (and its keys) stay."""
+    user = _actor(request)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = services.password_change(
+                user=user, current=form.cleaned_data["current"], new=form.cleaned_data["new"]
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password has been changed."))
+            if not kept:
+                messages.warning(
+                    request,
+                    _(
+                        "Your vault key could not be carried over: "
+                        "ask an administrator to grant you access again."
+                    ),
+                )
+            return redirect("staff:home")
+    return render(request, "staff/accounts/password.html", {"form": form})
 
 
 @staff_view(Permission.ACCOUNTS_USER_MANAGE)
@@ -248,3 +315,39 @@ def user_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
             % {"username": target.username},
         )
     return redirect("staff:user_edit", pk=target.pk)
+
+
+# --- The vault's keys ---------------------------------------------------------------------------------
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_GET
+def vault_overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/accounts/vault.html", {"vault": selectors.vault_overview()})
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def vault_rotate(request: HttpRequest) -> HttpResponse:
+    try:
+        reseal.rotation_start(actor=_actor(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("A new tip key is in use. Older records are being re-sealed to it in the background."),
+        )
+    return redirect("staff:vault")
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def vault_rotation_resume(request: HttpRequest) -> HttpResponse:
+    try:
+        reseal.rotation_resume(actor=_actor(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The re-sealing continues in the background."))
+    return redirect("staff:vault")

@@ -42,6 +42,7 @@ STAFF_NAV: list[tuple[Any, str, Permission]] = [
     (_("Leads"), "staff:lead_list", Permission.LEADS_LEAD_READ),
     (_("Authorities"), "staff:authority_list", Permission.LEADS_AUTHORITY_MANAGE),
     (_("Accounts"), "staff:user_list", Permission.ACCOUNTS_USER_MANAGE),
+    (_("Vault"), "staff:vault", Permission.ACCOUNTS_USER_MANAGE),
     (_("Audit trail"), "staff:audit_list", Permission.AUDIT_EVENT_READ),
 ]
 

@@ -123,6 +123,8 @@ class Lead(models.Model):
     country = models.CharField(max_length=2)
     state = models.CharField(max_length=16, choices=LeadState.choices, default=LeadState.READY)
     sealed = models.BinaryField()
+    # The same snapshot sealed to the authority's own key pair: what the partner portal opens.
+    sealed_partner = models.BinaryField(null=True, blank=True)
     snapshot_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -164,6 +166,8 @@ class Outcome(models.Model):
     kind = models.CharField(max_length=24, choices=OutcomeKind.choices)
     count = models.PositiveIntegerField(default=0)
     sealed_update = models.BinaryField()
+    # The same update sealed to the authority's key, so that the partner can read back what it wrote.
+    sealed_partner_update = models.BinaryField(null=True, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
 

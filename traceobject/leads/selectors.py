@@ -101,9 +101,17 @@ def lead_for_partner(*, user: Any, reference: str) -> Lead:
     return lead
 
 
+def _open_copy(staff_copy: Any, partner_copy: Any) -> bytes:
+    """Open whichever of the two sealed copies this request holds a key for: the staff's copy (tip
+    key) or the authority's copy (the partner's key). Neither opens without a login."""
+    if partner_copy is not None and not vault.can_open(bytes(staff_copy)):
+        return vault.open(bytes(partner_copy))
+    return vault.open(bytes(staff_copy))
+
+
 def lead_snapshot(lead: Lead) -> dict[str, Any]:
     """The frozen snapshot of a lead, opened from the vault."""
-    snapshot: dict[str, Any] = json.loads(vault.open(bytes(lead.sealed)))
+    snapshot: dict[str, Any] = json.loads(_open_copy(lead.sealed, lead.sealed_partner))
     return snapshot
 
 
@@ -124,7 +132,7 @@ def lead_outcomes(lead: Lead) -> list[OutcomeView]:
             kind=outcome.kind,
             kind_label=str(outcome.get_kind_display()),
             count=outcome.count,
-            update=vault.open(bytes(outcome.sealed_update)).decode("utf-8"),
+            update=_open_copy(outcome.sealed_update, outcome.sealed_partner_update).decode("utf-8"),
             reported_by=outcome.reported_by.get_username(),
             reported_at=outcome.reported_at,
         )

@@ -42,7 +42,7 @@ from traceobject.leads.models import (
     OutcomeKind,
 )
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
-from traceobject.tips import vault
+from traceobject.tips import keyring, vault
 from traceobject.tips.models import Tip
 from traceobject.tips.services import tip_read
 from traceobject.triage.models import Signal, SignalKind, TipNote
@@ -436,8 +436,9 @@ def _lead_create(
     }
     raw = snapshot_bytes(snapshot)
     lead.sealed = vault.seal(raw)
+    lead.sealed_partner = vault.seal_to(keyring.authority_public_key(authority=authority), raw)
     lead.snapshot_sha256 = hashlib.sha256(raw).hexdigest()
-    lead.save(update_fields=["reference", "sealed", "snapshot_sha256"])
+    lead.save(update_fields=["reference", "sealed", "sealed_partner", "snapshot_sha256"])
     return lead
 
 
@@ -609,6 +610,9 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
             kind=kind,
             count=count,
             sealed_update=vault.seal(update.encode("utf-8")),
+            sealed_partner_update=vault.seal_to(
+                keyring.authority_public_key(authority=current.authority), update.encode("utf-8")
+            ),
             reported_by=actor,
         )
         audit_record(

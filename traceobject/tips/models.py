@@ -16,6 +16,9 @@ class TipStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     NEEDS_FOLLOW_UP = "needs_follow_up", _("Needs follow-up")
     FORWARDED = "forwarded", _("Forwarded")
+    # Arrived while submissions spiked far above normal (``tips.antiabuse``): stored, but kept out of
+    # the main queue until an analyst releases it.
+    SURGE = "surge", _("Held (surge)")
 
 
 class Tip(models.Model):
@@ -43,6 +46,20 @@ class Tip(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     labels = models.ManyToManyField("triage.Label", blank=True, related_name="tips")
+    # Sent without a solved proof of work (JavaScript off, or a bot): accepted, but held to stricter
+    # limits, and triage can filter on it.
+    unverified = models.BooleanField(default=False)
+    # The contact details, sealed apart from the rest so that retention can drop them without the
+    # staff's key (``traceobject purge``). Null when there were none, or once purged; tips sealed
+    # before this column existed keep their contact inside ``sealed`` until the key escrow re-seals them.
+    sealed_contact = models.BinaryField(null=True, blank=True)
+    contact_purged_at = models.DateTimeField(null=True, blank=True)
+    # The tipster's own copy, sealed to a key pair derived from the receipt (``tips.receipts``), so the
+    # follow-up page can show it without the staff's key. Null for tips from before follow-ups.
+    tipster_public_key = models.BinaryField(null=True, blank=True)
+    sealed_tipster = models.BinaryField(null=True, blank=True)
+    # A tipster's reply no analyst has opened yet: raises the tip in the inbox ("new reply").
+    reply_waiting = models.BooleanField(default=False)
 
     class Meta:
         # The inbox is newest first by id (arrival order) and paginated by keyset on it: one index
@@ -54,6 +71,8 @@ class Tip(models.Model):
             models.Index(fields=["cluster", "-id"], name="tips_tip_cluster_id"),
             models.Index(fields=["assignee", "-id"], name="tips_tip_assignee_id"),
             models.Index(fields=["-id"], condition=Q(is_other=True), name="tips_tip_other_id"),
+            models.Index(fields=["-id"], condition=Q(reply_waiting=True), name="tips_tip_reply_id"),
+            models.Index(fields=["-id"], condition=Q(unverified=True), name="tips_tip_unverified_id"),
         ]
 
     def __str__(self) -> str:
@@ -66,3 +85,114 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"receipt for tip {self.tip_id}"
+
+
+class FollowUpKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    REPLY = "reply", _("Reply")
+
+
+class FollowUp(models.Model):
+    """One message of the thread between the analysts and the tipster of one tip.
+
+    Sealed twice: ``sealed`` to the staff's tip key (like the tip), ``sealed_tipster`` to the tipster's
+    receipt-derived key, so that each side can read the thread and the server alone can read neither.
+    ``sealed_tipster`` is null for a question asked before the tipster's key was known (a tip from
+    before follow-ups); an analyst's next look at the tip re-seals it for the tipster.
+    """
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=10, choices=FollowUpKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sealed = models.BinaryField()
+    sealed_tipster = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tip", "created_at"], name="tips_followup_tip")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on tip {self.tip_id}"
+
+
+class VaultKey(models.Model):
+    """A key pair of the vault: the deployment's tip key (``authority`` null) or one authority's key.
+
+    Only the public half is stored readable. The private half exists only as ``KeyGrant`` rows, each
+    sealed to one staff member's own key pair (``StaffKey``), whose private half is wrapped with a key
+    derived from that member's password.
+    """
+
+    key_id = models.CharField(max_length=16, unique=True)  # hex of ``vault.key_id``
+    public_key = models.BinaryField()
+    authority = models.ForeignKey(
+        "leads.Authority", on_delete=models.CASCADE, null=True, blank=True, related_name="vault_keys"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a rotation has moved everything sealed to this key onto its successor.
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"vault key {self.key_id}"
+
+
+class StaffKey(models.Model):
+    """One staff member's own key pair; the private half wrapped (secretbox) under Argon2id(password)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_key")
+    public_key = models.BinaryField()
+    wrapped_private = models.BinaryField()
+    salt = models.BinaryField()
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"staff key of {self.user_id}"
+
+
+class KeyGrant(models.Model):
+    """A vault private key sealed to one staff member's public key: their copy of it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_grants")
+    key = models.ForeignKey(VaultKey, on_delete=models.CASCADE, related_name="grants")
+    sealed_private = models.BinaryField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="tips_keygrant_unique")]
+
+    def __str__(self) -> str:
+        return f"grant of {self.key_id} to {self.user_id}"
+
+
+class KeyRotation(models.Model):
+    """Moving every sealed record from one tip key to a new one, resumably, in a task.
+
+    The task needs the old private key. It is kept here sealed to a one-off rotation key whose private
+    half lives only in the cache (``vault.ROTATION_CACHE_KEY``): the database alone cannot open it, and
+    once the cache entry is gone an administrator resumes from their own session.
+    """
+
+    old_key = models.ForeignKey(VaultKey, on_delete=models.PROTECT, related_name="+")
+    new_key = models.ForeignKey(VaultKey, on_delete=models.PROTECT, related_name="+")
+    sealed_old_private = models.BinaryField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    resealed = models.PositiveIntegerField(default=0)
+    # The walk's place: the pass (two: the second catches records a process sealed to the old key in
+    # the seconds before it learnt of the new one) and the last primary key done per sealed column.
+    progress = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rotation {self.old_key_id} -> {self.new_key_id}"

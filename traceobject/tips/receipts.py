@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from nacl.public import PrivateKey
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 16  # 16 x 5 bits = 80 bits
@@ -31,3 +32,14 @@ def receipt_normalize(code: str) -> str:
 def receipt_digest(code: str) -> str:
     key = settings.RECEIPT_PEPPER.encode()
     return hmac.new(key, receipt_normalize(code).encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_private_key(code: str) -> PrivateKey:
+    """The tipster's key pair, derived from the receipt alone (no pepper, nothing stored).
+
+    Its public half is stored with the tip, so that analysts' questions can be sealed to the tipster;
+    only someone holding the receipt can open them. The receipt's 80 random bits make a slow key
+    derivation unnecessary: there is no password to guess, only a key space to search.
+    """
+    seed = hashlib.blake2b(receipt_normalize(code).encode(), digest_size=32, person=b"to-tipster-v1").digest()
+    return PrivateKey.from_seed(seed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -12,9 +12,9 @@ from traceobject.core.errors import ApplicationError
 from traceobject.core.writelock import sqlite_write_queue
 from traceobject.gallery.models import Audience, Object, ObjectStatus
 from traceobject.tips import vault
-from traceobject.tips.models import Receipt, Tip
+from traceobject.tips.models import Receipt, Tip, TipStatus
 from traceobject.tips.payload import TipPayload
-from traceobject.tips.receipts import receipt_digest, receipt_generate
+from traceobject.tips.receipts import receipt_digest, receipt_generate, receipt_private_key
 
 MAX_LINKS = 5
 
@@ -30,13 +30,22 @@ def tip_accepts(obj: Object) -> bool:
 
 
 def tip_submit(
-    *, obj: Object, payload: TipPayload, is_demo: bool = False, received_at: datetime | None = None
+    *,
+    obj: Object,
+    payload: TipPayload,
+    is_demo: bool = False,
+    received_at: datetime | None = None,
+    unverified: bool = False,
+    held: bool = False,
 ) -> TipSubmitted:
     """Seal and store a tip with its triage signals, and issue its receipt; durable once this returns.
 
     The signals and the near-duplicate fingerprint are computed from the clear text here, before the
-    vault seals it: afterwards only the staff's key could read it. ``received_at`` is for the demo
-    content and the benchmarks, which date tips in the past.
+    vault seals it: afterwards only the staff's key could read it. Three sealed copies: the tip without
+    the contact details and the contact details apart (both for the staff; retention drops the second
+    alone), and the tip without contact for the tipster, under the receipt's key pair (the follow-up
+    page). ``unverified``: no proof of work came with it; ``held``: it arrived in a surge
+    (``tips.antiabuse``). ``received_at`` is for the demo content and the benchmarks.
     """
     from traceobject.triage.intake import object_lock, tip_index, tip_prepare
 
@@ -45,16 +54,26 @@ def tip_submit(
     if len(payload.links) > MAX_LINKS:
         raise ApplicationError(_("Please give at most %(max)d links.") % {"max": MAX_LINKS}, field="links")
     prepared = tip_prepare(payload)
-    sealed = vault.seal(payload.to_bytes())
-    extra = {"created_at": received_at} if received_at is not None else {}
+    without_contact = replace(payload, contact="").to_bytes()
+    sealed = vault.seal(without_contact)
+    sealed_contact = vault.seal(payload.contact.encode()) if payload.contact else None
+    extra: dict[str, object] = {"created_at": received_at} if received_at is not None else {}
+    if held:
+        extra["status"] = TipStatus.SURGE
     for _attempt in range(3):
         code = receipt_generate()
+        tipster_public = bytes(receipt_private_key(code).public_key)
+        sealed_tipster = vault.seal_to(tipster_public, without_contact)
         try:
             with sqlite_write_queue(), transaction.atomic():
                 object_lock(obj.pk)
                 tip = Tip.objects.create(
                     object=obj,
                     sealed=sealed,
+                    sealed_contact=sealed_contact,
+                    tipster_public_key=tipster_public,
+                    sealed_tipster=sealed_tipster,
+                    unverified=unverified,
                     is_demo=is_demo,
                     language=prepared.signals.language,
                     has_contact=prepared.has_contact,
@@ -72,5 +91,11 @@ def tip_submit(
 
 
 def tip_read(*, tip: Tip) -> TipPayload:
-    """Open a tip from the vault (staff side; needs the private key)."""
-    return TipPayload.from_bytes(vault.open(bytes(tip.sealed)))
+    """Open a tip from the vault (staff side: needs a held key), with its contact details if any.
+
+    Tips sealed before the contact details had their own column keep them inside ``sealed``.
+    """
+    payload = TipPayload.from_bytes(vault.open(bytes(tip.sealed)))
+    if tip.sealed_contact is not None:
+        payload = replace(payload, contact=vault.open(bytes(tip.sealed_contact)).decode())
+    return payload

@@ -18,6 +18,7 @@ from traceobject.core.permissions import Permission, permission_require, user_ha
 from traceobject.tips import vault
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.services import tip_read
 from traceobject.triage.aggregates import supports_refresh, tally_add
 from traceobject.triage.models import Cluster, Label, TipNote
 
@@ -210,11 +211,18 @@ class OpenedNote:
 
 
 def tip_open(*, actor: Any, tip: Tip) -> tuple[TipPayload, list[OpenedNote]]:
-    """Read one tip and its notes from the vault, recording who read it (chain of custody)."""
+    """Read one tip and its notes from the vault, recording who read it (chain of custody).
+
+    Opening the tip is also how an analyst sees the tipster's new replies (the tip page shows the
+    thread), so it lowers the tip's "new reply" flag in the same transaction as the event.
+    """
     permission_require(actor, Permission.TIPS_TIP_READ)
     with transaction.atomic():
-        audit_record(actor=actor, action="tip.open", target=tip)
-    payload = TipPayload.from_bytes(vault.open(bytes(tip.sealed)))
+        reply_seen = Tip.objects.filter(pk=tip.pk, reply_waiting=True).update(reply_waiting=False) > 0
+        audit_record(
+            actor=actor, action="tip.open", target=tip, details={"reply_seen": True} if reply_seen else None
+        )
+    payload = tip_read(tip=tip)
     notes = [
         OpenedNote(note=note, text=vault.open(bytes(note.sealed)).decode())
         for note in TipNote.objects.filter(tip=tip).select_related("author")
@@ -229,7 +237,7 @@ def tips_read(*, actor: Any, tips: Sequence[Tip], where: str) -> dict[int, TipPa
         return {}
     with transaction.atomic():
         audit_record(actor=actor, action="tips.view", details={"where": where, "tips": [t.pk for t in tips]})
-    return {tip.pk: TipPayload.from_bytes(vault.open(bytes(tip.sealed))) for tip in tips}
+    return {tip.pk: tip_read(tip=tip) for tip in tips}
 
 
 __all__ = [

@@ -1,0 +1,367 @@
+"""Moving sealed records between keys: the key escrow (from the configured key to grants) and the
+rotation of the deployment's tip key.
+
+Both walk every column sealed to the tip key, in primary-key batches, and re-seal the records sealed
+to the old key. Progress is the last primary key done per column, saved after each batch, so a run
+that stops (crash, deploy, expired cache entry) resumes where it was, and a second run is harmless:
+a record already sealed to the new key is skipped by its key id.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
+from django_tasks import task
+from nacl.public import PrivateKey
+
+from traceobject.audit.services import audit_record
+from traceobject.core.errors import ApplicationError
+from traceobject.tips import keyring, vault
+from traceobject.tips.models import KeyRotation, VaultKey
+
+BATCH = 500
+# The cache entry that holds a rotation's one-off private key (see ``KeyRotation``); a day is ample
+# for any database this project expects, and an administrator can resume after it expires.
+ROTATION_CACHE_KEY = "traceobject:vault:rotation:{pk}"
+ROTATION_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class SealedColumn:
+    label: str
+    model: type[models.Model]
+    field: str
+
+
+def sealed_columns() -> list[SealedColumn]:
+    """Every column sealed to the deployment's tip key (the tipster's and authorities' copies are not)."""
+    from traceobject.leads.models import Lead, Outcome
+    from traceobject.tips.models import FollowUp, Tip
+    from traceobject.triage.models import Term, TipNote
+
+    return [
+        SealedColumn("tip", Tip, "sealed"),
+        SealedColumn("tip contact", Tip, "sealed_contact"),
+        SealedColumn("follow-up", FollowUp, "sealed"),
+        SealedColumn("note", TipNote, "sealed"),
+        SealedColumn("term", Term, "sealed"),
+        SealedColumn("lead", Lead, "sealed"),
+        SealedColumn("outcome", Outcome, "sealed_update"),
+    ]
+
+
+def _batches(column: SealedColumn, after: int) -> Iterator[list[tuple[int, bytes]]]:
+    while True:
+        rows = list(
+            column.model._default_manager.filter(pk__gt=after, **{f"{column.field}__isnull": False})
+            .order_by("pk")
+            .values_list("pk", column.field)[:BATCH]
+        )
+        if not rows:
+            return
+        yield [(pk, bytes(value)) for pk, value in rows]
+        after = rows[-1][0]
+
+
+def reseal_column(
+    column: SealedColumn,
+    *,
+    old: PrivateKey,
+    new_public: bytes,
+    after: int,
+    on_batch: Callable[[int, int], None],
+) -> int:
+    """Re-seal this column's records sealed to ``old`` to ``new_public``; returns how many."""
+    old_id = vault.key_id(old.public_key)
+    done = 0
+    for rows in _batches(column, after):
+        with transaction.atomic():
+            for pk, sealed in rows:
+                if not sealed or vault.record_key_id(sealed) != old_id:
+                    continue
+                value = vault.seal_to(new_public, vault.open_with(old, sealed))
+                column.model._default_manager.filter(pk=pk).update(**{column.field: value})
+                done += 1
+            on_batch(rows[-1][0], done)
+    return done
+
+
+# --- Escrow: from the configured private key to grants --------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscrowReport:
+    key_id: str
+    granted: list[str]
+    contacts_split: int
+    leads_sealed: int
+    outcomes_sealed: int
+    key_file_removed: bool
+
+
+def _split_contacts(private: PrivateKey) -> int:
+    """Tips sealed before the contact details had a column of their own: move them out, so that the
+    retention purge can drop them without a key."""
+    from traceobject.tips.models import Tip
+    from traceobject.tips.payload import TipPayload
+
+    moved = 0
+    after = 0
+    while True:
+        rows = list(
+            Tip.objects.filter(
+                pk__gt=after, has_contact=True, sealed_contact__isnull=True, contact_purged_at=None
+            )
+            .order_by("pk")
+            .values_list("pk", "sealed")[:BATCH]
+        )
+        if not rows:
+            return moved
+        with transaction.atomic():
+            for pk, sealed in rows:
+                payload = TipPayload.from_bytes(vault.open_with(private, bytes(sealed)))
+                if not payload.contact:
+                    continue
+                public = bytes(private.public_key)
+                Tip.objects.filter(pk=pk).update(
+                    sealed=vault.seal_to(public, replace(payload, contact="").to_bytes()),
+                    sealed_contact=vault.seal_to(public, payload.contact.encode()),
+                )
+                moved += 1
+        after = rows[-1][0]
+
+
+def _seal_partner_copies(private: PrivateKey) -> tuple[int, int]:
+    """Leads and outcomes from before the authorities had keys: seal the partner's copy now."""
+    from traceobject.leads.models import Lead, Outcome
+
+    leads = outcomes = 0
+    for lead in Lead.objects.filter(sealed_partner__isnull=True).select_related("authority").iterator():
+        public = keyring.authority_public_key(authority=lead.authority)
+        lead.sealed_partner = vault.seal_to(public, vault.open_with(private, bytes(lead.sealed)))
+        lead.save(update_fields=["sealed_partner"])
+        leads += 1
+    for outcome in Outcome.objects.filter(sealed_partner_update__isnull=True).select_related(
+        "lead__authority"
+    ):
+        public = keyring.authority_public_key(authority=outcome.lead.authority)
+        outcome.sealed_partner_update = vault.seal_to(
+            public, vault.open_with(private, bytes(outcome.sealed_update))
+        )
+        outcome.save(update_fields=["sealed_partner_update"])
+        outcomes += 1
+    return leads, outcomes
+
+
+def escrow(*, private: PrivateKey, remove_key_file: bool) -> EscrowReport:
+    """Put the deployment's configured tip key in escrow: recorded, granted to every member whose role
+    warrants it and who has a key pair, legacy records brought up to date; then, in embedded mode, the
+    key file is deleted. Idempotent: run it again after more members have logged in."""
+    from traceobject.accounts.models import User
+
+    active = VaultKey.objects.filter(authority__isnull=True, retired_at__isnull=True).first()
+    wanted = keyring.key_id_of(private)
+    if active is not None and active.key_id != wanted:
+        raise ApplicationError(
+            f"This is not the active tip key ({active.key_id}); the key given is {wanted}."
+        )
+    if active is None and vault.key_id(vault.configured_public_key()).hex() != wanted:
+        raise ApplicationError("This private key does not belong to TRACEOBJECT_VAULT_PUBLIC_KEY.")
+    key = keyring.vault_key_register(private=private)
+    vault.active_key_forget()
+    holders = [user for user in User.objects.filter(is_active=True) if keyring.role_holds_tip_key(user.role)]
+    granted = keyring.grant(key=key, private=private, users=holders)
+    contacts = _split_contacts(private)
+    leads, outcomes = _seal_partner_copies(private)
+    removed = False
+    if remove_key_file:
+        path = Path(settings.DATA_DIR) / "keys" / "vault-private.key"
+        if path.exists():
+            path.unlink()
+            removed = True
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            actor_label="cli",
+            action="vault.escrow",
+            details={
+                "key": key.key_id,
+                "granted": [user.pk for user in granted],
+                "contacts_split": contacts,
+                "leads_sealed": leads,
+                "outcomes_sealed": outcomes,
+                "key_file_removed": removed,
+            },
+        )
+    return EscrowReport(key.key_id, [u.username for u in granted], contacts, leads, outcomes, removed)
+
+
+# --- Rotation ---------------------------------------------------------------------------------------
+
+
+def rotation_current() -> KeyRotation | None:
+    return KeyRotation.objects.filter(finished_at__isnull=True).select_related("old_key", "new_key").first()
+
+
+def _rotation_hand_over(rotation: KeyRotation, old: PrivateKey) -> None:
+    """Give the task the old key: sealed in the row to a one-off key whose private half goes to the cache."""
+    one_off = PrivateKey.generate()
+    rotation.sealed_old_private = vault.seal_to(bytes(one_off.public_key), bytes(old))
+    rotation.save(update_fields=["sealed_old_private"])
+    cache.set(
+        ROTATION_CACHE_KEY.format(pk=rotation.pk),
+        base64.b64encode(bytes(one_off)).decode(),
+        ROTATION_CACHE_SECONDS,
+    )
+
+
+def rotation_start(*, actor: Any) -> KeyRotation:
+    """An administrator replaces the tip key: a new key pair, granted at once to everyone who holds the
+    old one (so nobody loses access), new records sealed to it, old ones re-sealed by ``rotation_run``."""
+    from traceobject.core.permissions import Permission, permission_require
+
+    permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
+    if rotation_current() is not None:
+        raise ApplicationError("A rotation is already under way: resume it instead.")
+    old_key = VaultKey.objects.filter(authority__isnull=True, retired_at__isnull=True).first()
+    if old_key is None:
+        raise ApplicationError("There is no tip key in escrow yet: run `traceobject vault escrow` first.")
+    old = vault.held_keys().get(bytes.fromhex(old_key.key_id))
+    if old is None:
+        raise ApplicationError(
+            "Your session does not hold the tip key. Log out and in again with your password."
+        )
+    new = PrivateKey.generate()
+    with transaction.atomic():
+        new_key = VaultKey.objects.create(
+            key_id=keyring.key_id_of(new), public_key=bytes(new.public_key), created_at=timezone.now()
+        )
+        holders = [grant.user for grant in old_key.grants.select_related("user")]
+        keyring.grant(key=new_key, private=new, users=holders, granted_by=actor)
+        rotation = KeyRotation.objects.create(old_key=old_key, new_key=new_key, started_by=actor)
+        _rotation_hand_over(rotation, old)
+        audit_record(
+            actor=actor,
+            action="vault.rotation_start",
+            target=rotation,
+            details={"old": old_key.key_id, "new": new_key.key_id, "granted": [u.pk for u in holders]},
+        )
+    vault.active_key_forget()
+    transaction.on_commit(lambda: rotation_run.enqueue(rotation_id=rotation.pk))
+    return rotation
+
+
+def rotation_resume(*, actor: Any) -> KeyRotation:
+    """After the cache lost the one-off key (restart, expiry): hand the old key over again from the
+    administrator's session and queue the task."""
+    from traceobject.core.permissions import Permission, permission_require
+
+    permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
+    rotation = rotation_current()
+    if rotation is None:
+        raise ApplicationError("No rotation is under way.")
+    old = vault.held_keys().get(bytes.fromhex(rotation.old_key.key_id))
+    if old is None:
+        raise ApplicationError("Your session does not hold the old tip key. Log out and in again.")
+    with transaction.atomic():
+        _rotation_hand_over(rotation, old)
+        audit_record(actor=actor, action="vault.rotation_resume", target=rotation)
+    transaction.on_commit(lambda: rotation_run.enqueue(rotation_id=rotation.pk))
+    return rotation
+
+
+def rotation_has_key(rotation: KeyRotation) -> bool:
+    """Whether the task can still find the old key (else an administrator resumes)."""
+    return bool(cache.get(ROTATION_CACHE_KEY.format(pk=rotation.pk)))
+
+
+def _rotation_old_key(rotation: KeyRotation) -> PrivateKey | None:
+    one_off = cache.get(ROTATION_CACHE_KEY.format(pk=rotation.pk))
+    if not one_off or rotation.sealed_old_private is None:
+        return None
+    return PrivateKey(
+        vault.open_with(PrivateKey(base64.b64decode(one_off)), bytes(rotation.sealed_old_private))
+    )
+
+
+def _rotation_column(
+    rotation: KeyRotation, column: SealedColumn, old: PrivateKey, new_public: bytes, progress: dict[str, int]
+) -> int:
+    def saved(last_pk: int, done: int) -> None:
+        progress[column.label] = last_pk
+        KeyRotation.objects.filter(pk=rotation.pk).update(
+            progress=progress, resealed=rotation.resealed + done
+        )
+
+    return reseal_column(
+        column, old=old, new_public=new_public, after=progress.get(column.label, 0), on_batch=saved
+    )
+
+
+@task()
+def rotation_run(*, rotation_id: int) -> str:
+    """Re-seal everything still sealed to the old key, then retire it and drop every copy of it.
+
+    Resumable: progress is in the database (``KeyRotation.progress``) and done records are skipped by
+    key id. Returns a word for the task's result: ``finished``, ``waiting`` (the cache lost the old key:
+    an administrator resumes) or ``done`` (already finished).
+    """
+    rotation = KeyRotation.objects.filter(pk=rotation_id).select_related("old_key", "new_key").first()
+    if rotation is None or rotation.finished_at is not None:
+        return "done"
+    old = _rotation_old_key(rotation)
+    if old is None:
+        return "waiting"
+    progress: dict[str, int] = dict(rotation.progress or {})
+    new_public = bytes(rotation.new_key.public_key)
+    while progress.get("pass", 1) <= 2:
+        for column in sealed_columns():
+            rotation.resealed += _rotation_column(rotation, column, old, new_public, progress)
+        if progress.get("pass", 1) == 1:
+            # Other processes learn of the new key within vault.ACTIVE_KEY_SECONDS: wait that long
+            # after the start, then walk once more for what they sealed to the old key meanwhile.
+            elapsed = (timezone.now() - rotation.started_at).total_seconds()
+            if elapsed < settings.VAULT_ROTATION_SETTLE_SECONDS:
+                time.sleep(settings.VAULT_ROTATION_SETTLE_SECONDS - elapsed)
+        progress = {"pass": progress.get("pass", 1) + 1}
+        KeyRotation.objects.filter(pk=rotation_id).update(progress=progress)
+    with transaction.atomic():
+        now = timezone.now()
+        VaultKey.objects.filter(pk=rotation.old_key_id).update(retired_at=now)
+        rotation.old_key.grants.all().delete()
+        KeyRotation.objects.filter(pk=rotation_id).update(finished_at=now, sealed_old_private=None)
+        audit_record(
+            actor=None,
+            actor_label="system:vault",
+            action="vault.rotation_finish",
+            target=rotation,
+            details={"resealed": rotation.resealed},
+        )
+    cache.delete(ROTATION_CACHE_KEY.format(pk=rotation.pk))
+    return "finished"
+
+
+def private_key_read(path: Path | None) -> PrivateKey:
+    """The private key for the escrow: from a file (base64) or the configuration."""
+    value = path.read_text(encoding="utf-8").strip() if path is not None else settings.VAULT_PRIVATE_KEY
+    if not value:
+        raise ApplicationError(
+            "No private key: give --private-key-file, "
+            "or set TRACEOBJECT_VAULT_PRIVATE_KEY for the escrow run."
+        )
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ApplicationError("The private key is not valid base64.") from exc
+    if len(raw) != 32:
+        raise ApplicationError("The private key must be 32 bytes, base64-encoded.")
+    return PrivateKey(raw)
