@@ -329,3 +329,63 @@ def test_rotation_waits_for_an_administrator_when_the_cache_lost_the_key(
     assert vault.record_key_id(bytes(tip.sealed)).hex() == rotation.new_key.key_id
     assert AuditEvent.objects.filter(action__startswith="vault.rotation").count() == 3
     assert admin.pk == rotation.started_by_id
+
+
+def test_a_partner_reads_its_lead_in_the_portal_with_its_authoritys_key(escrowed, published_object) -> None:
+    """The whole partner path without the configured key: freeze a lead, send it, log in at /partner/."""
+    from traceobject.leads.models import DeterminationKind, LeadState
+    from traceobject.leads.services import CountryClaim, determination_confirm, determination_propose
+    from traceobject.tips.services import tip_submit
+
+    admin = account("root", "administrator")
+    analyst = account("ana", "analyst")
+    publisher = account("pub", "publisher")
+    account("pl-police", "partner", country="PL")
+    account("de-police", "partner", country="DE")
+    keyring.grant(
+        key=VaultKey.objects.get(authority=None), private=_admin_private(admin), users=[analyst, publisher]
+    )
+    Authority.objects.create(country="PL", name="Polish police", email="vic@policja.example")
+    tip = tip_submit(obj=published_object, payload=TipPayload(text=SECRET_TEXT)).tip
+    with vault.unlocked(keyring.grants_open(user=analyst, staff_private=_own_private(analyst))):
+        determination = determination_propose(
+            actor=analyst,
+            obj=published_object,
+            kind=DeterminationKind.IDENTIFIED,
+            rationale="Placed by the tip.",
+            countries=[CountryClaim("PL", "likely", "Shop named.", [tip.pk])],
+        )
+    with vault.unlocked(keyring.grants_open(user=publisher, staff_private=_own_private(publisher))):
+        [lead] = determination_confirm(actor=publisher, determination=determination)
+    type(lead).objects.filter(pk=lead.pk).update(state=LeadState.SENT)
+
+    page = login("pl-police", area="partner").get(f"/partner/leads/{lead.reference}/")
+    assert page.status_code == 200
+    assert "Kaufhaus Zebra" in page.content.decode()
+    # The partner holds no tip key: the staff copy is closed to it, the authority's copy open.
+    assert not KeyGrant.objects.filter(user__username="pl-police", key__authority=None).exists()
+    assert login("de-police", area="partner").get(f"/partner/leads/{lead.reference}/").status_code == 404
+
+
+def test_a_partner_changes_its_password_and_keeps_its_key(escrowed) -> None:
+    partner = account("pl-police", "partner", country="PL")
+    Authority.objects.create(country="PL", name="Polish police", email="vic@policja.example")
+    keyring.authority_public_key(authority=Authority.objects.get())
+    client = login("pl-police", area="partner")
+    new_password = "a different long passphrase"
+    response = post_form(
+        client,
+        "/partner/account/password/",
+        {"current": PASSWORD, "new": new_password, "repeat": new_password},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/partner/"
+    staff_private = keyring.staff_key_unwrap(StaffKey.objects.get(user=partner), new_password)
+    assert staff_private is not None
+    assert len(keyring.grants_open(user=partner, staff_private=staff_private)) == 1
+
+
+def _own_private(user) -> PrivateKey:
+    private = keyring.staff_key_unwrap(StaffKey.objects.get(user=user), PASSWORD)
+    assert private is not None
+    return private

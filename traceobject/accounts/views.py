@@ -37,7 +37,7 @@ from traceobject.accounts.middleware import ADMIN_PREFIX, PARTNER_PREFIX, STAFF_
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission
-from traceobject.core.staff import is_verified, staff_entry_view, staff_view
+from traceobject.core.staff import is_verified, partner_view, staff_entry_view, staff_view
 from traceobject.tips import keyring, reseal
 
 # Where to go after the second factor, kept in the session between the two steps.
@@ -269,10 +269,10 @@ def user_vault_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff:user_edit", pk=target.pk)
 
 
-@staff_view(Permission.STAFF_WORKSPACE_VIEW)
-@require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
-    """One's own password. The vault key is re-wrapped with it; the session (and its keys) stay."""
+def _password_change_page(request: HttpRequest) -> HttpResponse:
+    """One's own password, on the staff side or in the partner portal. The vault key is re-wrapped
+    with it; the session (and the keys it holds) stays."""
+    area = _area(request)
     user = _actor(request)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -293,8 +293,21 @@ def password_change(request: HttpRequest) -> HttpResponse:
                         "ask an administrator to grant you access again."
                     ),
                 )
-            return redirect("staff:home")
-    return render(request, "staff/accounts/password.html", {"form": form})
+            return redirect(f"{area}:home")
+    context = {
+        "form": form,
+        "area_base": AREA_BASES[area],
+        "action": reverse(f"{area}:password_change"),
+    }
+    return render(request, "accounts/password.html", context)
+
+
+password_change = staff_view(Permission.STAFF_WORKSPACE_VIEW)(
+    require_http_methods(["GET", "POST"])(_password_change_page)
+)
+partner_password_change = partner_view(Permission.PARTNER_PORTAL_VIEW)(
+    require_http_methods(["GET", "POST"])(_password_change_page)
+)
 
 
 @staff_view(Permission.ACCOUNTS_USER_MANAGE)

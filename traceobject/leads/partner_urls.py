@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", account_views.login, name="login"),
     path("otp/", account_views.otp, name="otp"),
     path("logout/", account_views.logout, name="logout"),
+    path("account/password/", account_views.partner_password_change, name="password_change"),
     path("leads/<str:reference>/", views.lead_detail, name="lead_detail"),
     path("leads/<str:reference>/acknowledge/", views.lead_acknowledge, name="lead_acknowledge"),
     path("leads/<str:reference>/outcomes/", views.outcome_new, name="outcome_new"),

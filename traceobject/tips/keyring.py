@@ -289,7 +289,15 @@ def keys_unlock(*, user: Any, password: str) -> dict[bytes, PrivateKey]:
     staff_key = StaffKey.objects.filter(user=user).first()
     staff_private = staff_key_unwrap(staff_key, password) if staff_key is not None else None
     if staff_private is None:
-        staff_private = staff_key_create(user=user, password=password)
+        with transaction.atomic():
+            staff_private = staff_key_create(user=user, password=password)
+            # Visible to the administrators: a password set outside the staff page cost these grants.
+            audit_record(
+                actor=None,
+                actor_label="system:vault",
+                action="vault.key_pair_create" if staff_key is None else "vault.key_pair_reset",
+                target=user,
+            )
     if _configured_private() is not None or not VaultKey.objects.filter(authority__isnull=True).exists():
         with transaction.atomic():
             tip_key_bootstrap(user=user)
