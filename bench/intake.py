@@ -170,6 +170,8 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         TRACEOBJECT_ENV="embedded",
         TRACEOBJECT_DATA_DIR=str(data_dir),
         TRACEOBJECT_BENCH_FLOOR="1",
+        # Load, not abuse: the per-address limits and the surge breaker would refuse or hold the tips.
+        TRACEOBJECT_RATE_LIMITS="0",
         TRACEOBJECT_DEBUG="0",
         DJANGO_SETTINGS_MODULE="traceobject.settings",
     )

@@ -311,3 +311,58 @@ TRACEOBJECT_LEAD_ACK_DAYS = env_int("TRACEOBJECT_LEAD_ACK_DAYS", 7)
 # Routes /bench/floor/, the trivial CSRF-protected form post that bench/intake.py measures beside the tip
 # intake (the "framework floor"). It stores nothing; leave it off outside benchmarks.
 BENCH_FLOOR = env_bool("TRACEOBJECT_BENCH_FLOOR", False)
+
+# --- Anti-abuse (tips.antiabuse) ---------------------------------------------------------------------
+# Rate limits, proof-of-work single-use marks and the surge counters live in their own cache alias, with the
+# daily key that turns client addresses into tags: nothing of it reaches the database or the disk. Redis when
+# TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold across processes), else the
+# process's own memory (one worker: fine for embedded mode, too weak for several gunicorn workers).
+REDIS_URL = env_str("TRACEOBJECT_REDIS_URL", "") or ""
+if REDIS_URL:
+    CACHES["antiabuse"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("TRACEOBJECT_REDIS_PREFIX", "traceobject") or "traceobject",
+    }
+else:
+    CACHES["antiabuse"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "antiabuse",
+    }
+# Off only for load benchmarks (the system check warns outside debug mode). Tests run with them off unless a
+# test switches them on, because every test client comes from the same address.
+TRACEOBJECT_RATE_LIMITS = env_bool("TRACEOBJECT_RATE_LIMITS", MODE != "test")
+# Overrides of the built-in limits, "scope=per_minute/burst/per_hour;..." (tips.antiabuse.ratelimit.LIMITS:
+# tip, tip-unverified, follow-up, receipt). An onion service, where every visitor shares one address, will
+# want higher ones for tip-unverified.
+TRACEOBJECT_RATE_LIMIT_RULES = env_str("TRACEOBJECT_RATE_LIMIT_RULES", "") or ""
+# Leading zero bits of sha256(challenge ":" nonce) that pow.js must find: 2**N hashes on average. 16: about
+# 0.3 s on this server's core, meant as about a second on a mid-range phone (docs/benchmarks.md).
+TRACEOBJECT_POW_DIFFICULTY = env_int("TRACEOBJECT_POW_DIFFICULTY", 16)
+# How long a challenge stays valid: time enough to write a tip slowly.
+TRACEOBJECT_POW_MAX_AGE = env_int("TRACEOBJECT_POW_MAX_AGE", 3 * 3600)
+# The circuit breaker: new tips are held (status "surge") while the tips stored in the current minute exceed
+# max(FLOOR, FACTOR x the mean per minute over the past hour), and for HOLD_MINUTES after the last trip.
+TRACEOBJECT_SURGE_FLOOR = env_int("TRACEOBJECT_SURGE_FLOOR", 30)
+TRACEOBJECT_SURGE_FACTOR = env_int("TRACEOBJECT_SURGE_FACTOR", 10)
+TRACEOBJECT_SURGE_HOLD_MINUTES = env_int("TRACEOBJECT_SURGE_HOLD_MINUTES", 10)
+# Behind a reverse proxy, the header that carries the client's address (e.g. X-Real-IP, or X-Forwarded-For,
+# whose last entry is used). Empty: the socket's address. Either way the address is dropped at once.
+TRACEOBJECT_CLIENT_ADDRESS_HEADER = env_str("TRACEOBJECT_CLIENT_ADDRESS_HEADER", "") or ""
+
+# --- Follow-up and retention ------------------------------------------------------------------------
+# The follow-up page (/follow-up/) forgets a tipster's visit after this many minutes without a request,
+# whatever the browser keeps; the receipt opens it again.
+FOLLOWUP_IDLE_MINUTES = env_int("TRACEOBJECT_FOLLOWUP_IDLE_MINUTES", 30)
+# ``traceobject purge`` (daily, through ``traceobject scheduler``): contact details are dropped from tips
+# older than this many days, and every tip of an object withdrawn longer ago than the second number is
+# deleted with everything hanging off it.
+TRACEOBJECT_CONTACT_RETENTION_DAYS = env_int("TRACEOBJECT_CONTACT_RETENTION_DAYS", 90)
+TRACEOBJECT_WITHDRAWN_RETENTION_DAYS = env_int("TRACEOBJECT_WITHDRAWN_RETENTION_DAYS", 30)
+for _name in (
+    "FOLLOWUP_IDLE_MINUTES",
+    "TRACEOBJECT_CONTACT_RETENTION_DAYS",
+    "TRACEOBJECT_WITHDRAWN_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"TRACEOBJECT_{_name.removeprefix('TRACEOBJECT_')} must be at least 1.")

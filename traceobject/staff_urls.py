@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("traceobject.audit.staff_urls")),
     path("", include("traceobject.gallery.staff_urls")),
     path("triage/", include("traceobject.triage.staff_urls")),
+    path("triage/", include("traceobject.tips.staff_urls")),  # follow-up questions
     path("leads/", include("traceobject.leads.staff_urls")),
     path("", include("traceobject.stats.staff_urls")),  # dashboard/
 ]

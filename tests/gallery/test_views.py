@@ -412,7 +412,10 @@ def test_object_page_share_links_are_plain_links(client, published_object: Objec
     for a in find_all(html, "a"):
         if str(a.attrs.get("href", "")).startswith("https://"):
             assert a.attrs.get("rel") == "noopener noreferrer"
-    assert not [e for e in parse_html(html) if e.tag in {"script", "iframe", "object", "embed"}]
+    assert not [e for e in parse_html(html) if e.tag in {"iframe", "object", "embed"}]
+    # The only script is our own proof of work (tips.antiabuse), from our origin: no share widgets.
+    scripts = [e.attrs.get("src") for e in parse_html(html) if e.tag == "script"]
+    assert scripts == ["/static/public/pow.js"]
 
 
 def test_object_page_shows_only_public_related_objects(client, object_factory, object_image_factory) -> None:

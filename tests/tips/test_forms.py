@@ -202,3 +202,41 @@ def test_every_invalid_line_is_reported() -> None:
 
 def test_links_field_has_an_overall_length_limit() -> None:
     assert _codes(links="https://example.org/" + "a" * 11000) == {"links": ["max_length"]}
+
+
+# --- Anti-abuse fields (tips.antiabuse) ---------------------------------------------------------------
+
+
+def test_web_addresses_in_the_text_are_limited_too() -> None:
+    five = " ".join(f"https://shop{n}.example/" for n in range(MAX_LINKS))
+    assert _codes(text=f"I saw it at {five}") == {}
+    assert _codes(text=f"I saw it at {five} and www.another.example") == {"text": ["too_many_links"]}
+
+
+def test_a_filled_honeypot_is_a_form_error_naming_it() -> None:
+    form = TipForm(tip_form_data(leave_empty="x"))
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()["__all__"]] == ["honeypot"]
+    assert "Leave this field empty" in form.errors["__all__"][0]
+
+
+def test_the_form_gets_a_fresh_challenge_and_an_empty_honeypot() -> None:
+    blank = TipForm()
+    blank.challenge(code="B17-2026")
+    assert blank.initial["pow_challenge"].startswith("16.B17-2026.")
+    posted = TipForm(tip_form_data(pow_challenge="old", pow_nonce="123", leave_empty="x", place="Graz"))
+    posted.is_valid()
+    posted.challenge(code="B17-2026")
+    assert posted.data["pow_challenge"].startswith("16.B17-2026.")
+    assert posted.data["pow_nonce"] == ""
+    assert posted.data["leave_empty"] == ""
+    assert posted.data["place"] == "Graz"  # what the tipster wrote is kept
+    assert [field.name for field in posted.tip_fields()] == [
+        "text",
+        "country",
+        "place",
+        "shop_brand",
+        "time_period",
+        "links",
+        "contact",
+    ]

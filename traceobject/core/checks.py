@@ -7,6 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.checks import Warning as CheckWarning
+from django.core.exceptions import ImproperlyConfigured
+
+from traceobject.tips.antiabuse.ratelimit import parse_rules
 
 
 @register(Tags.security, deploy=False)
@@ -34,6 +37,18 @@ def dangerous_configuration(app_configs: Any, **kwargs: Any) -> list[Any]:
             CheckWarning(
                 "TRACEOBJECT_MAX_BODY_BYTES is above 10 MiB; public forms need far less.",
                 id="traceobject.W002",
+            )
+        )
+    try:
+        parse_rules(settings.TRACEOBJECT_RATE_LIMIT_RULES)
+    except ImproperlyConfigured as exc:
+        problems.append(Error(str(exc), id="traceobject.E003"))
+    if not settings.TRACEOBJECT_RATE_LIMITS and not settings.DEBUG and settings.MODE != "test":
+        problems.append(
+            CheckWarning(
+                "TRACEOBJECT_RATE_LIMITS is off: tips are not rate limited and the surge circuit breaker "
+                "never trips. Switch it off only for load benchmarks.",
+                id="traceobject.W003",
             )
         )
     return problems

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from traceobject.tips.antiabuse.ratelimit import client_tag
+
 # Every header through which a proxy may pass on the client's address.
 _ADDRESS_KEYS = (
     "REMOTE_ADDR",
@@ -26,14 +28,22 @@ class ForgetClientAddressMiddleware:
     """Drop the client's address before any other code can see it.
 
     Stripping it at the door is stronger than promising not to store it: no model default, log
-    formatter, error report or third-party app further down can pick it up. Rate limits (a later issue)
-    will derive a rotating keyed hash here, before the address is dropped.
+    formatter, error report or third-party app further down can pick it up. The rate limits get only
+    ``request.client_tag``, an HMAC of the address under a key that rotates daily and lives only in the
+    cache (``tips.antiabuse.ratelimit``), computed here before the address is dropped.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # Behind a proxy REMOTE_ADDR is the proxy's own address; the header it sets names the client.
+        header = str(getattr(settings, "TRACEOBJECT_CLIENT_ADDRESS_HEADER", "") or "")
+        self.address_key = "HTTP_" + header.upper().replace("-", "_") if header else "REMOTE_ADDR"
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A list (X-Forwarded-For): the last entry is the one the trusted proxy added itself.
+        address = str(request.META.get(self.address_key, "") or "").split(",")[-1].strip()
+        request.client_tag = client_tag(address)  # type: ignore[attr-defined]
+        del address
         for key in _ADDRESS_KEYS:
             request.META.pop(key, None)
         # Some code expects the key to exist; give it the unspecified address.

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     GALLERY_OBJECT_WITHDRAW = "gallery:object:withdraw"
     TIPS_TIP_READ = "tips:tip:read"
     TIPS_TIP_UPDATE = "tips:tip:update"
+    # Asking a tipster a question through the anonymous follow-up channel (``tips.followups``).
+    TIPS_FOLLOWUP_ASK = "tips:followup:ask"
     PARTNER_PORTAL_VIEW = "partner:portal:view"
     LEADS_DETERMINATION_PROPOSE = "leads:determination:propose"
     LEADS_DETERMINATION_CONFIRM = "leads:determination:confirm"
@@ -83,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.GALLERY_OBJECT_WRITE,
             P.TIPS_TIP_READ,
             P.TIPS_TIP_UPDATE,
+            P.TIPS_FOLLOWUP_ASK,
             P.LEADS_DETERMINATION_PROPOSE,
             P.LEADS_DETERMINATION_CONFIRM,
             P.LEADS_LEAD_READ,

@@ -53,6 +53,8 @@ def _object_or_404(code: str) -> Object:
 
 def render_object(request: HttpRequest, obj: Object, form: TipForm | None, status: int = 200) -> HttpResponse:
     latest = selectors.release_latest()
+    if form is not None and tip_accepts(obj):
+        form.challenge(code=obj.code)  # a new proof-of-work challenge with every page (tips.antiabuse)
     response = render(
         request,
         "public/object_detail.html",

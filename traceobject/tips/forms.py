@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,10 +10,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.countries import country_choices
+from traceobject.tips.antiabuse.pow import challenge_new
 from traceobject.tips.services import MAX_LINKS, TipPayload
 
 TEXT_MIN, TEXT_MAX = 10, 5000
 _url_validator = URLValidator(schemes=["http", "https"])
+# Web addresses written into the text itself: link spam puts dozens there rather than in "Links".
+_TEXT_LINK_RE = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
+HONEYPOT = "leave_empty"
 
 
 def _country_choices() -> list[tuple[str, Any]]:
@@ -61,11 +66,70 @@ class TipForm(forms.Form):
         max_length=500,
     )
 
+    # Anti-abuse (tips.antiabuse). The challenge comes with the page and pow.js fills in the nonce; without
+    # JavaScript both may be empty, which is fine: the tip is then taken as unverified.
+    pow_challenge = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    pow_nonce = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    # The honeypot: hidden by the style sheet, so people never see it and form-filling bots do. Its label
+    # tells the few who do see it (no style sheet, some screen readers) to leave it alone.
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"),
+        help_text=_("It is here to catch automated spam."),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["links"].help_text = _(
             "Up to %(max)d web addresses, one per line. We never open them automatically."
         ) % {"max": MAX_LINKS}
+
+    def challenge(self, *, code: str) -> None:
+        """Give the form a fresh proof-of-work challenge for object ``code``; a form shown again after an
+        error gets a new one too (and an empty honeypot), since its old challenge may be used up."""
+        fresh = {"pow_challenge": challenge_new(code=code), "pow_nonce": ""}
+        if self.is_bound:
+            # One value per field (no field here takes several), with the new challenge and no honeypot.
+            self.data = {name: self.data.get(name) for name in self.data} | fresh | {HONEYPOT: ""}
+        else:
+            self.initial.update(fresh)
+
+    def tip_fields(self) -> list[Any]:
+        """The fields a person fills in, in order: the template renders the honeypot apart."""
+        return [field for field in self.visible_fields() if field.name != HONEYPOT]
+
+    def honeypot(self) -> Any:
+        return self[HONEYPOT]
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        found = len(_TEXT_LINK_RE.findall(text))
+        if found > MAX_LINKS:
+            raise ValidationError(
+                _(
+                    "Please write at most %(max)d web addresses in the text (you wrote %(count)d). "
+                    "Put the most useful ones in the Links field."
+                ),
+                params={"max": MAX_LINKS, "count": found},
+                code="too_many_links",
+            )
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (cleaned.get(HONEYPOT) or "").strip():
+            # An error, not a fake success: a person whose browser filled it in by mistake must learn
+            # that the tip was not sent. Bots get nothing stored either way.
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Please empty the field “Leave this field empty” and send your tip again."),
+                    code="honeypot",
+                ),
+            )
+        return cleaned
 
     def clean_links(self) -> list[str]:
         numbered = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_POST
 from traceobject.core.errors import ApplicationError
 from traceobject.gallery.selectors import object_for_tip
 from traceobject.gallery.views import _object_or_404, render_object
+from traceobject.tips.antiabuse.services import tip_screen
 from traceobject.tips.forms import TipForm
 from traceobject.tips.services import tip_submit
 
@@ -23,8 +26,26 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         # The page again, with everything it shows: the full lookup only on this rarer path.
         return render_object(request, _object_or_404(code), form, status=400)
+    screening = tip_screen(
+        request,
+        code=obj.code,
+        challenge=form.cleaned_data["pow_challenge"],
+        nonce=form.cleaned_data["pow_nonce"],
+    )
+    if not screening.allowed:
+        response = render(
+            request,
+            "public/too_many.html",
+            {"object": obj, "minutes": max(1, math.ceil(screening.retry_after / 60))},
+            status=429,
+        )
+        response["Retry-After"] = str(screening.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
     try:
-        submitted = tip_submit(obj=obj, payload=form.payload())
+        submitted = tip_submit(
+            obj=obj, payload=form.payload(), unverified=screening.unverified, held=screening.held
+        )
     except ApplicationError as exc:
         form.add_error(exc.field, exc.message)
         return render_object(request, _object_or_404(code), form, status=400)

@@ -20,7 +20,9 @@ from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage import sql
 from traceobject.triage.models import Cluster, ClusterSupport, ObjectSupport, Signal, SignalKind, Tally
 
-EXCLUDED_STATUSES = (TipStatus.NOT_RELEVANT, TipStatus.DUPLICATE)
+# Tips that do not count as evidence: judged so by an analyst, or held in a surge (a flood must not
+# move an object's consensus before an analyst has looked; releasing them recounts).
+EXCLUDED_STATUSES = (TipStatus.NOT_RELEVANT, TipStatus.DUPLICATE, TipStatus.SURGE)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from django.db import connection
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.triage import clusters, sql
-from traceobject.triage.aggregates import SupportValue, support_add, tally_add, tip_dimensions
+from traceobject.triage.aggregates import (
+    EXCLUDED_STATUSES,
+    SupportValue,
+    support_add,
+    tally_add,
+    tip_dimensions,
+)
 from traceobject.triage.models import Band, Cluster, Fingerprint, Signal, SignalKind
 from traceobject.triage.signals import extract
 from traceobject.triage.signals.types import Signals
@@ -159,12 +165,13 @@ def tip_index(*, tip: Tip, prepared: Prepared) -> None:
             for row in signal_rows(signals, terms)
         ],
     )
-    support_add(
-        cluster_id=cluster_id,
-        object_id=tip.object_id,
-        values=support_values(signals),
-        new_cluster=match is None,
-    )
+    if tip.status not in EXCLUDED_STATUSES:
+        support_add(
+            cluster_id=cluster_id,
+            object_id=tip.object_id,
+            values=support_values(signals),
+            new_cluster=match is None,
+        )
     tally_add(object_id=tip.object_id, counts=dict.fromkeys(tip_dimensions(tip), 1))
 
 

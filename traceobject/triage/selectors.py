@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from traceobject.gallery.models import Object
-from traceobject.tips.models import Tip
+from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage.models import Cluster, ObjectSupport, Signal, SignalKind, Tally
 from traceobject.triage.terms import terms_open
 
@@ -35,6 +35,8 @@ class InboxFilters:
     assignee_id: int | None = None
     label_id: int | None = None
     other: bool | None = None
+    unverified: bool | None = None  # sent without proof of work (tips.antiabuse)
+    reply_waiting: bool | None = None  # the tipster replied and no analyst has opened the tip since
 
     def is_empty(self) -> bool:
         return self == InboxFilters()
@@ -48,8 +50,9 @@ def inbox_queryset(filters: InboxFilters) -> QuerySet[Tip]:
     tips = Tip.objects.all()
     if filters.object_id is not None:
         tips = tips.filter(object_id=filters.object_id)
-    if filters.status:
-        tips = tips.filter(status=filters.status)
+    # Tips held in a surge stay out of every list until an analyst releases them; they are shown only
+    # when asked for by status (the banner links there).
+    tips = tips.filter(status=filters.status) if filters.status else tips.exclude(status=TipStatus.SURGE)
     if filters.language:
         tips = tips.filter(language=filters.language)
     if filters.country:
@@ -72,7 +75,16 @@ def inbox_queryset(filters: InboxFilters) -> QuerySet[Tip]:
         tips = tips.filter(labels__id=filters.label_id)
     if filters.other is not None:
         tips = tips.filter(is_other=filters.other)
+    if filters.unverified is not None:
+        tips = tips.filter(unverified=filters.unverified)
+    if filters.reply_waiting is not None:
+        tips = tips.filter(reply_waiting=filters.reply_waiting)
     return tips
+
+
+def surge_held_count() -> int:
+    """How many tips wait in the surge hold (the inbox's banner), capped like the inbox's count."""
+    return capped_count(Tip.objects.filter(status=TipStatus.SURGE))
 
 
 def _with_row_data(tips: QuerySet[Tip]) -> QuerySet[Tip]:

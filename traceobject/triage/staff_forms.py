@@ -32,8 +32,9 @@ _ID_RE = re.compile(r"^[0-9]{1,18}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
-# The statuses an analyst sets by hand. "Forwarded" is set when a lead goes to an authority.
-TRIAGE_STATUSES = [status for status in TipStatus if status != TipStatus.FORWARDED]
+# The statuses an analyst sets by hand. "Forwarded" is set when a lead goes to an authority, "Held (surge)"
+# by the intake's circuit breaker (tips.antiabuse.surge); analysts release held tips by setting "New".
+TRIAGE_STATUSES = [status for status in TipStatus if status not in {TipStatus.FORWARDED, TipStatus.SURGE}]
 # The one-click verdicts on a whole cluster in the object queue (and the keys r, n, d, f).
 CLUSTER_STATUSES = [
     TipStatus.RELEVANT,
@@ -155,6 +156,18 @@ class InboxFilterForm(forms.Form):
         choices=ABOUT,
         error_messages={"invalid_choice": _("Choose from the list.")},
     )
+    unverified = forms.ChoiceField(
+        label=_("Sent without proof of work"),
+        required=False,
+        choices=YES_NO,
+        error_messages=YES_NO_ERRORS,
+    )
+    reply = forms.ChoiceField(
+        label=_("New reply from the tipster"),
+        required=False,
+        choices=YES_NO,
+        error_messages=YES_NO_ERRORS,
+    )
     before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def __init__(
@@ -245,6 +258,8 @@ class InboxFilterForm(forms.Form):
             assignee_id=self.user.pk if assignee == "me" else (int(assignee) if assignee else None),
             label_id=int(data["label"]) if data.get("label") else None,
             other=True if self.other_queue else {"object": False, "other": True}.get(about),
+            unverified=yes_no("unverified"),
+            reply_waiting=yes_no("reply"),
         )
 
     def object_id(self) -> int | None:

@@ -31,6 +31,8 @@ from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
 from traceobject.gallery.models import Object
+from traceobject.tips.followup_forms import QuestionForm
+from traceobject.tips.followups import followups_for_staff
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.triage import selectors, services
@@ -141,6 +143,8 @@ class InboxRow:
     assignee: str
     excerpt: str
     select_label: str
+    unverified: bool = False
+    reply_waiting: bool = False
 
 
 def _countries(tip: Tip) -> list[str]:
@@ -179,6 +183,8 @@ def _inbox_row(tip: Tip, text: str, *, inbox_url: str) -> InboxRow:
         assignee=tip.assignee.get_username() if tip.assignee else "",
         excerpt=excerpt(text),
         select_label=_("Select tip %(number)s") % {"number": tip.pk},
+        unverified=tip.unverified,
+        reply_waiting=tip.reply_waiting,
     )
 
 
@@ -192,6 +198,15 @@ def _count_text(page: selectors.Page) -> str:
     if page.capped:
         return _("%(count)s+ tips") % {"count": number}
     return ngettext("%(count)s tip", "%(count)s tips", page.total) % {"count": number}
+
+
+def _surge_text(held: int, *, capped: bool) -> str:
+    number = number_format(min(held, selectors.COUNT_CAP), force_grouping=True) + ("+" if capped else "")
+    return ngettext(
+        "%(count)s tip is held in a surge.",
+        "%(count)s tips are held in a surge.",
+        held,
+    ) % {"count": number}
 
 
 def _inbox_page(request: HttpRequest, *, other: bool) -> HttpResponse:
@@ -209,6 +224,8 @@ def _inbox_page(request: HttpRequest, *, other: bool) -> HttpResponse:
         rows = _inbox_rows(page.tips, payloads)
     name = "staff:triage_other" if other else "staff:triage_inbox"
     kept = form.kept()
+    held = selectors.surge_held_count()
+    showing_held = valid and form.cleaned_data.get("status") == TipStatus.SURGE
     return render(
         request,
         "staff/triage/inbox.html",
@@ -230,6 +247,12 @@ def _inbox_page(request: HttpRequest, *, other: bool) -> HttpResponse:
             "labels": form.labels,
             "contact_text": _("contact"),
             "links_text": _("links"),
+            "unverified_text": _("no proof of work"),
+            "reply_text": _("new reply"),
+            "surge_held": held,
+            "surge_text": _surge_text(held, capped=held > selectors.COUNT_CAP) if held else "",
+            "surge_url": f"{reverse('staff:triage_inbox')}?{urlencode({'status': TipStatus.SURGE.value})}",
+            "showing_held": showing_held,
         },
         status=200 if valid else 400,
     )
@@ -440,7 +463,10 @@ def cluster_status(request: HttpRequest, cluster_id: int) -> HttpResponse:
 @require_safe
 def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = _tip_or_404(tip_id)
+    # Read before ``tip_open`` lowers it: the page marks the replies that were new to the analysts.
+    reply_was_waiting = tip.reply_waiting
     payload, notes = services.tip_open(actor=request.user, tip=tip)
+    follow_ups = followups_for_staff(actor=request.user, tip=tip)
     can_update = user_has_permission(request.user, Permission.TIPS_TIP_UPDATE)
     return render(
         request,
@@ -456,6 +482,10 @@ def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
             "analysts": list(analysts()) if can_update else [],
             "labels": BulkActionForm.label_names() if can_update else [],
             "here": request.get_full_path(),
+            "follow_ups": follow_ups,
+            "reply_was_waiting": reply_was_waiting,
+            "can_ask": user_has_permission(request.user, Permission.TIPS_FOLLOWUP_ASK),
+            "question_form": QuestionForm(),
         },
     )
 

@@ -1,4 +1,4 @@
-"""``traceobject serve``: the production web server, plus the task worker in embedded mode.
+"""``traceobject serve``: the production web server, plus the task worker and the scheduler in embedded mode.
 
 gunicorn, not ``runserver``. Its access log is configured without the client address, and its own
 log level is kept at warning, because gunicorn mentions the peer address in some debug messages.
@@ -79,10 +79,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker: subprocess.Popen[bytes] | None = None
+        scheduler: subprocess.Popen[bytes] | None = None
         if options["task_worker"]:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "traceobject.cli", "db_worker", "--queue-name", "*", "--no-reload"],
                 env=os.environ.copy(),
+            )
+            # The daily jobs (retention, expired sessions) for that worker: see core/schedule.py.
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "traceobject.cli", "scheduler"], env=os.environ.copy()
             )
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)")
         # The workers fork from this process: they must not inherit an open database connection.
@@ -98,9 +103,10 @@ class Command(BaseCommand):
                 )
             ).run()
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            for process in (scheduler, worker):
+                if process is not None and process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        process.kill()

@@ -1,0 +1,289 @@
+"""The follow-up pages: receipt entry, thread, replies, the cookie, throttling, the staff's question."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.test import Client, override_settings
+
+from tests.factories import TipFactory
+from tests.staff_fixtures import login_verified, make_staff
+from tests.utils import field_errors, find_all, find_by_id
+from traceobject.audit.models import AuditEvent
+from traceobject.tips.antiabuse import ratelimit
+from traceobject.tips.followup_cookie import ABSOLUTE_SECONDS, COOKIE_NAME, access_dump, access_load
+from traceobject.tips.followups import MESSAGE_MAX, followup_access, followup_ask
+from traceobject.tips.models import FollowUp, FollowUpKind, Tip
+from traceobject.tips.payload import TipPayload
+
+pytestmark = pytest.mark.django_db
+
+ENTRY = "/follow-up/"
+THREAD = "/follow-up/thread/"
+LEAVE = "/follow-up/leave/"
+NEUTRAL = "We could not open a tip with this receipt. Check it and try again."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> Iterator[None]:
+    caches[ratelimit.CACHE_ALIAS].clear()
+    ratelimit.forget_memo()
+    yield
+    caches[ratelimit.CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def tip():
+    return TipFactory(payload=TipPayload(text="Sold at a market stall in Gdansk.", contact="me@example.org"))
+
+
+def _enter(client: Client, receipt: str):
+    return client.post(ENTRY, {"receipt": receipt})
+
+
+def test_the_entry_page_works_without_javascript_and_is_not_cached(client) -> None:
+    response = client.get(ENTRY)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert find_all(html, "script") == []
+    assert find_all(html, "style") == []
+    assert not [e for e in find_all(html, "input") if e.attrs.get("style")]
+    assert COOKIE_NAME not in response.cookies
+
+
+def test_a_correct_receipt_sets_one_short_cookie_and_shows_the_thread(client, tip) -> None:
+    response = _enter(client, tip.receipt_code)
+    assert response.status_code == 303
+    assert response["Location"] == THREAD
+    cookie = response.cookies[COOKIE_NAME]
+    assert cookie["path"] == "/follow-up/"
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Strict"
+    assert cookie["max-age"] == "", "ends when the browser closes"
+    assert cookie["expires"] == ""
+    # Nothing readable in it: not the tip id as text, not the receipt.
+    assert tip.receipt_code not in cookie.value
+    assert set(response.cookies) <= {COOKIE_NAME, "to_csrf"}
+
+    page = client.get(THREAD)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    html = page.content.decode()
+    assert "Sold at a market stall in Gdansk." in html
+    assert "me@example.org" not in html, "the contact details are never shown back"
+    assert find_all(html, "script") == []
+    assert page.cookies[COOKIE_NAME]["path"] == "/follow-up/", "each visit renews the idle time"
+
+
+def test_the_language_prefix_confines_the_cookie_to_that_languages_pages(client, tip) -> None:
+    response = client.post("/fr/follow-up/", {"receipt": tip.receipt_code})
+    assert response.status_code == 303
+    assert response["Location"] == "/fr/follow-up/thread/"
+    assert response.cookies[COOKIE_NAME]["path"] == "/fr/follow-up/"
+
+
+@pytest.mark.parametrize("receipt", ["0000-0000-0000-0000", "not a receipt", "ZZZZ"])
+def test_a_wrong_receipt_gets_one_neutral_message(client, tip, receipt) -> None:
+    response = _enter(client, receipt)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert NEUTRAL in find_by_id(html, "follow-up-errors").text
+    assert COOKIE_NAME not in response.cookies
+
+
+def test_the_thread_shows_questions_and_the_tipster_replies(client, tip) -> None:
+    analyst = make_staff("fv-analyst", "analyst")
+    followup_ask(actor=analyst, tip=tip, text="Which market, and which year?")
+    _enter(client, tip.receipt_code)
+    html = client.get(THREAD).content.decode()
+    assert "Which market, and which year?" in find_by_id(html, "thread").text
+
+    response = client.post(THREAD, {"text": "The Sunday market, in 2017."})
+    assert response.status_code == 303
+    assert response["Location"] == f"{THREAD}?sent=1"
+    reply = FollowUp.objects.get(kind=FollowUpKind.REPLY)
+    assert reply.tip_id == tip.pk
+    tip.refresh_from_db()
+    assert tip.reply_waiting is True
+    html = client.get(response["Location"]).content.decode()
+    assert find_by_id(html, "reply-sent") is not None
+    texts = [li.text for li in find_all(html, "li", **{"class": "reply"})]
+    assert any("The Sunday market, in 2017." in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("", "Write a message first."), ("   ", "Write a message first."), ("x" * (MESSAGE_MAX + 1), "5000")],
+)
+def test_an_empty_or_long_reply_is_refused_and_nothing_is_stored(client, tip, text, error) -> None:
+    _enter(client, tip.receipt_code)
+    response = client.post(THREAD, {"text": text})
+    assert response.status_code == 400
+    assert error in field_errors(response.content.decode(), "text")
+    assert not FollowUp.objects.exists()
+    tip.refresh_from_db()
+    assert tip.reply_waiting is False
+
+
+def test_without_a_valid_cookie_the_thread_sends_back_to_the_receipt(client, tip) -> None:
+    response = client.get(THREAD)
+    assert response.status_code == 303
+    assert response["Location"] == ENTRY, "no visit to end, no notice"
+    client.cookies[COOKIE_NAME] = "forged" + "A" * 80
+    response = client.post(THREAD, {"text": "Injected"})
+    assert response.status_code == 303
+    assert response.cookies[COOKIE_NAME].value == "", "a bad cookie is removed"
+    assert not FollowUp.objects.exists()
+
+
+def test_the_visit_expires_after_the_idle_time(client, tip) -> None:
+    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as clock:
+        _enter(client, tip.receipt_code)
+        clock.shift(29 * 60)
+        assert client.get(THREAD).status_code == 200, "activity renews the idle time"
+        clock.shift(29 * 60)
+        assert client.get(THREAD).status_code == 200
+        clock.shift(31 * 60)
+        response = client.get(THREAD)
+        assert response.status_code == 303
+        assert response["Location"] == f"{ENTRY}?from=expired"
+
+
+def test_leave_deletes_the_cookie(client, tip) -> None:
+    _enter(client, tip.receipt_code)
+    assert client.get(LEAVE).status_code == 405, "leaving is a POST, never a link a page can trigger"
+    response = client.post(LEAVE)
+    assert response.status_code == 303
+    assert response["Location"] == f"{ENTRY}?from=left"
+    assert response.cookies[COOKIE_NAME].value == ""
+    assert response.cookies[COOKIE_NAME]["path"] == "/follow-up/"
+    assert "You have left the follow-up page." in client.get(response["Location"]).content.decode()
+    assert client.get(THREAD).status_code == 303
+
+
+def test_the_tip_being_deleted_ends_the_visit(client, tip) -> None:
+    _enter(client, tip.receipt_code)
+    Tip.objects.filter(pk=tip.pk).delete()
+    response = client.get(THREAD)
+    assert response.status_code == 303
+    assert response["Location"] == f"{ENTRY}?from=expired"
+
+
+@override_settings(TRACEOBJECT_RATE_LIMITS=True)
+def test_wrong_receipts_get_slower_and_the_wait_holds_even_for_a_correct_one(client, tip) -> None:
+    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as clock:
+        for _attempt in range(ratelimit.BACKOFF_FREE_FAILURES - 1):
+            assert _enter(client, "0000-0000-0000-0000").status_code == 400
+        assert _enter(client, "0000-0000-0000-0000").status_code == 400  # this one starts the waiting
+        response = _enter(client, tip.receipt_code)
+        assert response.status_code == 429
+        assert int(response["Retry-After"]) >= 1
+        assert "Too many attempts" in response.content.decode()
+        assert NEUTRAL not in response.content.decode()
+        assert COOKIE_NAME not in response.cookies
+
+        clock.shift(int(response["Retry-After"]))
+        _enter(client, "0000-0000-0000-0000")
+        wait = int(_enter(client, tip.receipt_code)["Retry-After"])
+        assert wait > 2, "each further failure doubles the wait"
+        clock.shift(wait)
+        response = _enter(client, tip.receipt_code)
+        assert response.status_code == 303, "after the wait the correct receipt opens the tip"
+        assert ratelimit.backoff_wait(response.wsgi_request, "receipt") == 0
+
+
+def test_an_analyst_asks_from_the_tip_page(tip) -> None:
+    analyst = make_staff("fv-asker", "analyst")
+    staff = login_verified(Client(), analyst)
+    page = staff.get(f"/staff/triage/tips/{tip.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert find_by_id(html, "follow-up") is not None
+    assert find_all(html, "form", action=f"/staff/triage/tips/{tip.pk}/question/")
+
+    response = staff.post(f"/staff/triage/tips/{tip.pk}/question/", {"question": "Which year?"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/triage/tips/{tip.pk}/#follow-up"
+    question = FollowUp.objects.get()
+    assert question.kind == FollowUpKind.QUESTION
+    assert AuditEvent.objects.filter(action="tip.question", target_id=str(tip.pk)).count() == 1
+    assert "Which year?" in staff.get(f"/staff/triage/tips/{tip.pk}/").content.decode()
+
+    response = staff.post(f"/staff/triage/tips/{tip.pk}/question/", {"question": "  "})
+    assert response.status_code == 302
+    assert FollowUp.objects.count() == 1
+
+
+def test_the_tip_page_marks_a_new_reply_once(tip) -> None:
+    access = followup_access(receipt=tip.receipt_code)
+    from traceobject.tips.followups import followup_reply
+
+    followup_reply(tip=tip, receipt_private_key=access.private_key, text="I remembered more.")
+    staff = login_verified(Client(), make_staff("fv-reader", "analyst"))
+    html = staff.get(f"/staff/triage/tips/{tip.pk}/").content.decode()
+    assert "I remembered more." in html
+    assert find_all(html, "span", **{"class": "badge new-reply"})
+    html = staff.get(f"/staff/triage/tips/{tip.pk}/").content.decode()
+    assert not find_all(html, "span", **{"class": "badge new-reply"})
+    tip.refresh_from_db()
+    assert tip.reply_waiting is False
+
+
+@pytest.mark.parametrize("role", ["publisher", "auditor"])
+def test_roles_without_the_permission_cannot_ask(tip, role) -> None:
+    user = make_staff(f"fv-{role}", role)
+    staff = login_verified(Client(), user)
+    response = staff.post(f"/staff/triage/tips/{tip.pk}/question/", {"question": "Which year?"})
+    assert response.status_code == 403
+    assert not FollowUp.objects.exists()
+    if role == "publisher":  # may read the tip, sees the thread, but gets no question form
+        html = staff.get(f"/staff/triage/tips/{tip.pk}/").content.decode()
+        assert find_by_id(html, "follow-up") is not None
+        assert not find_all(html, "form", action=f"/staff/triage/tips/{tip.pk}/question/")
+
+
+def test_an_active_visit_still_ends_after_the_absolute_limit(client, tip) -> None:
+    with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as clock:
+        _enter(client, tip.receipt_code)
+        elapsed = 0
+        while elapsed + 25 * 60 <= ABSOLUTE_SECONDS:
+            clock.shift(25 * 60)
+            elapsed += 25 * 60
+            assert client.get(THREAD).status_code == 200
+        clock.shift(25 * 60)
+        response = client.get(THREAD)
+        assert response.status_code == 303
+        assert response["Location"] == f"{ENTRY}?from=expired"
+
+
+def test_the_cookie_is_bound_to_the_secret_key(tip) -> None:
+    access = followup_access(receipt=tip.receipt_code)
+    value = access_dump(access, issued=time.time())
+    loaded = access_load(value)
+    assert loaded is not None
+    assert loaded[0].tip_id == tip.pk
+    assert bytes(loaded[0].private_key) == bytes(access.private_key)
+    with override_settings(SECRET_KEY="another secret key, after a rotation, long enough"):
+        assert access_load(value) is None
+    assert access_load(value[:-4]) is None
+    assert access_load("") is None
+
+
+@override_settings(TRACEOBJECT_RATE_LIMITS=True)
+def test_replies_are_rate_limited_and_a_refused_one_stores_nothing(client, tip) -> None:
+    limit = ratelimit.LIMITS["follow-up"]
+    with time_machine.travel("2026-11-22 10:00:05+00:00", tick=False):
+        _enter(client, tip.receipt_code)
+        for number in range(limit.per_minute + limit.burst):
+            sent = client.post(THREAD, {"text": f"Detail {number}"})
+            assert sent["Location"] == f"{THREAD}?sent=1"
+        response = client.post(THREAD, {"text": "One too many"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "Too many attempts" in response.content.decode()
+    assert FollowUp.objects.count() == limit.per_minute + limit.burst
