@@ -6,6 +6,7 @@ import math
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from traceobject.core.errors import ApplicationError
@@ -33,12 +34,20 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
         nonce=form.cleaned_data["pow_nonce"],
     )
     if not screening.allowed:
-        response = render(
-            request,
-            "public/too_many.html",
-            {"object": obj, "minutes": max(1, math.ceil(screening.retry_after / 60))},
-            status=429,
+        # The form again with everything the tipster wrote: a refused tip must not cost them their text.
+        minutes = max(1, math.ceil(screening.retry_after / 60))
+        form.add_error(
+            None,
+            ngettext(
+                "Many tips have been sent from your connection in a short time, so this one was not stored "
+                "yet. Your text is still here: please send it again in a minute.",
+                "Many tips have been sent from your connection in a short time, so this one was not stored "
+                "yet. Your text is still here: please send it again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
         )
+        response = render_object(request, _object_or_404(code), form, status=429)
         response["Retry-After"] = str(screening.retry_after)
         response["Cache-Control"] = "no-store"
         return response

@@ -114,8 +114,10 @@ def test_unverified_limit_gives_a_clear_429_and_stores_nothing(client: Client) -
     assert 0 < int(response["Retry-After"]) <= 60
     assert response["Cache-Control"] == "no-store"
     html = unescape(response.content.decode())
-    assert "Your tip was not stored." in html
-    assert "Please try again in a minute." in html
+    assert "this one was not stored yet" in html
+    assert "please send it again in a minute." in html
+    # Nothing the tipster wrote is lost: the form comes back filled in.
+    assert tip_form_data()["text"] in html
     assert _stored() == (allowed, allowed)
     # The same address with proof of work still gets through, and another address too.
     assert client.post(TIP_URL, _solved(client)).status_code == 200
@@ -136,3 +138,31 @@ def test_a_surge_holds_new_tips_out_of_the_main_queue(client: Client, settings: 
         assert sender.post(TIP_URL, tip_form_data()).status_code == 200
     statuses = list(Tip.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == [TipStatus.NEW] * 3 + [TipStatus.SURGE] * 3
+
+
+def test_an_unreachable_cache_costs_the_limits_not_the_tip(
+    client: Client, settings: Any, caplog: Any
+) -> None:
+    """Redis down (nothing listens on port 1): the tip is still stored, unverified, and a warning says
+    the limits were not applied; the warning never names the client."""
+    from django.test import override_settings
+
+    from traceobject.tips.antiabuse import ratelimit
+
+    unreachable = {
+        **settings.CACHES,
+        "antiabuse": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
+    ratelimit.forget_memo()
+    with override_settings(CACHES=unreachable), caplog.at_level("WARNING", logger=ratelimit.__name__):
+        response = client.post(TIP_URL, tip_form_data(), REMOTE_ADDR="203.0.113.9")
+    ratelimit.forget_memo()
+    assert response.status_code == 200
+    assert _stored() == (1, 1)
+    assert Tip.objects.get().unverified
+    assert "anti-abuse cache unavailable" in caplog.text
+    assert "203.0.113" not in caplog.text

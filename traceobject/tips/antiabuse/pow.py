@@ -18,7 +18,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 
-from traceobject.tips.antiabuse.ratelimit import antiabuse_cache
+from traceobject.tips.antiabuse.ratelimit import antiabuse_cache, fail_open
 
 SALT = "traceobject.tips.antiabuse.pow"
 CHALLENGE_MAX = 200
@@ -67,6 +67,7 @@ def _parse(challenge: str, nonce: str) -> tuple[int, str, str] | None:
     return int(level), code, token
 
 
+@fail_open(False)  # a proof that cannot be marked used counts as none: the tip is unverified
 def pow_verify(*, challenge: str, nonce: str, code: str) -> bool:
     """True when the solution is right, for this object, at today's difficulty or harder, and its
     challenge has not been used before; the challenge is used up by this call."""

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import re
 import secrets
@@ -25,13 +26,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 CACHE_ALIAS = "antiabuse"
+logger = logging.getLogger(__name__)
+# What a cache backend raises when its server is away (Redis down, a socket refused).
+CACHE_ERRORS: tuple[type[Exception], ...] = (OSError, redis.exceptions.RedisError)
 # The tag used when a request did not pass through the middleware (a RequestFactory request, a task):
 # such requests share one set of counters rather than escaping the limits.
 UNKNOWN_TAG = "unknown"
@@ -105,6 +111,33 @@ def limits_enabled() -> bool:
     return bool(getattr(settings, "TRACEOBJECT_RATE_LIMITS", True))
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail_open(default: R) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """When the anti-abuse cache is unreachable, answer ``default`` (no limit, no proof-of-work mark, no
+    surge) and warn, instead of failing the request: losing a tip is worse than a few minutes without
+    limits. The warning names the function, never the client."""
+
+    def decorator(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return function(*args, **kwargs)
+            except CACHE_ERRORS as exc:
+                logger.warning(
+                    "anti-abuse cache unavailable in %s (%s): not applied",
+                    function.__name__,
+                    type(exc).__name__,
+                )
+                return default
+
+        return wrapper
+
+    return decorator
+
+
 # --- The daily key and the client tag ----------------------------------------------------------------
 
 _memo_lock = threading.Lock()
@@ -163,6 +196,7 @@ def _network(address: str) -> str:
     return str(ip)
 
 
+@fail_open(UNKNOWN_TAG)
 def client_tag(address: str) -> str:
     """HMAC-SHA256 of the client's network under the day's key, shortened (collisions only merge limits)."""
     if not address:
@@ -190,6 +224,7 @@ def counter_add(cache: BaseCache, key: str, timeout: int) -> int:
     return 1
 
 
+@fail_open(RateDecision(allowed=True, retry_after=0))
 def rate_check(request: HttpRequest, scope: str) -> RateDecision:
     """Count one attempt in ``scope`` for this client and say whether it may go ahead.
 
@@ -222,6 +257,7 @@ def _backoff_keys(request: HttpRequest, scope: str) -> tuple[str, str]:
     return f"aa:bo:{scope}:n:{tag}", f"aa:bo:{scope}:until:{tag}"
 
 
+@fail_open(0)
 def backoff_wait(request: HttpRequest, scope: str) -> int:
     """Seconds this client must still wait before its next attempt in ``scope`` (0: it may try now)."""
     if not limits_enabled():
@@ -233,6 +269,7 @@ def backoff_wait(request: HttpRequest, scope: str) -> int:
     return max(0, math.ceil(float(until) - now()))
 
 
+@fail_open(None)
 def backoff_fail(request: HttpRequest, scope: str) -> None:
     """Record a failure. After ``BACKOFF_FREE_FAILURES`` failures each further one doubles the wait:
     2, 4, 8 ... seconds, capped at ``BACKOFF_CAP``. The record lasts a day (or until the key rotates)."""
@@ -247,6 +284,7 @@ def backoff_fail(request: HttpRequest, scope: str) -> None:
     cache.set(until_key, now() + wait, timeout=wait + 5)
 
 
+@fail_open(None)
 def backoff_clear(request: HttpRequest, scope: str) -> None:
     """Forget the failures after a success, so that a tipster who found their receipt starts afresh."""
     cache = antiabuse_cache()

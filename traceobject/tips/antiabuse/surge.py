@@ -24,6 +24,7 @@ def _threshold(cache_values: dict[str, int]) -> float:
     return max(float(settings.TRACEOBJECT_SURGE_FLOOR), float(settings.TRACEOBJECT_SURGE_FACTOR) * mean)
 
 
+@ratelimit.fail_open(False)
 def surge_note() -> bool:
     """Count one incoming tip and say whether it is to be held. Called once per tip about to be stored."""
     if not ratelimit.limits_enabled():
@@ -44,6 +45,7 @@ def surge_note() -> bool:
     return False
 
 
+@ratelimit.fail_open(False)
 def surge_active() -> bool:
     """Whether the breaker is on now (for the banner)."""
     until = ratelimit.antiabuse_cache().get(_UNTIL)
