@@ -130,3 +130,24 @@ def test_held_tips_do_not_move_the_consensus_until_released(staff: dict, bag: Ob
     assert poland_clusters() == before
     tips_status_set(actor=staff["analyst"], tip_ids=[held[0].pk], status=TipStatus.NEW)
     assert poland_clusters() == before + 1
+
+
+def test_the_tip_page_says_held_unverified_and_purged(staff_client, bag: Object) -> None:
+    from django.utils import timezone
+
+    [held] = _held(bag, 1)
+    client = staff_client("analyst")
+    html = unescape(client.get(f"/staff/triage/tips/{held.pk}/").content.decode())
+    assert "arrived during a surge of submissions and is held" in html
+    assert "Sent without proof of work" in html
+    plain = tip_submit(obj=bag, payload=TipPayload(text=POLAND_TEXT, contact="call me")).tip
+    html = unescape(client.get(f"/staff/triage/tips/{plain.pk}/").content.decode())
+    assert "held" not in html.split("<main", 1)[1].split("What the tipster wrote")[0]
+    assert "Sent without proof of work" not in html
+    assert "call me" in html
+    Tip.objects.filter(pk=plain.pk).update(
+        sealed_contact=None, has_contact=False, contact_purged_at=timezone.now()
+    )
+    html = unescape(client.get(f"/staff/triage/tips/{plain.pk}/").content.decode())
+    assert "call me" not in html
+    assert "(retention)" in html
