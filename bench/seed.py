@@ -10,16 +10,13 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
+from typing import Any
 
 CODE = "BENCH-2026"
 
 
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traceobject.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
+def bench_object() -> Any:
+    """The one published public object the benchmarks send tips to (Django must be set up)."""
     from django.utils import timezone
 
     from traceobject.gallery.models import Audience, Category, Object, ObjectStatus, Release
@@ -28,7 +25,7 @@ def main() -> None:
     release, _ = Release.objects.get_or_create(
         name="Benchmark release", defaults={"publish_at": timezone.now() - timedelta(days=1)}
     )
-    Object.objects.update_or_create(
+    obj, _ = Object.objects.update_or_create(
         code=CODE,
         defaults={
             "title": "Pink backpack with a cartoon cat",
@@ -41,6 +38,17 @@ def main() -> None:
             "release": release,
         },
     )
+    return obj
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traceobject.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    bench_object()
     # What the server's own connections will run with: the same settings, the same init_command.
     with connection.cursor() as cursor:
         pragmas = {}
