@@ -282,6 +282,7 @@ def test_rotation_reseals_everything_and_retires_the_old_key(
     )
     tips = [_tip(tip_factory, published_object, contact=f"reach me {n}") for n in range(3)]
     old_key = VaultKey.objects.get()
+    earlier_session = login("ana")  # logged in before the rotation: holds only the old key
 
     token = admin_client.get("/staff/vault/")
     from tests.utils import csrf_token_from
@@ -304,6 +305,23 @@ def test_rotation_reseals_everything_and_retires_the_old_key(
         assert vault.record_key_id(bytes(tip.sealed_contact)).hex() == new_key.key_id
     assert "Kaufhaus Zebra" in _tip_page(login("ana"), tips[0]).content.decode()
     assert cache.get(reseal.ROTATION_CACHE_KEY.format(pk=rotation.pk)) is None
+
+    # The session from before the rotation picks up the new grant by itself: one redirect, then the tip.
+    response = _tip_page(earlier_session, tips[0])
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/triage/tips/{tips[0].pk}/"
+    assert "Kaufhaus Zebra" in _tip_page(earlier_session, tips[0]).content.decode()
+
+
+def test_a_key_the_member_was_never_granted_stays_locked_without_a_redirect_loop(
+    escrowed, tip_factory, published_object
+) -> None:
+    account("root", "administrator")
+    account("ana", "analyst")  # no grant
+    tip = _tip(tip_factory, published_object)
+    client = login("ana")
+    assert _tip_page(client, tip).status_code == 403
+    assert _tip_page(client, tip).status_code == 403
 
 
 def test_rotation_waits_for_an_administrator_when_the_cache_lost_the_key(

@@ -34,7 +34,7 @@ from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private helpers, not in the stubs
     CSRF_TOKEN_LENGTH,
@@ -334,10 +334,22 @@ class VaultSessionMiddleware:
         """A page that needs a key this session does not hold: say why and what to do, not a 500."""
         from django.shortcuts import render
 
+        from traceobject.core.staff import is_verified
+        from traceobject.tips import keyring
         from traceobject.tips.vault import VaultLockedError
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
-        if not isinstance(exception, VaultLockedError) or _vault_cookie(area) is None:
+        cookie = _vault_cookie(area)
+        if not isinstance(exception, VaultLockedError) or cookie is None:
             return None
+        # A key granted since the login (a rotation, a new authority key): pick it up and load the page
+        # again, rather than asking the member to log in again.
+        refreshed = (
+            request.user.is_authenticated
+            and is_verified(request.user)
+            and keyring.session_refresh(request, request.COOKIES.get(cookie[0]))
+        )
+        if refreshed and request.method in {"GET", "HEAD"}:
+            return HttpResponseRedirect(request.get_full_path())
         context = {"area": area.name, "area_base": f"{area.name}/base.html"}
         return render(request, "accounts/vault_locked.html", context, status=403)

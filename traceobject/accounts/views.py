@@ -123,9 +123,7 @@ def login(request: HttpRequest) -> HttpResponse:
             auth_login(request, user)  # a new session key; the second factor is still to come
             # The only moment the password is at hand: unwrap this member's vault keys for the session
             # (usable only once the second factor has passed, see VaultSessionMiddleware).
-            keyring.session_hold(
-                request, keyring.keys_unlock(user=user, password=form.cleaned_data["password"])
-            )
+            keyring.session_unlock(request, user=user, password=form.cleaned_data["password"])
             request.session[NEXT_SESSION_KEY] = _safe_next(request, form.cleaned_data["next"])
             return redirect(f"{area}:otp")
     return _entry_page(request, "login.html", {"form": form})

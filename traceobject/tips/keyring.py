@@ -282,10 +282,9 @@ def grants_revoke_all(*, user: Any) -> int:
     return deleted
 
 
-def keys_unlock(*, user: Any, password: str) -> dict[bytes, PrivateKey]:
-    """At login, with the password in hand: the member's key pair (made now if they have none, or if
-    the password no longer opens it), their grants opened, and during the move to escrow a grant of
-    the configured key."""
+def _own_key(*, user: Any, password: str) -> PrivateKey:
+    """The member's own private key, unwrapped with the password; a new key pair when they have none or
+    the password no longer opens it (set outside the staff page), which costs the grants and is audited."""
     staff_key = StaffKey.objects.filter(user=user).first()
     staff_private = staff_key_unwrap(staff_key, password) if staff_key is not None else None
     if staff_private is None:
@@ -301,41 +300,74 @@ def keys_unlock(*, user: Any, password: str) -> dict[bytes, PrivateKey]:
     if _configured_private() is not None or not VaultKey.objects.filter(authority__isnull=True).exists():
         with transaction.atomic():
             tip_key_bootstrap(user=user)
-    return grants_open(user=user, staff_private=staff_private)
+    return staff_private
+
+
+def keys_unlock(*, user: Any, password: str) -> dict[bytes, PrivateKey]:
+    """At login, with the password in hand: the member's key pair (made now if they have none, or if
+    the password no longer opens it), their grants opened, and during the move to escrow a grant of
+    the configured key."""
+    return grants_open(user=user, staff_private=_own_key(user=user, password=password))
+
+
+def session_unlock(request: HttpRequest, *, user: Any, password: str) -> None:
+    """The login's part: unlock the member's keys and keep them, with their own key, for the session."""
+    own = _own_key(user=user, password=password)
+    session_hold(request, grants_open(user=user, staff_private=own), own=own)
 
 
 # --- The session half and the cookie half -----------------------------------------------------------
 
 
-def _serialize(keys: dict[bytes, PrivateKey]) -> bytes:
-    return json.dumps(
-        {kid.hex(): base64.b64encode(bytes(key)).decode() for kid, key in keys.items()}
-    ).encode()
+def _b64(key: PrivateKey) -> str:
+    return base64.b64encode(bytes(key)).decode()
 
 
-def _deserialize(raw: bytes) -> dict[bytes, PrivateKey]:
-    return {bytes.fromhex(kid): PrivateKey(base64.b64decode(key)) for kid, key in json.loads(raw).items()}
+def _serialize(keys: dict[bytes, PrivateKey], own: PrivateKey | None) -> bytes:
+    held = {kid.hex(): _b64(key) for kid, key in keys.items()}
+    return json.dumps({"keys": held, "own": _b64(own) if own is not None else None}).encode()
 
 
-def session_hold(request: HttpRequest, keys: dict[bytes, PrivateKey]) -> None:
-    """Keep ``keys`` for this login: encrypted in the session, the key to them in a cookie."""
+def _session_content(request: HttpRequest, cookie_value: str | None) -> dict[str, Any]:
+    blob = request.session.get(SESSION_KEY)
+    if not blob or not cookie_value:
+        return {}
+    try:
+        cookie_key = base64.urlsafe_b64decode(cookie_value.encode())
+        content: dict[str, Any] = json.loads(SecretBox(cookie_key).decrypt(base64.b64decode(blob)))
+    except (ValueError, CryptoError, TypeError):
+        return {}
+    return content
+
+
+def session_hold(request: HttpRequest, keys: dict[bytes, PrivateKey], own: PrivateKey | None = None) -> None:
+    """Keep ``keys`` (and the member's own key, to pick up later grants) for this login: encrypted in the
+    session, the key to them in a cookie."""
     cookie_key = secrets.token_bytes(SecretBox.KEY_SIZE)
     request.session[SESSION_KEY] = base64.b64encode(
-        bytes(SecretBox(cookie_key).encrypt(_serialize(keys)))
+        bytes(SecretBox(cookie_key).encrypt(_serialize(keys, own)))
     ).decode()
     setattr(request, REQUEST_COOKIE_ATTR, base64.urlsafe_b64encode(cookie_key).decode())
 
 
 def session_keys(request: HttpRequest, cookie_value: str | None) -> dict[bytes, PrivateKey]:
     """The keys this session holds, or none when either half is missing or they do not match."""
-    blob = request.session.get(SESSION_KEY)
-    if not blob or not cookie_value:
-        return {}
-    try:
-        cookie_key = base64.urlsafe_b64decode(cookie_value.encode())
-        return _deserialize(SecretBox(cookie_key).decrypt(base64.b64decode(blob)))
-    except (ValueError, CryptoError, TypeError):
-        return {}
+    held = _session_content(request, cookie_value).get("keys") or {}
+    return {bytes.fromhex(kid): PrivateKey(base64.b64decode(key)) for kid, key in held.items()}
+
+
+def session_refresh(request: HttpRequest, cookie_value: str | None) -> bool:
+    """After a rotation or a new authority key: open the member's grants again with the own key the
+    session keeps, and hold what is new. Returns whether the session now holds more keys."""
+    content = _session_content(request, cookie_value)
+    if not content.get("own"):
+        return False
+    own = PrivateKey(base64.b64decode(content["own"]))
+    fresh = grants_open(user=request.user, staff_private=own)
+    if set(fresh) <= set(session_keys(request, cookie_value)):
+        return False
+    session_hold(request, fresh, own=own)
+    return True
 
 
 def cookie_set(response: HttpResponse, *, name: str, value: str, path: str) -> None:
