@@ -43,13 +43,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
 
+from bench.seed import CODE, bench_object
+
 ROOT = Path(__file__).resolve().parent.parent
-CODE = "ABUSE-2026"
 RECEIPT_MARKER = 'id="receipt-code"'
 CHALLENGE_RE = re.compile(r'name="pow_challenge" value="([^"]+)"')
 BOT_TEXT = "Cheap pills and crypto gains, click now at spam dot example, best offer of the year!"
@@ -123,29 +124,6 @@ def timeline(config: Config, rng: random.Random) -> list[Event]:
     return events
 
 
-def _object() -> Any:
-    from django.utils import timezone
-
-    from traceobject.gallery.models import Audience, Category, Object, ObjectStatus, Release
-
-    category, _ = Category.objects.get_or_create(slug="bags", defaults={"name": "Bags", "position": 1})
-    release, _ = Release.objects.get_or_create(
-        name="Abuse benchmark", defaults={"publish_at": timezone.now() - timedelta(days=1)}
-    )
-    obj, _ = Object.objects.update_or_create(
-        code=CODE,
-        defaults={
-            "title": "Pink backpack with a cartoon cat",
-            "category": category,
-            "description": "A child's backpack.",
-            "status": ObjectStatus.PUBLISHED,
-            "audience": Audience.PUBLIC,
-            "release": release,
-        },
-    )
-    return obj
-
-
 def simulate(config: Config) -> dict[str, Any]:
     """Play the timeline against the configured database and cache; Django must be set up."""
     from django.conf import settings
@@ -158,7 +136,7 @@ def simulate(config: Config) -> dict[str, Any]:
     from traceobject.triage.selectors import InboxFilters, inbox_queryset
 
     rng = random.Random(config.seed)
-    _object()
+    bench_object()
     object_url, tip_url = f"/objects/{CODE}/", f"/objects/{CODE}/tip/"
     caches["antiabuse"].clear()
     ratelimit.forget_memo()

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from nacl.public import PrivateKey
 
 from tests.accounts.conftest import post_form
-from tests.tips.vault_helpers import PASSWORD, account, login
+from tests.tips.vault_helpers import PASSWORD, account, keys_of, login, tip_key_of
 from traceobject.audit.models import AuditEvent
 from traceobject.leads.models import Authority
 from traceobject.tips import keyring, reseal, vault
@@ -176,7 +176,7 @@ def test_deactivating_an_account_drops_its_grants(escrowed) -> None:
     other = account("root2", "administrator")
     keyring.grant(
         key=VaultKey.objects.get(),
-        private=_admin_private(admin),
+        private=tip_key_of(admin),
         users=[other],
     )
     assert KeyGrant.objects.filter(user=other).exists()
@@ -185,13 +185,6 @@ def test_deactivating_an_account_drops_its_grants(escrowed) -> None:
     with transaction.atomic():
         user_update(actor=admin, user=other, role="administrator", country="", is_active=False)
     assert not KeyGrant.objects.filter(user=other).exists()
-
-
-def _admin_private(admin) -> PrivateKey:
-    staff_private = keyring.staff_key_unwrap(StaffKey.objects.get(user=admin), PASSWORD)
-    assert staff_private is not None
-    [private] = keyring.grants_open(user=admin, staff_private=staff_private).values()
-    return private
 
 
 def test_partner_opens_leads_sealed_to_its_authority_and_staff_cannot_use_that_copy(escrowed) -> None:
@@ -277,7 +270,7 @@ def test_rotation_reseals_everything_and_retires_the_old_key(
     analyst = account("ana", "analyst")
     keyring.grant(
         key=VaultKey.objects.get(),
-        private=_admin_private(StaffKey.objects.get(user__username="root").user),
+        private=tip_key_of(StaffKey.objects.get(user__username="root").user),
         users=[analyst],
     )
     tips = [_tip(tip_factory, published_object, contact=f"reach me {n}") for n in range(3)]
@@ -361,11 +354,11 @@ def test_a_partner_reads_its_lead_in_the_portal_with_its_authoritys_key(escrowed
     account("pl-police", "partner", country="PL")
     account("de-police", "partner", country="DE")
     keyring.grant(
-        key=VaultKey.objects.get(authority=None), private=_admin_private(admin), users=[analyst, publisher]
+        key=VaultKey.objects.get(authority=None), private=tip_key_of(admin), users=[analyst, publisher]
     )
     Authority.objects.create(country="PL", name="Polish police", email="vic@policja.example")
     tip = tip_submit(obj=published_object, payload=TipPayload(text=SECRET_TEXT)).tip
-    with vault.unlocked(keyring.grants_open(user=analyst, staff_private=_own_private(analyst))):
+    with vault.unlocked(keys_of(analyst)):
         determination = determination_propose(
             actor=analyst,
             obj=published_object,
@@ -373,7 +366,7 @@ def test_a_partner_reads_its_lead_in_the_portal_with_its_authoritys_key(escrowed
             rationale="Placed by the tip.",
             countries=[CountryClaim("PL", "likely", "Shop named.", [tip.pk])],
         )
-    with vault.unlocked(keyring.grants_open(user=publisher, staff_private=_own_private(publisher))):
+    with vault.unlocked(keys_of(publisher)):
         [lead] = determination_confirm(actor=publisher, determination=determination)
     type(lead).objects.filter(pk=lead.pk).update(state=LeadState.SENT)
 
@@ -401,9 +394,3 @@ def test_a_partner_changes_its_password_and_keeps_its_key(escrowed) -> None:
     staff_private = keyring.staff_key_unwrap(StaffKey.objects.get(user=partner), new_password)
     assert staff_private is not None
     assert len(keyring.grants_open(user=partner, staff_private=staff_private)) == 1
-
-
-def _own_private(user) -> PrivateKey:
-    private = keyring.staff_key_unwrap(StaffKey.objects.get(user=user), PASSWORD)
-    assert private is not None
-    return private

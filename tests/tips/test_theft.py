@@ -20,7 +20,7 @@ from django.db import connection
 from nacl.public import PrivateKey
 
 from tests.factories import AuthorityFactory
-from tests.tips.vault_helpers import PASSWORD, account, login
+from tests.tips.vault_helpers import account, keys_of, login
 from traceobject.leads.models import DeterminationKind, LeadState
 from traceobject.leads.services import (
     CountryClaim,
@@ -29,7 +29,7 @@ from traceobject.leads.services import (
     outcome_report,
 )
 from traceobject.tips import keyring, vault
-from traceobject.tips.models import FollowUp, FollowUpKind, StaffKey, Tip
+from traceobject.tips.models import FollowUp, FollowUpKind, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_submit
 from traceobject.triage.services import tip_note_add
@@ -46,12 +46,6 @@ MARKERS = {
     "reply": "Second floor, next to the Quokka stand",
     "outcome": "Quokka suspect questioned in Gdynia",
 }
-
-
-def _keys(user: Any) -> dict[bytes, PrivateKey]:
-    staff_private = keyring.staff_key_unwrap(StaffKey.objects.get(user=user), PASSWORD)
-    assert staff_private is not None
-    return keyring.grants_open(user=user, staff_private=staff_private)
 
 
 def _rows() -> Iterator[Any]:
@@ -79,7 +73,7 @@ def _files() -> Iterator[bytes]:
                 yield path.read_bytes()
 
 
-def _candidate_keys(blobs: list[bytes]) -> set[bytes]:
+def _candidatekeys_of(blobs: list[bytes]) -> set[bytes]:
     """Every 32-byte value a thief could find: raw, base64 (any line), or hex."""
     found: set[bytes] = set()
     for blob in blobs:
@@ -106,7 +100,7 @@ def stolen(settings, published_object) -> dict[str, Any]:
     publisher = account("pub", "publisher")
     partner = account("pl-police", "partner", country="PL")
     AuthorityFactory(country="PL")
-    [tip_key] = _keys(admin).values()
+    [tip_key] = keys_of(admin).values()
     from traceobject.tips.models import VaultKey
 
     keyring.grant(key=VaultKey.objects.get(authority=None), private=tip_key, users=[analyst, publisher])
@@ -128,7 +122,7 @@ def stolen(settings, published_object) -> dict[str, Any]:
             sealed=vault.seal(text.encode()),
             sealed_tipster=vault.seal_to(tipster_public, text.encode()),
         )
-    with vault.unlocked(_keys(analyst)):
+    with vault.unlocked(keys_of(analyst)):
         tip_note_add(actor=analyst, tip=tip, text=MARKERS["note"])
         determination = determination_propose(
             actor=analyst,
@@ -137,11 +131,11 @@ def stolen(settings, published_object) -> dict[str, Any]:
             rationale="Placed by the tip.",
             countries=[CountryClaim("PL", "likely", "Shop named.", [tip.pk])],
         )
-    with vault.unlocked(_keys(publisher)):
+    with vault.unlocked(keys_of(publisher)):
         [lead] = determination_confirm(actor=publisher, determination=determination)
     type(lead).objects.filter(pk=lead.pk).update(state=LeadState.SENT)
     lead.refresh_from_db()
-    with vault.unlocked(_keys(partner)):
+    with vault.unlocked(keys_of(partner)):
         outcome_report(
             actor=partner, lead=lead, kind="investigation_opened", count=0, update=MARKERS["outcome"]
         )
@@ -161,7 +155,7 @@ def test_a_copy_of_the_database_and_data_folder_reads_no_tip(stolen: dict[str, A
     sealed = [value for value in values if value.startswith(vault.MAGIC)]
     # tip, contact, tipster copy, two follow-ups twice, note, terms, lead twice, outcome twice
     assert len(sealed) >= 14
-    candidates = _candidate_keys(values + files)
+    candidates = _candidatekeys_of(values + files)
     assert len(candidates) >= 10  # the public keys, the embedded secrets, the salts: all tried
     opened = 0
     for record in sealed:
@@ -181,7 +175,7 @@ def test_the_same_records_open_with_the_passwords(stolen: dict[str, Any]) -> Non
     sealed = [_as_bytes(value) for value in _rows() if value is not None]
     sealed = [value for value in sealed if value.startswith(vault.MAGIC)]
     found = set()
-    for keys in (_keys(stolen["analyst"]), _keys(stolen["partner"])):
+    for keys in (keys_of(stolen["analyst"]), keys_of(stolen["partner"])):
         with vault.unlocked(keys):
             for record in sealed:
                 if vault.can_open(record):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from nacl.public import PrivateKey
 
 from tests.accounts.conftest import fresh_code, post_form
 from traceobject.accounts.models import User
@@ -37,3 +38,19 @@ def login(
     response = post_form(client, f"/{area}/otp/", {"token": fresh_code(device)})
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def keys_of(user: User, password: str = PASSWORD) -> dict[bytes, PrivateKey]:
+    """The vault keys ``user`` holds, opened as a login would (for tests that call services directly)."""
+    from traceobject.tips import keyring
+    from traceobject.tips.models import StaffKey
+
+    own = keyring.staff_key_unwrap(StaffKey.objects.get(user=user), password)
+    assert own is not None
+    return keyring.grants_open(user=user, staff_private=own)
+
+
+def tip_key_of(user: User) -> PrivateKey:
+    """The one tip key ``user`` holds (an administrator's, to grant it in a test)."""
+    [private] = list(keys_of(user).values())
+    return private

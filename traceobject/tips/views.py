@@ -47,7 +47,9 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
             )
             % {"minutes": minutes},
         )
-        response = render_object(request, _object_or_404(code), form, status=429)
+        # A small page, not the whole object page: refusals are what a flood gets, by the thousand.
+        form.challenge(code=obj.code)
+        response = render(request, "public/tip_wait.html", {"object": obj, "form": form}, status=429)
         response["Retry-After"] = str(screening.retry_after)
         response["Cache-Control"] = "no-store"
         return response

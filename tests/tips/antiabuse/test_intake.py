@@ -109,20 +109,38 @@ def test_unverified_limit_gives_a_clear_429_and_stores_nothing(client: Client) -
     allowed = limit.per_minute + limit.burst
     for _ in range(allowed):
         assert client.post(TIP_URL, tip_form_data()).status_code == 200
-    response = client.post(TIP_URL, tip_form_data())
+    response = refused = client.post(TIP_URL, tip_form_data())
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert response["Cache-Control"] == "no-store"
     html = unescape(response.content.decode())
     assert "this one was not stored yet" in html
     assert "please send it again in a minute." in html
-    # Nothing the tipster wrote is lost: the form comes back filled in.
+    # Nothing the tipster wrote is lost: the form comes back filled in, with a fresh challenge, on a
+    # small page (not the whole object page: a flood gets thousands of these).
     assert tip_form_data()["text"] in html
+    assert 'name="pow_challenge"' in html
+    assert "Share this object" not in html
+    # Every field rides along, so "Send it again" sends the same tip once the wait is over.
+    for name in ("text", "country", "place", "shop_brand", "time_period", "links", "contact"):
+        assert f'name="{name}"' in html
+    assert "<option" not in html
     assert _stored() == (allowed, allowed)
     # The same address with proof of work still gets through, and another address too.
     assert client.post(TIP_URL, _solved(client)).status_code == 200
     other = Client(REMOTE_ADDR="198.51.100.77")
     assert other.post(TIP_URL, tip_form_data()).status_code == 200
+    # "Send it again" sends the same fields (here from another address, the wait being over).
+    html_raw = refused.content.decode()
+    resent = {
+        name: unescape(value)
+        for name, value in re.findall(r'<textarea name="([a-z_]+)" hidden>\n(.*?)</textarea>', html_raw, re.S)
+    }
+    resent["csrfmiddlewaretoken"] = ""
+    assert resent["text"] == tip_form_data()["text"]
+    stored = _stored()
+    assert Client(REMOTE_ADDR="198.51.100.78").post(TIP_URL, resent).status_code == 200
+    assert _stored() == (stored[0] + 1, stored[1] + 1)
 
 
 def test_limits_off(client: Client, settings: Any) -> None:
