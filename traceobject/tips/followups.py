@@ -210,8 +210,13 @@ def followups_for_staff(*, actor: Any, tip: Tip) -> list[StaffMessage]:
     permission_require(actor, Permission.TIPS_TIP_READ)
     follow_ups = list(FollowUp.objects.filter(tip=tip).select_related("author"))
     opened = [StaffMessage(follow_up=f, text=vault.open(bytes(f.sealed)).decode()) for f in follow_ups]
-    tipster_key = Tip.objects.filter(pk=tip.pk).values_list("tipster_public_key", flat=True).first()
     waiting = [m for m in opened if m.follow_up.sealed_tipster is None and m.is_question]
+    # Read afresh, and only when a question waits: the tipster may have come back since ``tip`` was loaded.
+    tipster_key = (
+        Tip.objects.filter(pk=tip.pk).values_list("tipster_public_key", flat=True).first()
+        if waiting
+        else None
+    )
     if waiting and tipster_key is not None:
         with transaction.atomic():
             for message in waiting:

@@ -33,7 +33,7 @@ from nacl.public import PrivateKey
 from nacl.secret import SecretBox
 
 from traceobject.audit.services import audit_record
-from traceobject.core.permissions import Permission, role_permissions
+from traceobject.core.permissions import Permission, Role, role_permissions
 from traceobject.tips import vault
 from traceobject.tips.models import KeyGrant, StaffKey, Tip, VaultKey
 
@@ -116,8 +116,8 @@ def keys_for_user(user: Any) -> list[VaultKey]:
         if key.authority is None:
             if role_holds_tip_key(user.role):
                 wanted.append(key)
-        elif user.role == "administrator" or (
-            user.role == "partner" and key.authority.country == user.country
+        elif user.role == Role.ADMINISTRATOR or (
+            user.role == Role.PARTNER and key.authority.country == user.country
         ):
             wanted.append(key)
     return wanted
@@ -176,7 +176,7 @@ def authority_public_key(*, authority: Any) -> bytes:
     with transaction.atomic():
         key = vault_key_register(private=private, authority=authority)
         holders = User.objects.filter(is_active=True).filter(
-            models.Q(role="administrator") | models.Q(role="partner", country=authority.country)
+            models.Q(role=Role.ADMINISTRATOR) | models.Q(role=Role.PARTNER, country=authority.country)
         )
         granted = grant(key=key, private=private, users=list(holders))
         audit_record(
@@ -203,13 +203,6 @@ def grants_open(*, user: Any, staff_private: PrivateKey) -> dict[bytes, PrivateK
     return opened
 
 
-def _configured_private() -> PrivateKey | None:
-    """The private key still given in the configuration, during the move to escrow."""
-    if not settings.VAULT_PRIVATE_KEY:
-        return None
-    return PrivateKey(base64.b64decode(settings.VAULT_PRIVATE_KEY))
-
-
 def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
     """Make sure a deployment tip key is on record and, where possible, granted to ``user``.
 
@@ -220,7 +213,7 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
     """
     if not role_holds_tip_key(user.role):
         return None
-    configured = _configured_private()
+    configured = vault.configured_private_key()
     key = VaultKey.objects.filter(authority__isnull=True, retired_at__isnull=True).first()
     private: PrivateKey | None
     if key is None:
@@ -233,9 +226,7 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
         key = vault_key_register(private=private)
         vault.active_key_forget()
     else:
-        private = vault.held_keys().get(bytes.fromhex(key.key_id)) or (
-            configured if configured is not None and key_id_of(configured) == key.key_id else None
-        )
+        private = vault.held_keys().get(bytes.fromhex(key.key_id))  # the configured key is one of them
     if private is not None:
         granted = grant(key=key, private=private, users=[user], granted_by=actor)
         if granted:
@@ -297,7 +288,10 @@ def _own_key(*, user: Any, password: str) -> PrivateKey:
                 action="vault.key_pair_create" if staff_key is None else "vault.key_pair_reset",
                 target=user,
             )
-    if _configured_private() is not None or not VaultKey.objects.filter(authority__isnull=True).exists():
+    if (
+        vault.configured_private_key() is not None
+        or not VaultKey.objects.filter(authority__isnull=True).exists()
+    ):
         with transaction.atomic():
             tip_key_bootstrap(user=user)
     return staff_private

@@ -78,9 +78,19 @@ def configured_public_key() -> bytes:
     return _settings_public_key(settings.VAULT_PUBLIC_KEY)
 
 
+def private_key_decode(value: str, name: str = "TRACEOBJECT_VAULT_PRIVATE_KEY") -> PrivateKey:
+    """A base64 private key, as the configuration or a key file holds it; a clear error otherwise."""
+    return PrivateKey(_decode_key(value, name))
+
+
 @cache
 def _settings_private_key(value: str) -> PrivateKey:
-    return PrivateKey(_decode_key(value, "TRACEOBJECT_VAULT_PRIVATE_KEY"))
+    return private_key_decode(value)
+
+
+def configured_private_key() -> PrivateKey | None:
+    """The private key still given in the configuration (the move to escrow, and the test suite)."""
+    return _settings_private_key(settings.VAULT_PRIVATE_KEY) if settings.VAULT_PRIVATE_KEY else None
 
 
 def active_public_key() -> bytes:
@@ -129,10 +139,9 @@ def _private_key_for(wanted: bytes) -> PrivateKey | None:
     held = _held.get()
     if held is not None and wanted in held:
         return held[wanted]
-    if settings.VAULT_PRIVATE_KEY:
-        configured = _settings_private_key(settings.VAULT_PRIVATE_KEY)
-        if key_id(configured.public_key) == wanted:
-            return configured
+    configured = configured_private_key()
+    if configured is not None and key_id(configured.public_key) == wanted:
+        return configured
     return None
 
 
@@ -166,7 +175,7 @@ def unlocked(keys: Mapping[bytes, PrivateKey]) -> Iterator[None]:
 def held_keys() -> dict[bytes, PrivateKey]:
     """The keys held right now (an administrator's grant seals these to a new member)."""
     keys = dict(_held.get() or {})
-    if settings.VAULT_PRIVATE_KEY:
-        configured = _settings_private_key(settings.VAULT_PRIVATE_KEY)
+    configured = configured_private_key()
+    if configured is not None:
         keys.setdefault(key_id(configured.public_key), configured)
     return keys
