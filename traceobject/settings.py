@@ -323,6 +323,8 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("TRACEOBJECT_REDIS_PREFIX", "traceobject") or "traceobject",
+        # A Redis that stops answering must not hold up a tip for long: the checks fail open.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 else:
     CACHES["antiabuse"] = {

@@ -29,8 +29,9 @@ class ForgetClientAddressMiddleware:
 
     Stripping it at the door is stronger than promising not to store it: no model default, log
     formatter, error report or third-party app further down can pick it up. The rate limits get only
-    ``request.client_tag``, an HMAC of the address under a key that rotates daily and lives only in the
-    cache (``tips.antiabuse.ratelimit``), computed here before the address is dropped.
+    ``request.client_tag`` (on POST requests, the only ones limited), an HMAC of the address under a key
+    that rotates daily and lives only in the cache (``tips.antiabuse.ratelimit``), computed here before
+    the address is dropped.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -40,10 +41,13 @@ class ForgetClientAddressMiddleware:
         self.address_key = "HTTP_" + header.upper().replace("-", "_") if header else "REMOTE_ADDR"
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A list (X-Forwarded-For): the last entry is the one the trusted proxy added itself.
-        address = str(request.META.get(self.address_key, "") or "").split(",")[-1].strip()
-        request.client_tag = client_tag(address)  # type: ignore[attr-defined]
-        del address
+        # Only posts are rate limited (a tip, a receipt, a reply), so only they pay for the tag, and
+        # an unreachable cache never slows a page view or a static file.
+        if request.method == "POST":
+            # A list (X-Forwarded-For): the last entry is the one the trusted proxy added itself.
+            address = str(request.META.get(self.address_key, "") or "").split(",")[-1].strip()
+            request.client_tag = client_tag(address)  # type: ignore[attr-defined]
+            del address
         for key in _ADDRESS_KEYS:
             request.META.pop(key, None)
         # Some code expects the key to exist; give it the unspecified address.

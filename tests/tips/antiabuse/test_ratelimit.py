@@ -157,9 +157,42 @@ def test_middleware_sets_the_tag_and_drops_the_address(antiabuse_backend: str) -
         return HttpResponse("ok")
 
     middleware = ForgetClientAddressMiddleware(view)
-    middleware(RequestFactory().get("/", REMOTE_ADDR="203.0.113.99"))
+    middleware(RequestFactory().post("/", REMOTE_ADDR="203.0.113.99"))
     assert seen["tag"] == client_tag("203.0.113.99")
     assert "203.0.113.99" not in repr(seen["meta"])
+
+
+def test_page_views_get_no_tag_and_never_touch_the_cache(settings: Any) -> None:
+    """Only posts are limited: a GET costs no HMAC and no cache round trip, even with Redis away (a
+    lookup would fail open to the shared "unknown" tag, not leave none)."""
+    from django.http import HttpResponse
+    from django.test import override_settings
+
+    from traceobject.core.middleware import ForgetClientAddressMiddleware
+
+    away = {
+        **settings.CACHES,
+        "antiabuse": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    seen: dict[str, Any] = {}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen["tag"] = getattr(request, "client_tag", None)
+        seen["meta"] = dict(request.META)
+        return HttpResponse("ok")
+
+    ratelimit.forget_memo()
+    with override_settings(CACHES=away):
+        ForgetClientAddressMiddleware(view)(RequestFactory().get("/", REMOTE_ADDR="203.0.113.98"))
+        get_tag = seen["tag"]
+        ForgetClientAddressMiddleware(view)(RequestFactory().post("/", REMOTE_ADDR="203.0.113.98"))
+    ratelimit.forget_memo()
+    assert get_tag is None
+    assert seen["tag"] == ratelimit.UNKNOWN_TAG  # the post did look, and failed open
+    assert "203.0.113.98" not in repr(seen["meta"])
 
 
 def test_middleware_reads_the_proxy_header_when_configured(settings: Any) -> None:
@@ -176,7 +209,7 @@ def test_middleware_reads_the_proxy_header_when_configured(settings: Any) -> Non
 
     middleware = ForgetClientAddressMiddleware(view)
     middleware(
-        RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.5, 203.0.113.5")
+        RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.5, 203.0.113.5")
     )
     assert seen["tag"] == client_tag("203.0.113.5")
 
