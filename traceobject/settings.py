@@ -7,6 +7,9 @@
 * ``test``: like embedded, with a throw-away data directory and fast password hashing;
 * ``production`` (the default, so that a forgotten variable fails loudly rather than silently running
   with generated secrets): every secret must be given, through ``NAME`` or ``NAME_FILE``.
+
+Unset, the mode is ``embedded`` only when the data directory holds the marker embedded mode writes
+(``var/MODE``), so that the commands ``make run`` prints work from the repository root as printed.
 """
 
 from __future__ import annotations
@@ -19,21 +22,30 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from traceobject.core.env import env_bool, env_int, env_list, env_str
+from traceobject.core.env import (
+    data_dir_configured,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    mode_mark,
+    mode_select,
+)
 from traceobject.core.keys import embedded_secret, embedded_vault_keypair
 
 BASE_DIR = Path(__file__).resolve().parent
 
-MODE = env_str("TRACEOBJECT_ENV", "production") or "production"
-if MODE not in {"embedded", "production", "test"}:
-    raise ImproperlyConfigured(f"TRACEOBJECT_ENV must be embedded, production or test, not {MODE!r}")
-EMBEDDED = MODE in {"embedded", "test"}
-
-if MODE == "test" and not env_str("TRACEOBJECT_DATA_DIR"):
+# An explicit TRACEOBJECT_ENV always wins; unset, the data directory decides (core.env.mode_select):
+# embedded if ``make run`` marked it, production otherwise.
+if env_str("TRACEOBJECT_ENV") == "test" and not env_str("TRACEOBJECT_DATA_DIR"):
     DATA_DIR = Path(tempfile.mkdtemp(prefix="traceobject-test-"))
 else:
-    DATA_DIR = Path(env_str("TRACEOBJECT_DATA_DIR", "./var") or "./var").resolve()
+    DATA_DIR = data_dir_configured()
+MODE = mode_select(DATA_DIR)
+EMBEDDED = MODE in {"embedded", "test"}
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if MODE == "embedded":
+    mode_mark(DATA_DIR)
 
 DEBUG = env_bool("TRACEOBJECT_DEBUG", False)
 

@@ -14,6 +14,7 @@ from tests.staff_fixtures import make_staff
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 from traceobject.core.permissions import Role
+from traceobject.leads.demo import DEMO_COUNTRIES
 
 pytestmark = pytest.mark.django_db
 
@@ -154,25 +155,41 @@ def test_totp_refuses_demo_account_without_device() -> None:
 # --- demostaff -----------------------------------------------------------------------------------
 
 
-def test_demostaff_creates_one_account_per_role(csrf_client) -> None:
+TEAM = {
+    "demo-administrator": ("administrator", ""),
+    "demo-publisher": ("publisher", ""),
+    "demo-publisher-2": ("publisher", ""),
+    "demo-analyst": ("analyst", ""),
+    "demo-analyst-2": ("analyst", ""),
+    "demo-auditor": ("auditor", ""),
+    **{f"demo-partner-{code.lower()}": ("partner", code) for code in DEMO_COUNTRIES},
+}
+
+
+def test_demostaff_creates_the_team(csrf_client) -> None:
     out = _run("demostaff")
-    for role in Role.values:
-        user = User.objects.get(username=f"demo-{role}")
-        assert user.is_demo
-        assert user.role == role
-        assert user.check_password(f"demo-{role}-2026")
+    assert set(User.objects.filter(is_demo=True).values_list("username", flat=True)) == set(TEAM)
+    lines = out.splitlines()
+    for username, (role, country) in TEAM.items():
+        user = User.objects.get(username=username)
+        assert (user.role, user.country) == (role, country)
+        assert user.check_password(f"{username}-2026")
         assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
-        assert f"demo-{role}" in out
-        assert f"demo-{role}-2026" in out
-    assert User.objects.get(username="demo-partner").country == "PL"
-    assert "traceobject totp demo-analyst" in out
+        # One printed line per account: its username, role, password and, for a partner, its country.
+        [line] = [line for line in lines if line.split()[:1] == [username]]
+        assert f"{username}-2026" in line
+        assert role in line.lower()  # "Publisher", "National partner"…
+        if country:
+            assert f"({country})" in line
+    assert "France (FR)" in out
+    assert "`.venv/bin/traceobject totp demo-analyst`" in out
     events = AuditEvent.objects.filter(action="user.create")
     assert {e.actor_label for e in events} == {"system:demo"}
-    assert events.count() == len(Role.values)
+    assert events.count() == len(TEAM)
 
     # The printed password and `totp` log in.
-    password_step(csrf_client, "demo-analyst", "demo-analyst-2026")
-    code = _run("totp", "demo-analyst").strip()
+    password_step(csrf_client, "demo-analyst-2", "demo-analyst-2-2026")
+    code = _run("totp", "demo-analyst-2").strip()
     assert post_form(csrf_client, OTP_URL, {"token": code})["Location"] == "/staff/"
 
 
@@ -181,7 +198,7 @@ def test_demostaff_if_missing_is_repeatable() -> None:
     User.objects.get(username="demo-auditor").delete()
     out = _run("demostaff", "--if-missing")
     assert "(1 new)" in out
-    assert User.objects.filter(is_demo=True).count() == len(Role.values)
+    assert User.objects.filter(is_demo=True).count() == len(TEAM)
     with pytest.raises(CommandError, match="already exists"):
         _run("demostaff")
 

@@ -180,3 +180,66 @@ def test_embedded_mode_generates_and_reuses_its_secrets(tmp_path) -> None:
     keys = tmp_path / "keys"
     for name in ("django-secret.key", "receipt-pepper.key", "vault-private.key", "vault-public.key"):
         assert (keys / name).stat().st_mode & 0o777 == 0o600
+
+
+# --- The mode when TRACEOBJECT_ENV is unset: the data directory's marker ---------------------------
+
+
+def _marker(data_dir, content: str = "embedded\n", mode: int = 0o644):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker = data_dir / "MODE"
+    marker.write_text(content, encoding="utf-8")
+    marker.chmod(mode)
+    return marker
+
+
+def test_an_embedded_run_marks_its_data_directory(tmp_path) -> None:
+    result = _load_settings(tmp_path, TRACEOBJECT_ENV="embedded")
+    assert result.returncode == 0, result.stderr
+    marker = tmp_path / "MODE"
+    assert marker.read_text(encoding="utf-8") == "embedded\n"
+    assert marker.stat().st_mode & 0o777 == 0o644
+
+
+def test_unset_mode_follows_the_marker_of_the_data_directory(tmp_path) -> None:
+    _marker(tmp_path)
+    result = _load_settings(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "embedded"
+
+
+def test_a_test_or_production_run_writes_no_marker(tmp_path) -> None:
+    _load_settings(tmp_path)  # production, fails for want of secrets
+    _load_settings(tmp_path, TRACEOBJECT_ENV="test")
+    assert not (tmp_path / "MODE").exists()
+
+
+def test_explicit_production_ignores_the_marker_and_still_needs_its_secrets(tmp_path) -> None:
+    _marker(tmp_path)
+    result = _load_settings(tmp_path, TRACEOBJECT_ENV="production")
+    assert result.returncode != 0
+    assert "TRACEOBJECT_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "keys").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "mode"),
+    [("production\n", 0o644), ("embedded-ish\n", 0o644), ("embedded\n", 0o666), ("embedded\n", 0o664)],
+)
+def test_a_marker_that_is_not_ours_leaves_production(tmp_path, content: str, mode: int) -> None:
+    """Anything but our own file saying exactly "embedded" (for instance one that another account could
+    have written) keeps the default: production, which refuses to start without its secrets."""
+    _marker(tmp_path, content, mode)
+    result = _load_settings(tmp_path)
+    assert result.returncode != 0
+    assert "TRACEOBJECT_SECRET_KEY" in result.stderr
+
+
+def test_a_marker_that_is_a_symlink_is_not_followed(tmp_path) -> None:
+    elsewhere = _marker(tmp_path / "elsewhere")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "MODE").symlink_to(elsewhere)
+    result = _load_settings(data)
+    assert result.returncode != 0
+    assert "TRACEOBJECT_SECRET_KEY" in result.stderr

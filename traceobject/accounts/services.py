@@ -414,7 +414,9 @@ def vault_access_grant(*, actor: User, user: User) -> list[str]:
 
 # --- Demo accounts (make run) --------------------------------------------------------------------
 
-DEMO_PARTNER_COUNTRY = "PL"
+# The countries of the demo authorities (``leads.demo`` reads this list: accounts sit below leads), each
+# with a demo partner account, so that a lead sent to any of them can be read in the partner portal.
+DEMO_PARTNER_COUNTRIES = ("PL", "DE", "FR", "NL", "ES", "IT", "GB", "US")
 
 
 @dataclass(frozen=True)
@@ -423,48 +425,91 @@ class DemoStaffAccount:
     password: str
     role: str
     created: bool
+    country: str = ""
 
 
-def demo_password(role: str) -> str:
-    return f"demo-{role}-2026"
+def demo_team() -> list[tuple[str, str, str]]:
+    """(username, role, country) of the demo team: enough people to walk the whole loop, four eyes
+    included (two publishers, two analysts), and one partner for every demo authority."""
+    team = [
+        ("demo-administrator", Role.ADMINISTRATOR, ""),
+        ("demo-publisher", Role.PUBLISHER, ""),
+        ("demo-publisher-2", Role.PUBLISHER, ""),
+        ("demo-analyst", Role.ANALYST, ""),
+        ("demo-analyst-2", Role.ANALYST, ""),
+        ("demo-auditor", Role.AUDITOR, ""),
+    ]
+    team += [(f"demo-partner-{code.lower()}", Role.PARTNER, code) for code in DEMO_PARTNER_COUNTRIES]
+    return [(username, str(role), country) for username, role, country in team]
+
+
+def demo_password(username: str) -> str:
+    """The known password of a demo account (printed by ``make run``): its username and the year."""
+    return f"{username}-2026"
+
+
+def demo_staff_keys() -> dict[bytes, Any]:
+    """Every vault key the existing demo accounts hold, opened with their known passwords.
+
+    Embedded mode only. This is how demo content is made through the real services after the key
+    escrow, and how a demo account added later gets the keys that only its teammates hold (an
+    authority's key is granted once, when it is made, and then forgotten).
+    """
+    from traceobject.tips import keyring
+
+    if not settings.EMBEDDED:
+        raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))
+    held: dict[bytes, Any] = {}
+    for staff_key in StaffKey.objects.filter(user__is_demo=True, user__is_active=True).select_related("user"):
+        # A password changed since (a newcomer trying the page) no longer opens it: skip, never replace.
+        own = keyring.staff_key_unwrap(staff_key, demo_password(staff_key.user.username))
+        if own is not None:
+            held.update(keyring.grants_open(user=staff_key.user, staff_private=own))
+    return held
 
 
 def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
-    """One demo account per role, with a known password and a confirmed authenticator.
+    """The demo team (``demo_team``), with known passwords, confirmed authenticators and the vault
+    keys each role needs.
 
-    Embedded mode only: the passwords are printed by ``make run`` and written in this file.
+    Embedded mode only: the passwords are printed by ``make run`` and written in this file. The tip key
+    comes from the configuration (before the escrow) or from a teammate; an authority key, which only
+    its partners and the administrators hold, from a teammate who holds it.
     """
+    from traceobject.tips import keyring, vault
+
     if not settings.EMBEDDED:
         raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))
     accounts = []
     with transaction.atomic():
         created = []
-        for role in Role.values:
-            username = f"demo-{role}"
-            existing = User.objects.filter(username=username).first()
+        for username, role, country in demo_team():
+            existing = User.objects.filter(username__iexact=username).first()
             if existing is not None:
                 if not if_missing or not existing.is_demo:
                     message = _("The account %(username)s already exists.")
                     raise ApplicationError(message % {"username": username})
-                accounts.append(DemoStaffAccount(username, demo_password(role), role, created=False))
+                accounts.append(
+                    DemoStaffAccount(username, demo_password(username), role, created=False, country=country)
+                )
                 continue
-            user = User(
-                username=username,
-                role=role,
-                country=DEMO_PARTNER_COUNTRY if role == Role.PARTNER else "",
-                is_demo=True,
-            )
-            user.set_password(demo_password(role))
+            user = User(username=username, role=role, country=country, is_demo=True)
+            user.set_password(demo_password(username))
             user.save()
             TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
             created.append(user)
-            accounts.append(DemoStaffAccount(username, demo_password(role), role, created=True))
-        from traceobject.tips import keyring
-
+            accounts.append(
+                DemoStaffAccount(username, demo_password(username), role, created=True, country=country)
+            )
+        # The keys the teammates already hold, before the new members get key pairs of their own.
+        earlier = User.objects.filter(is_demo=True).exclude(pk__in=[user.pk for user in created])
+        teammates = demo_staff_keys() if created and earlier.exists() else {}
         for user in created:
-            keyring.staff_key_create(user=user, password=demo_password(user.role))
+            keyring.staff_key_create(user=user, password=demo_password(user.username))
         for user in created:  # the audit events last, as audit_record asks
             keyring.tip_key_bootstrap(user=user)
+            with vault.unlocked(teammates):
+                keyring.grant_held(actor=None, actor_label="system:demo", user=user)
             audit_record(
                 actor=None,
                 actor_label="system:demo",

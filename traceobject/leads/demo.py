@@ -5,10 +5,12 @@ from __future__ import annotations
 from babel import Locale
 from django.db import transaction
 
+from traceobject.accounts.services import DEMO_PARTNER_COUNTRIES
 from traceobject.audit.services import audit_record
 from traceobject.leads.models import Authority
 
-DEMO_COUNTRIES = ("PL", "DE", "FR", "NL", "ES", "IT", "GB", "US")
+# One list with the demo partner accounts, so that every demo authority has a partner who can read its leads.
+DEMO_COUNTRIES = DEMO_PARTNER_COUNTRIES
 
 
 def leads_demo_load() -> list[Authority]:

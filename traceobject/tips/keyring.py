@@ -240,9 +240,9 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
     return key
 
 
-def grant_held(*, actor: Any, user: Any) -> list[str]:
+def grant_held(*, actor: Any, user: Any, actor_label: str = "") -> list[str]:
     """An administrator grants ``user`` every key the administrator holds now and the user's role
-    warrants. Returns the key ids granted."""
+    warrants. Returns the key ids granted. ``actor=None`` with ``actor_label`` is the system (the demo)."""
     held = vault.held_keys()
     granted = []
     with transaction.atomic():
@@ -251,7 +251,13 @@ def grant_held(*, actor: Any, user: Any) -> list[str]:
             if private is not None and grant(key=key, private=private, users=[user], granted_by=actor):
                 granted.append(key.key_id)
         if granted:
-            audit_record(actor=actor, action="vault.grant", target=user, details={"keys": granted})
+            audit_record(
+                actor=actor,
+                actor_label="" if actor is not None else actor_label,
+                action="vault.grant",
+                target=user,
+                details={"keys": granted},
+            )
     return granted
 
 
