@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -215,3 +221,81 @@ def test_demostaff_refuses_outside_embedded_mode(settings) -> None:
     with pytest.raises(CommandError, match="only in embedded mode"):
         _run("demostaff", "--if-missing")
     assert not User.objects.exists()
+
+
+# --- The commands make run and the README print, run as printed ---------------------------------------
+
+
+def _bare_env(**extra: str) -> dict[str, str]:
+    """The environment of a newcomer's shell: no TRACEOBJECT_* variable, no settings module."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("TRACEOBJECT_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    return env | extra
+
+
+def _shell(root: Path, command: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own command
+        command, cwd=root, env=_bare_env(**extra), capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_the_printed_commands_work_from_the_repository_root_after_make_run(tmp_path) -> None:
+    """A fresh clone: `.venv/bin/traceobject ...` from its root. Before `make run` the command fails loudly
+    (production needs its secrets); after make run's steps, what they print works exactly as printed, with
+    no variable set by hand; an explicit TRACEOBJECT_ENV=production still refuses to start."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    (root / ".venv").symlink_to(Path(sys.executable).parent.parent)
+
+    before = _shell(root, [".venv/bin/traceobject", "totp", "demo-analyst"])
+    assert before.returncode != 0
+    assert "ImproperlyConfigured" in before.stderr
+    assert "TRACEOBJECT_SECRET_KEY" in before.stderr
+    assert not (root / "var" / "keys").exists()
+
+    # make run's steps, with the variables the Makefile sets for them.
+    make = {"TRACEOBJECT_ENV": "embedded", "TRACEOBJECT_DATA_DIR": str(root / "var")}
+    migrate = _shell(root, [".venv/bin/traceobject", "migrate", "--noinput"], **make)
+    assert migrate.returncode == 0, migrate.stderr
+    team = _shell(root, [".venv/bin/traceobject", "demostaff", "--if-missing"], **make)
+    assert team.returncode == 0, team.stderr
+    escrow = _shell(root, [".venv/bin/traceobject", "vault", "escrow", "--if-configured"], **make)
+    assert escrow.returncode == 0, escrow.stderr
+
+    printed = re.findall(r"`(\.venv/bin/traceobject [^`]*)`", team.stdout)
+    assert printed == [".venv/bin/traceobject totp demo-analyst"]
+    code = _shell(root, shlex.split(printed[0]))
+    assert code.returncode == 0, code.stderr
+    assert re.fullmatch(r"\d{6}\n", code.stdout)
+    # Other accounts of the printed list too (each start of the command costs seconds: two of them).
+    listed = re.findall(r"^  (demo-[a-z0-9-]+) ", team.stdout, flags=re.MULTILINE)
+    assert {"demo-publisher-2", "demo-partner-fr"} <= set(listed)
+    for username in ("demo-publisher-2", "demo-partner-fr"):
+        other = _shell(root, [".venv/bin/traceobject", "totp", username])
+        assert re.fullmatch(r"\d{6}\n", other.stdout), (username, other.stderr)
+
+    # The README's other commands, from the same shell.
+    verify = _shell(root, [".venv/bin/traceobject", "audit", "verify"])
+    assert verify.returncode == 0, verify.stderr
+    password = root / "password.txt"
+    password.write_text("a long enough initial password\n", encoding="utf-8")
+    created = _shell(
+        root,
+        [".venv/bin/traceobject", "createstaff", "--role", "analyst", "--username", "newcomer",
+         "--password-file", str(password)],
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    signals = subprocess.run(  # noqa: S603 - our own command
+        [".venv/bin/traceobject", "signals", "--json"], cwd=root, env=_bare_env(), input="Bought in Lyon\n",
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert signals.returncode == 0, signals.stderr
+    assert '"FR"' in signals.stdout
+
+    # Production, said explicitly, ignores the marker: it still needs its secrets.
+    production = _shell(root, [".venv/bin/traceobject", "totp", "demo-analyst"], TRACEOBJECT_ENV="production")
+    assert production.returncode != 0
+    assert "TRACEOBJECT_SECRET_KEY" in production.stderr
