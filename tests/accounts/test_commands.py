@@ -19,7 +19,6 @@ from tests.accounts.conftest import OTP_URL, password_step, post_form
 from tests.staff_fixtures import make_staff
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
-from traceobject.core.permissions import Role
 from traceobject.leads.demo import DEMO_COUNTRIES
 
 pytestmark = pytest.mark.django_db
@@ -288,7 +287,7 @@ def test_the_printed_commands_work_from_the_repository_root_after_make_run(tmp_p
          "--password-file", str(password)],
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
-    signals = subprocess.run(  # noqa: S603 - our own command
+    signals = subprocess.run(
         [".venv/bin/traceobject", "signals", "--json"], cwd=root, env=_bare_env(), input="Bought in Lyon\n",
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

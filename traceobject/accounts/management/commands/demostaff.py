@@ -42,9 +42,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {'username':<20} {'role':<17} {'password':<26} country")
         for account in accounts:
-            country = f"{names.get(account.country, account.country)} ({account.country})" if account.country else ""
+            name = names.get(account.country, account.country)
+            country = f"{name} ({account.country})" if account.country else ""
             role = str(Role(account.role).label)
-            self.stdout.write(f"  {account.username:<20} {role:<17} {account.password:<26} {country}".rstrip())
+            line = f"  {account.username:<20} {role:<17} {account.password:<26} {country}"
+            self.stdout.write(line.rstrip())
         self.stdout.write(
             f"The second factor: `{TOTP_COMMAND}` prints the current code "
             "(put another demo username in place of demo-analyst)."
