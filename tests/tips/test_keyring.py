@@ -394,3 +394,54 @@ def test_a_partner_changes_its_password_and_keeps_its_key(escrowed) -> None:
     staff_private = keyring.staff_key_unwrap(StaffKey.objects.get(user=partner), new_password)
     assert staff_private is not None
     assert len(keyring.grants_open(user=partner, staff_private=staff_private)) == 1
+
+
+# --- An administrator grants keys made since their login ----------------------------------------------
+
+
+def test_an_administrator_grants_an_authority_key_made_since_the_login(escrowed) -> None:
+    """France's key is made with its first lead, after the administrator logged in: the grant page hands
+    it to France's partner at once, without logging out and in."""
+    account("root", "administrator")
+    admin_client = login("root")
+    authority = Authority.objects.create(country="FR", name="French police", email="ocrvp@example.org")
+    keyring.authority_public_key(authority=authority)  # granted to root's key, not held by the session
+    partner = account("fr-police", "partner", country="FR")  # from the command line: no grant yet
+    assert not KeyGrant.objects.filter(user=partner).exists()
+
+    from tests.utils import csrf_token_from
+
+    page = admin_client.get(f"/staff/accounts/{partner.pk}/")  # the Grant button's page
+    token = csrf_token_from(page.content.decode())
+    response = admin_client.post(f"/staff/accounts/{partner.pk}/vault-grant/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert response.cookies["to_staff_vault"].value  # the session's keys, under a new cookie key
+    [grant] = KeyGrant.objects.filter(user=partner)
+    assert grant.key.authority == authority
+    assert grant.granted_by.username == "root"
+    # The partner now opens what is sealed to France.
+    sealed = vault.seal_to(bytes(grant.key.public_key), b"for France")
+    with vault.unlocked(keys_of(partner)):
+        assert vault.open(sealed) == b"for France"
+    # The administrator's page keeps working on the refreshed session (the new cookie was sent).
+    assert admin_client.get(f"/staff/accounts/{partner.pk}/").status_code == 200
+
+
+def test_an_account_created_on_the_page_gets_an_authority_key_made_since_the_login(escrowed) -> None:
+    account("root", "administrator")
+    admin_client = login("root")
+    authority = Authority.objects.create(country="FR", name="French police", email="ocrvp@example.org")
+    keyring.authority_public_key(authority=authority)
+    response = post_form(
+        admin_client,
+        "/staff/accounts/new/",
+        {
+            "username": "fr-police",
+            "role": "partner",
+            "country": "FR",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert KeyGrant.objects.filter(user__username="fr-police", key__authority=authority).exists()

@@ -198,13 +198,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(
-                actor=_actor(request),
-                username=form.cleaned_data["username"],
-                role=form.cleaned_data["role"],
-                country=form.cleaned_data["country"],
-                password=form.cleaned_data["password"],
-            )
+            with keyring.session_fresh(request):  # the new member gets keys made since the login too
+                user = services.user_create(
+                    actor=_actor(request),
+                    username=form.cleaned_data["username"],
+                    role=form.cleaned_data["role"],
+                    country=form.cleaned_data["country"],
+                    password=form.cleaned_data["password"],
+                )
         except ApplicationError as error:
             _add_error(form, error)
         else:
@@ -251,7 +252,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def user_vault_grant(request: HttpRequest, pk: int) -> HttpResponse:
     target = _get_user(pk)
     try:
-        granted = services.vault_access_grant(actor=_actor(request), user=target)
+        with keyring.session_fresh(request):  # keys granted to this administrator since the login too
+            granted = services.vault_access_grant(actor=_actor(request), user=target)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
