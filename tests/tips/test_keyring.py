@@ -6,6 +6,8 @@ once the key is in escrow, so the only way to a key is a real login through the 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -445,3 +447,71 @@ def test_an_account_created_on_the_page_gets_an_authority_key_made_since_the_log
     )
     assert response.status_code == 302
     assert KeyGrant.objects.filter(user__username="fr-police", key__authority=authority).exists()
+
+
+# --- The demo team after make run's steps ---------------------------------------------------------------
+
+
+def test_after_make_runs_steps_every_demo_account_opens_what_its_role_needs(
+    settings, tip_factory, published_object
+) -> None:
+    """`demostaff`, the authorities' first leads (made by `demo`), then `vault escrow --if-configured`;
+    then, with no key configured any more (the restart), each member logs in with the printed password
+    and holds exactly the keys of their role: the tip key for the staff who read tips or leads, and
+    each country's key for its partner (and the administrator)."""
+    from traceobject.accounts.models import User
+    from traceobject.accounts.services import demo_password
+    from traceobject.leads.demo import DEMO_COUNTRIES, leads_demo_load
+
+    tip = _tip(tip_factory, published_object)
+    call_command("demostaff", "--if-missing", stdout=io.StringIO())
+    authorities = {authority.country: authority for authority in leads_demo_load()}
+    assert set(authorities) == set(DEMO_COUNTRIES)
+    for authority in authorities.values():
+        keyring.authority_public_key(authority=authority)
+    call_command("vault", "escrow", "--if-configured", stdout=io.StringIO())
+    settings.VAULT_PRIVATE_KEY = ""
+    vault.active_key_forget()
+
+    tip_key = VaultKey.objects.get(authority=None)
+    country_keys = {key.authority.country: key for key in VaultKey.objects.exclude(authority=None)}
+    for user in User.objects.filter(is_demo=True):
+        held = {kid.hex() for kid in keys_of(user, demo_password(user.username))}
+        if user.role == "partner":
+            assert held == {country_keys[user.country].key_id}, user.username
+        elif user.role == "administrator":
+            assert held == {tip_key.key_id} | {key.key_id for key in country_keys.values()}
+        elif user.role in {"analyst", "publisher", "auditor"}:
+            # Publishers and auditors read leads (which carry tips); analysts read tips.
+            assert held == {tip_key.key_id}, user.username
+        area = "partner" if user.role == "partner" else "staff"
+        login(user.username, password=demo_password(user.username), area=area)
+
+    for analyst in ("demo-analyst", "demo-analyst-2"):
+        page = _tip_page(login(analyst, password=demo_password(analyst)), tip)
+        assert "Kaufhaus Zebra" in page.content.decode()
+    sealed = vault.seal_to(bytes(country_keys["FR"].public_key), b"for France")
+    with vault.unlocked(keys_of(User.objects.get(username="demo-partner-fr"), "demo-partner-fr-2026")):
+        assert vault.open(sealed) == b"for France"
+
+
+def test_a_demo_partner_added_later_gets_its_countrys_key_from_a_teammate(settings) -> None:
+    """An installation from before the partner existed: its authority's key was made and forgotten, only
+    the administrator holds it; `demostaff --if-missing` hands it over."""
+    from traceobject.accounts.models import User
+    from traceobject.leads.demo import leads_demo_load
+
+    call_command("demostaff", "--if-missing", stdout=io.StringIO())
+    User.objects.get(username="demo-partner-fr").delete()
+    france = next(a for a in leads_demo_load() if a.country == "FR")
+    keyring.authority_public_key(authority=france)
+    settings.VAULT_PRIVATE_KEY = ""
+    vault.active_key_forget()
+    out = io.StringIO()
+    call_command("demostaff", "--if-missing", stdout=out)
+    assert "(1 new)" in out.getvalue()
+    partner = User.objects.get(username="demo-partner-fr")
+    [grant] = KeyGrant.objects.filter(user=partner)
+    assert grant.key.authority == france
+    event = AuditEvent.objects.filter(action="vault.grant", target_id=str(partner.pk)).get()
+    assert event.actor_label == "system:demo"
