@@ -45,3 +45,9 @@ if settings.BENCH_FLOOR:
 # Languages by URL prefix (/fr/, /de/): the picker is plain links, works without JavaScript or cookies,
 # and every page is cacheable per URL.
 urlpatterns += i18n_patterns(path("", include("traceobject.gallery.urls")), prefix_default_language=False)
+
+# Every error is the area's own styled page, in the visitor's language (core/views.py).
+handler400 = "traceobject.core.views.bad_request"
+handler403 = "traceobject.core.views.permission_denied"
+handler404 = "traceobject.core.views.page_not_found"
+handler500 = "traceobject.core.views.server_error"
