@@ -5,9 +5,11 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
 from traceobject.core.bench_views import floor
@@ -28,8 +30,16 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     return response
 
 
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on their own (feed readers, bookmarks, pages without the link):
+    send them to the static file instead of logging a 404 on every page."""
+    return HttpResponseRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # Django's admin is the staff tool until the staff workspace exists; superusers only.
     path("django-admin/", admin.site.urls),
     path("staff/", include("traceobject.staff_urls")),

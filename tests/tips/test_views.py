@@ -225,3 +225,58 @@ def test_a_malformed_token_is_ignored_not_refused(client) -> None:
     for _ in range(2):
         assert client.post(TIP_URL, tip_form_data(submission="<bad token>")).status_code == 200
     assert _stored() == (2, 2)
+
+
+def _described_by_resolves(html: str, field_id: str) -> list[str]:
+    field = find_by_id(html, field_id)
+    assert field, field_id
+    ids = (field.attrs.get("aria-describedby") or "").split()
+    for described in ids:
+        assert find_by_id(html, described), f"{field_id} points aria-describedby at a missing #{described}"
+    return ids
+
+
+def test_tip_form_fields_are_described_by_their_help_and_errors(client) -> None:
+    html = client.get("/objects/B17-2026/").content.decode()
+    assert _described_by_resolves(html, "id_text") == ["id_text_helptext"]
+    assert _described_by_resolves(html, "id_links") == ["id_links_helptext"]
+    assert _described_by_resolves(html, "id_place") == []
+    refused = client.post(TIP_URL, tip_form_data(text="short", links="nope")).content.decode()
+    assert _described_by_resolves(refused, "id_text") == ["id_text_helptext", "id_text_errors"]
+    assert _described_by_resolves(refused, "id_links") == ["id_links_helptext", "id_links_errors"]
+
+
+def test_follow_up_form_fields_are_described_by_their_help(client) -> None:
+    html = client.get("/follow-up/").content.decode()
+    described = [
+        element.attrs["id"]
+        for element in find_all(html, "input") + find_all(html, "textarea")
+        if element.attrs.get("aria-describedby")
+    ]
+    assert described, "the follow-up form has a field with help text"
+    for field_id in described:
+        _described_by_resolves(html, field_id)
+
+
+def test_error_summary_names_and_links_every_field_in_error(client) -> None:
+    html = client.post(TIP_URL, tip_form_data(text="short", links="nope")).content.decode()
+    summary = find_all(html, "ul", class_="error-summary-list")
+    assert len(summary) == 1
+    links = [
+        element for element in find_all(html, "a") if (element.attrs.get("href") or "").startswith("#id_")
+    ]
+    assert [link.attrs["href"] for link in links] == ["#id_text", "#id_links"]
+    assert links[0].text.startswith("What do you know about this object?: Please write at least 10")
+    assert links[1].text.startswith("Links: Line 1")
+    for link in links:
+        assert find_by_id(html, link.attrs["href"][1:])
+
+
+def test_favicon_is_linked_and_answers(client) -> None:
+    html = client.get("/about/").content.decode()
+    icons = [link for link in find_all(html, "link") if link.attrs.get("rel") == "icon"]
+    assert {link.attrs["type"] for link in icons if link.attrs.get("type")} == {"image/svg+xml"}
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/static/favicon")
+    assert response["Location"].endswith(".ico")
