@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
 from traceobject.core.bench_views import floor
-from traceobject.core.views import healthz
+from traceobject.core.views import accessibility, healthz
 from traceobject.gallery.selectors import public_derivative_exists
 
 
@@ -54,7 +54,12 @@ if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor/", floor, name="bench_floor"))
 # Languages by URL prefix (/fr/, /de/): the picker is plain links, works without JavaScript or cookies,
 # and every page is cacheable per URL.
-urlpatterns += i18n_patterns(path("", include("traceobject.gallery.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    # The accessibility statement on the EU model (Decision (EU) 2018/1523), linked from every footer.
+    path("accessibility/", accessibility, name="accessibility"),
+    path("", include("traceobject.gallery.urls")),
+    prefix_default_language=False,
+)
 
 # Every error is the area's own styled page, in the visitor's language (core/views.py).
 handler400 = "traceobject.core.views.bad_request"

@@ -198,3 +198,23 @@ def test_csrf_failure_is_the_areas_page(enforce_csrf_client: Client, path: str, 
     html = response.content.decode()
     _assert_styled(html, area)
     assert _heading(html) == "Your form could not be sent"
+
+
+@pytest.mark.parametrize("language", ["", "fr/", "de/"])
+def test_accessibility_statement_is_linked_from_every_public_footer(client: Client, language: str) -> None:
+    html = client.get(f"/{language}about/").content.decode()
+    footer_links = [a.attrs.get("href") for a in find_all(html, "a")]
+    assert f"/{language}accessibility/" in footer_links
+    statement = client.get(f"/{language}accessibility/")
+    assert statement.status_code == 200
+    text = statement.content.decode()
+    assert "EN 301 549" in text
+    assert "2.1" in text
+
+
+def test_accessibility_statement_gives_the_configured_mailbox(client: Client, settings: Any) -> None:
+    settings.ACCESSIBILITY_CONTACT = "access@example.org"
+    html = client.get("/accessibility/").content.decode()
+    assert 'href="mailto:access@example.org"' in html
+    for section in ("Compliance status", "Content that is not accessible", "Enforcement procedure"):
+        assert section in html

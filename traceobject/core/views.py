@@ -7,8 +7,10 @@ in the look and language of the part of the site they were using.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -17,8 +19,9 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 
 from traceobject.core.errors import AREA_PUBLIC, area_of
 
@@ -33,6 +36,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+# The date the statement was prepared (and last reviewed): Decision (EU) 2018/1523 asks for it.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 7)
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: standard, compliance, known gaps, how to report, enforcement."""
+    return render(
+        request,
+        "public/accessibility.html",
+        {"prepared": ACCESSIBILITY_STATEMENT_DATE, "contact": settings.ACCESSIBILITY_CONTACT},
+    )
 
 
 def _messages(status: int, area: str) -> tuple[str, str]:
