@@ -276,6 +276,10 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit
 CSRF_COOKIE_SECURE = not EMBEDDED
 CSRF_FAILURE_VIEW = "traceobject.core.views.csrf_failure"
+# The mailbox the accessibility statement gives for reporting a barrier (public/accessibility.html).
+ACCESSIBILITY_CONTACT = env_str("TRACEOBJECT_ACCESSIBILITY_CONTACT") or ""
+# aria-describedby names the help and error elements the field templates render (core/forms.py).
+FORM_RENDERER = "traceobject.core.forms.FormRenderer"
 # Messages live in the session of their side, not in a cookie of their own sent to every page.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff side: host names it is confined to (empty: any allowed host), idle logout, login lock.

@@ -5,13 +5,15 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
 from traceobject.core.bench_views import floor
-from traceobject.core.views import healthz
+from traceobject.core.views import accessibility, healthz
 from traceobject.gallery.selectors import public_derivative_exists
 
 
@@ -28,8 +30,16 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     return response
 
 
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on their own (feed readers, bookmarks, pages without the link):
+    send them to the static file instead of logging a 404 on every page."""
+    return HttpResponseRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # Django's admin is the staff tool until the staff workspace exists; superusers only.
     path("django-admin/", admin.site.urls),
     path("staff/", include("traceobject.staff_urls")),
@@ -44,4 +54,15 @@ if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor/", floor, name="bench_floor"))
 # Languages by URL prefix (/fr/, /de/): the picker is plain links, works without JavaScript or cookies,
 # and every page is cacheable per URL.
-urlpatterns += i18n_patterns(path("", include("traceobject.gallery.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    # The accessibility statement on the EU model (Decision (EU) 2018/1523), linked from every footer.
+    path("accessibility/", accessibility, name="accessibility"),
+    path("", include("traceobject.gallery.urls")),
+    prefix_default_language=False,
+)
+
+# Every error is the area's own styled page, in the visitor's language (core/views.py).
+handler400 = "traceobject.core.views.bad_request"
+handler403 = "traceobject.core.views.permission_denied"
+handler404 = "traceobject.core.views.page_not_found"
+handler500 = "traceobject.core.views.server_error"

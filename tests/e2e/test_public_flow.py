@@ -124,3 +124,35 @@ def test_language_picker_without_javascript(page: Any, production_server: Server
     page.locator("nav.languages a[hreflang=de]").click()
     assert page.url.endswith("/de/about/")
     assert page.locator("html").get_attribute("lang") == "de"
+
+
+def test_reloading_the_receipt_page_with_javascript_stores_nothing_twice(
+    chromium: Any, production_server: Server
+) -> None:
+    """A reload re-posts the form: the same single-use token comes back, and no second tip or receipt."""
+    server = production_server
+    context = chromium.new_context(
+        java_script_enabled=True, locale="en-GB", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/")
+        href = page.locator(".card a").first.get_attribute("href")
+        page.goto(f"{server.url}{href}")
+        page.wait_for_selector("#tip form[data-pow=done]", state="attached", timeout=30_000)
+        before = _tip_count(server)
+        page.fill("#id_text", "I think this one was sold in a Lidl in Brno around 2018, in the autumn.")
+        page.click("#tip button[type=submit]")
+        receipt = page.locator("#receipt-code").inner_text(timeout=30_000).strip()
+        assert RECEIPT.match(receipt), receipt
+        assert _tip_count(server) == before + 1
+
+        response = page.reload()
+        assert response is not None
+        assert response.request.method == "POST", "the reload should re-post the form"
+        assert page.locator("h1").inner_text() == "Your tip was already received"
+        assert page.locator("#receipt-code").count() == 0
+        assert receipt not in page.content()
+        assert _tip_count(server) == before + 1
+    finally:
+        context.close()

@@ -164,3 +164,47 @@ def test_any_text_round_trips_through_the_form_and_the_vault(text: str) -> None:
     assert form.is_valid(), form.errors
     submitted = tip_submit(obj=obj, payload=form.payload())
     assert tip_read(tip=Tip.objects.get(pk=submitted.tip.pk)).text == text.strip()
+
+
+def test_the_same_submission_token_stores_one_tip(published_object: Object) -> None:
+    token = "k3Jd9sLq0pXw7vB2nM4tYa"
+    first = tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission=token)
+    with pytest.raises(services.TipAlreadyReceived):
+        tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission=token)
+    assert list(Tip.objects.all()) == [first.tip]
+    assert Receipt.objects.count() == 1
+    # Only a keyed hash is kept: the token itself appears nowhere in the database.
+    stored = Tip.objects.get().submission_digest
+    assert stored is not None
+    assert len(stored) == 64
+    assert token not in stored
+    assert not [table for table, row in all_table_rows() if value_contains(row, token)]
+
+
+def test_different_submission_tokens_store_different_tips(published_object: Object) -> None:
+    tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission="a" * 22)
+    tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission="b" * 22)
+    tip_submit(obj=published_object, payload=FULL_PAYLOAD)  # no token: no protection, still stored
+    tip_submit(obj=published_object, payload=FULL_PAYLOAD)
+    assert Tip.objects.count() == 4
+
+
+def test_a_receipt_collision_is_not_taken_for_a_repeat(
+    published_object: Object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission="c" * 22)
+    codes = iter([first.receipt, "AAAA-BBBB-CCCC-DDDD"])
+    monkeypatch.setattr(services, "receipt_generate", lambda: next(codes))
+    second = tip_submit(obj=published_object, payload=FULL_PAYLOAD, submission="d" * 22)
+    assert second.receipt == "AAAA-BBBB-CCCC-DDDD"
+    assert Tip.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tip_submit_is_the_outermost_transaction(published_object: Object) -> None:
+    """No caller may wrap the intake and hold back the commit its receipt promises."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        tip_submit(obj=published_object, payload=FULL_PAYLOAD)
+    assert Tip.objects.count() == 0

@@ -173,3 +173,110 @@ def test_language_links_after_a_post_point_to_the_object_page(client, published_
     html = response.content.decode()
     assert f'href="/fr/objects/{published_object.code}/"' in html
     assert f"/objects/{published_object.code}/tip/" not in html.split("<main")[0]
+
+
+def _form_token(html: str) -> str:
+    element = find_by_id(html, "id_submission")
+    assert element, "the tip form carries no submission token"
+    assert element.attrs["type"] == "hidden"
+    token = element.attrs["value"]
+    assert token
+    return token
+
+
+def test_each_rendering_of_the_form_carries_a_new_token(client) -> None:
+    first = _form_token(client.get("/objects/B17-2026/").content.decode())
+    second = _form_token(client.get("/objects/B17-2026/").content.decode())
+    assert first != second
+
+
+def test_the_same_form_posted_twice_stores_one_tip_and_shows_no_second_receipt(client) -> None:
+    token = _form_token(client.get("/objects/B17-2026/").content.decode())
+    data = tip_form_data(submission=token)
+    first = client.post(TIP_URL, data)
+    assert first.status_code == 200
+    receipt = find_by_id(first.content.decode(), "receipt-code")
+    assert receipt
+    code = receipt.text.strip()
+
+    again = client.post(TIP_URL, data)  # what a reload of the receipt page sends
+    assert again.status_code == 200
+    assert again["Cache-Control"] == "no-store"
+    html = again.content.decode()
+    assert "Your tip was already received" in html
+    assert "It was not stored a second time." in html
+    assert find_by_id(html, "receipt-code") is None
+    assert code not in html
+    assert not re.search(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", html)
+    assert _stored() == (1, 1)
+
+
+def test_a_form_shown_again_after_an_error_keeps_its_token_and_stores_once(client) -> None:
+    token = _form_token(client.get("/objects/B17-2026/").content.decode())
+    refused = client.post(TIP_URL, tip_form_data(text="short", submission=token))
+    assert refused.status_code == 400
+    assert _form_token(refused.content.decode()) == token  # nothing was stored under it yet
+    assert client.post(TIP_URL, tip_form_data(submission=token)).status_code == 200
+    assert "already received" in client.post(TIP_URL, tip_form_data(submission=token)).content.decode()
+    assert _stored() == (1, 1)
+
+
+def test_a_malformed_token_is_ignored_not_refused(client) -> None:
+    for _ in range(2):
+        assert client.post(TIP_URL, tip_form_data(submission="<bad token>")).status_code == 200
+    assert _stored() == (2, 2)
+
+
+def _described_by_resolves(html: str, field_id: str) -> list[str]:
+    field = find_by_id(html, field_id)
+    assert field, field_id
+    ids = (field.attrs.get("aria-describedby") or "").split()
+    for described in ids:
+        assert find_by_id(html, described), f"{field_id} points aria-describedby at a missing #{described}"
+    return ids
+
+
+def test_tip_form_fields_are_described_by_their_help_and_errors(client) -> None:
+    html = client.get("/objects/B17-2026/").content.decode()
+    assert _described_by_resolves(html, "id_text") == ["id_text_helptext"]
+    assert _described_by_resolves(html, "id_links") == ["id_links_helptext"]
+    assert _described_by_resolves(html, "id_place") == []
+    refused = client.post(TIP_URL, tip_form_data(text="short", links="nope")).content.decode()
+    assert _described_by_resolves(refused, "id_text") == ["id_text_helptext", "id_text_errors"]
+    assert _described_by_resolves(refused, "id_links") == ["id_links_helptext", "id_links_errors"]
+
+
+def test_follow_up_form_fields_are_described_by_their_help(client) -> None:
+    html = client.get("/follow-up/").content.decode()
+    described = [
+        element.attrs["id"]
+        for element in find_all(html, "input") + find_all(html, "textarea")
+        if element.attrs.get("aria-describedby")
+    ]
+    assert described, "the follow-up form has a field with help text"
+    for field_id in described:
+        _described_by_resolves(html, field_id)
+
+
+def test_error_summary_names_and_links_every_field_in_error(client) -> None:
+    html = client.post(TIP_URL, tip_form_data(text="short", links="nope")).content.decode()
+    summary = find_all(html, "ul", class_="error-summary-list")
+    assert len(summary) == 1
+    links = [
+        element for element in find_all(html, "a") if (element.attrs.get("href") or "").startswith("#id_")
+    ]
+    assert [link.attrs["href"] for link in links] == ["#id_text", "#id_links"]
+    assert links[0].text.startswith("What do you know about this object?: Please write at least 10")
+    assert links[1].text.startswith("Links: Line 1")
+    for link in links:
+        assert find_by_id(html, link.attrs["href"][1:])
+
+
+def test_favicon_is_linked_and_answers(client) -> None:
+    html = client.get("/about/").content.decode()
+    icons = [link for link in find_all(html, "link") if link.attrs.get("rel") == "icon"]
+    assert {link.attrs["type"] for link in icons if link.attrs.get("type")} == {"image/svg+xml"}
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/static/favicon")
+    assert response["Location"].endswith(".ico")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,8 @@ class BodySizeLimitMiddleware:
         try:
             length = int(raw)
         except ValueError:
-            return HttpResponse(_("Bad request."), status=400, content_type="text/plain; charset=utf-8")
+            # The area's styled 400 page (core.views.bad_request), not a bare line of text.
+            raise BadRequest("malformed Content-Length") from None
         if length > body_limit(request.path_info) or length < 0:
             return HttpResponse(
                 _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"

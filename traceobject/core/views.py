@@ -1,10 +1,29 @@
+"""Small views of the whole site: the health check, and the error pages of each area.
+
+Django's ``handler400/403/404/500`` and ``CSRF_FAILURE_VIEW`` point here. Each picks the template of the
+area the path belongs to (public, staff, partner: ``core.errors.area_of``), so a visitor always stays
+in the look and language of the part of the site they were using.
+"""
+
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
+
+from traceobject.core.errors import AREA_PUBLIC, area_of
 
 
 @never_cache
@@ -19,6 +38,99 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+# The date the statement was prepared (and last reviewed): Decision (EU) 2018/1523 asks for it.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 7)
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: standard, compliance, known gaps, how to report, enforcement."""
+    return render(
+        request,
+        "public/accessibility.html",
+        {"prepared": ACCESSIBILITY_STATEMENT_DATE, "contact": settings.ACCESSIBILITY_CONTACT},
+    )
+
+
+def _messages(status: int, area: str) -> tuple[str, str]:
+    """The heading and explanation for ``status``: plain words, and what to do next."""
+    if status == 400:
+        return (
+            _("The request could not be understood"),
+            _(
+                "Something in the request was malformed, so nothing was done. "
+                "Go back, reload the page and try again."
+            ),
+        )
+    if status == 403:
+        if area == AREA_PUBLIC:
+            return (_("You cannot open this page"), _("This page is not open to the public."))
+        return (
+            _("Your account may not do this"),
+            _(
+                "Your role does not allow this page or action, so nothing was changed. If you need it, "
+                "ask an administrator."
+            ),
+        )
+    if area == AREA_PUBLIC:
+        return (_("Page not found"), _("This page does not exist, or the object is no longer shown."))
+    return (_("Page not found"), _("This page does not exist, or your account may not see it."))
+
+
+def _language_from_path(request: HttpRequest) -> None:
+    """Public paths carry their language (``/fr/...``); an error raised before the locale middleware
+    ran (a malformed request) still answers in it."""
+    if area_of(request.path_info) == AREA_PUBLIC:
+        language = translation.get_language_from_path(request.path_info)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+
+
+def _error_page(request: HttpRequest, status: int, **extra: Any) -> HttpResponse:
+    if not hasattr(request, "user"):  # refused before the authentication middleware ran
+        request.user = AnonymousUser()
+    _language_from_path(request)
+    area = area_of(request.path_info)
+    heading, message = _messages(status, area)
+    context = {"status": status, "heading": heading, "message": message, **extra}
+    return render(request, f"{area}/error.html", context, status=status)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Minimal on purpose: no request context, no user, no database query, since any of them may be
+    what failed. The template links only the area's style sheet and home page."""
+    area = area_of(request.path_info)
+    template = loader.get_template("500.html")
+    html = template.render({"area": area})
+    return HttpResponse(html, status=500)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A plain explanation: the usual cause is an expired page or blocked cookies, not an attack."""
-    return render(request, "public/csrf_failure.html", status=403)
+    area = area_of(request.path_info)
+    if area == AREA_PUBLIC:
+        _language_from_path(request)
+        return render(request, "public/csrf_failure.html", status=403)
+    heading = _("Your form could not be sent")
+    message = _(
+        "The page was probably open for a long time, or your browser blocked the cookie this form needs. "
+        "Nothing was changed. Go back, reload the page and send the form again."
+    )
+    return _error_page(request, 403, heading=heading, message=message)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from traceobject.core.countries import country_choices
 from traceobject.tips.antiabuse.pow import challenge_new
 from traceobject.tips.services import MAX_LINKS, TipPayload
+from traceobject.tips.submissions import submission_token_new, submission_token_valid
 
 TEXT_MIN, TEXT_MAX = 10, 5000
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -70,6 +71,10 @@ class TipForm(forms.Form):
     # JavaScript both may be empty, which is fine: the tip is then taken as unverified.
     pow_challenge = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     pow_nonce = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    # A fresh single-use token with every rendering of the form (``tips.submissions``): posting the same
+    # form twice (a reload of the receipt page, a double click) stores one tip. Optional, so that a form
+    # from before the token existed still goes through, only without that protection.
+    submission = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # The honeypot: hidden by the style sheet, so people never see it and form-filling bots do. Its label
     # tells the few who do see it (no style sheet, some screen readers) to leave it alone.
     leave_empty = forms.CharField(
@@ -91,10 +96,13 @@ class TipForm(forms.Form):
         error gets a new one too (and an empty honeypot), since its old challenge may be used up."""
         fresh = {"pow_challenge": challenge_new(code=code), "pow_nonce": ""}
         if self.is_bound:
+            # The same submission token: this form's tip was not stored, and the next post is the same tip.
+            token = self.data.get("submission") or ""
+            fresh["submission"] = token if submission_token_valid(token) else submission_token_new()
             # One value per field (no field here takes several), with the new challenge and no honeypot.
             self.data = {name: self.data.get(name) for name in self.data} | fresh | {HONEYPOT: ""}
         else:
-            self.initial.update(fresh)
+            self.initial.update(fresh | {"submission": submission_token_new()})
 
     def tip_fields(self) -> list[Any]:
         """The fields a person fills in, in order: the template renders the honeypot apart."""
@@ -130,6 +138,11 @@ class TipForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def clean_submission(self) -> str:
+        """A malformed token is dropped rather than refused: the tipster could do nothing about it."""
+        token: str = self.cleaned_data["submission"]
+        return token if submission_token_valid(token) else ""
 
     def clean_links(self) -> list[str]:
         numbered = [

@@ -60,6 +60,9 @@ class Tip(models.Model):
     sealed_tipster = models.BinaryField(null=True, blank=True)
     # A tipster's reply no analyst has opened yet: raises the tip in the inbox ("new reply").
     reply_waiting = models.BooleanField(default=False)
+    # The keyed hash of the form's single-use submission token (``tips.submissions``): unique, so a form
+    # posted twice stores one tip. Null for the demo content and tips from before the token.
+    submission_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         # The inbox is newest first by id (arrival order) and paginated by keyset on it: one index

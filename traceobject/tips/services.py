@@ -15,6 +15,7 @@ from traceobject.tips import vault
 from traceobject.tips.models import Receipt, Tip, TipStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import receipt_digest, receipt_generate, receipt_private_key
+from traceobject.tips.submissions import submission_digest
 
 MAX_LINKS = 5
 
@@ -23,6 +24,10 @@ MAX_LINKS = 5
 class TipSubmitted:
     tip: Tip
     receipt: str  # shown once to the tipster, never stored
+
+
+class TipAlreadyReceived(ApplicationError):  # noqa: N818 - an outcome the view shows, not a failure
+    """The same form was posted again (a reload, a double click): its tip is already stored."""
 
 
 def tip_accepts(obj: Object) -> bool:
@@ -37,6 +42,7 @@ def tip_submit(
     received_at: datetime | None = None,
     unverified: bool = False,
     held: bool = False,
+    submission: str | None = None,
 ) -> TipSubmitted:
     """Seal and store a tip with its triage signals, and issue its receipt; durable once this returns.
 
@@ -46,6 +52,12 @@ def tip_submit(
     alone), and the tip without contact for the tipster, under the receipt's key pair (the follow-up
     page). ``unverified``: no proof of work came with it; ``held``: it arrived in a surge
     (``tips.antiabuse``). ``received_at`` is for the demo content and the benchmarks.
+
+    ``submission`` is the form's single-use token (``tips.submissions``): its keyed hash is stored under
+    a unique constraint, so the same form posted twice, even by two processes at once, stores one tip and
+    the repeat raises ``TipAlreadyReceived`` (whose receipt is never shown again: only the hash is kept).
+    The transaction is durable (the outermost one: nothing may wrap it and delay the commit that the
+    receipt promises), except for the demo content, which loads everything in one transaction.
     """
     from traceobject.triage.intake import object_lock, tip_index, tip_prepare
 
@@ -60,12 +72,13 @@ def tip_submit(
     extra: dict[str, object] = {"created_at": received_at} if received_at is not None else {}
     if held:
         extra["status"] = TipStatus.SURGE
+    digest = submission_digest(submission) if submission else None
     for _attempt in range(3):
         code = receipt_generate()
         tipster_public = bytes(receipt_private_key(code).public_key)
         sealed_tipster = vault.seal_to(tipster_public, without_contact)
         try:
-            with sqlite_write_queue(), transaction.atomic():
+            with sqlite_write_queue(), transaction.atomic(durable=not is_demo):
                 object_lock(obj.pk)
                 tip = Tip.objects.create(
                     object=obj,
@@ -78,12 +91,19 @@ def tip_submit(
                     language=prepared.signals.language,
                     has_contact=prepared.has_contact,
                     has_links=prepared.has_links,
+                    submission_digest=digest,
                     **extra,
                 )
                 Receipt.objects.create(tip=tip, digest=receipt_digest(code))
                 tip_index(tip=tip, prepared=prepared)
         except IntegrityError:
-            continue  # an 80-bit collision: vanishingly rare, but never hand out a shared receipt
+            # Either this form was already stored (the unique submission digest), or an 80-bit receipt
+            # collision: vanishingly rare, but never hand out a shared receipt; retry with a new one.
+            if digest is not None and Tip.objects.filter(submission_digest=digest).exists():
+                raise TipAlreadyReceived(
+                    _("This tip was already received. It was stored once; it was not stored again.")
+                ) from None
+            continue
         return TipSubmitted(tip=tip, receipt=code)
     raise ApplicationError(
         _("We could not issue a receipt, so your tip was not saved. Please send it again.")

@@ -14,7 +14,7 @@ from traceobject.gallery.selectors import object_for_tip
 from traceobject.gallery.views import _object_or_404, render_object
 from traceobject.tips.antiabuse.services import tip_screen
 from traceobject.tips.forms import TipForm
-from traceobject.tips.services import tip_submit
+from traceobject.tips.services import TipAlreadyReceived, tip_submit
 
 
 @require_POST
@@ -55,8 +55,17 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
         return response
     try:
         submitted = tip_submit(
-            obj=obj, payload=form.payload(), unverified=screening.unverified, held=screening.held
+            obj=obj,
+            payload=form.payload(),
+            unverified=screening.unverified,
+            held=screening.held,
+            submission=form.cleaned_data["submission"] or None,
         )
+    except TipAlreadyReceived:
+        # The same form again (a reload of the receipt page re-posts it): say so plainly, no receipt.
+        response = render(request, "public/tip_already_received.html", {"object": obj})
+        response["Cache-Control"] = "no-store"
+        return response
     except ApplicationError as exc:
         form.add_error(exc.field, exc.message)
         return render_object(request, _object_or_404(code), form, status=400)
