@@ -215,7 +215,7 @@ def test_confirm_identified_moves_the_object_and_freezes_one_lead_per_country(
     assert pl.authority.country == "PL"
 
     snapshot = lead_snapshot(pl)
-    assert snapshot["format"] == 1
+    assert snapshot["format"] == 2
     assert snapshot["reference"] == pl.reference
     assert snapshot["country"] == "PL"
     assert snapshot["object"]["code"] == "B17-2026"
@@ -224,12 +224,14 @@ def test_confirm_identified_moves_the_object_and_freezes_one_lead_per_country(
     # Only its own country: an authority is not told which other countries were named.
     assert [c["country"] for c in snapshot["determination"]["countries"]] == ["PL"]
     assert [c["country"] for c in lead_snapshot(loop.leads["DE"])["determination"]["countries"]] == ["DE"]
-    # Each lead holds the tips selected for its own country, with their signals and the analysts' notes.
+    # Each lead holds the tips selected for its own country, with their signals; never the analysts'
+    # internal notes (the note for the authority is written when the lead is sent).
     assert [tip["text"] for tip in snapshot["tips"]] == [POLAND_TIP]
     assert any(s["kind"] == "country" and s["value"] == "PL" for s in snapshot["tips"][0]["signals"])
-    assert [note["text"] for note in snapshot["notes"]] == [NOTE_TEXT]
+    assert "notes" not in snapshot
+    assert NOTE_TEXT not in json.dumps(snapshot, ensure_ascii=False)
+    assert snapshot["note_for_authority"] is None
     assert [tip["text"] for tip in lead_snapshot(loop.leads["DE"])["tips"]] == [GERMANY_TIP]
-    assert lead_snapshot(loop.leads["DE"])["notes"] == []
     # The image is the public derivative, embedded with its checksum.
     assert len(snapshot["images"]) == 1
     assert len(snapshot["images"][0]["sha256"]) == 64

@@ -8,6 +8,7 @@ country's lead exactly as for one that does not exist. No page needs JavaScript.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,11 @@ from traceobject.leads.staff_views import export_download, snapshot_image
 
 # Objects published for partners, newest first, on the home page.
 PARTNER_OBJECTS_SHOWN = 100
+
+
+def _when(value: str | None) -> datetime | None:
+    """A snapshot's ISO time as a datetime, so that the page shows it in the reader's locale."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def _lead(request: HttpRequest, reference: str) -> Lead:
@@ -51,6 +57,7 @@ def _lead_page(
     determination: dict[str, Any] = dict(snapshot.get("determination") or {})
     # This authority's own country only: where else the object points is not this partner's business.
     own = [c for c in determination.get("countries") or [] if c.get("country") == lead.country]
+    note: dict[str, Any] | None = snapshot.get("note_for_authority")
     context = {
         "lead": lead,
         "snapshot": snapshot,
@@ -60,8 +67,19 @@ def _lead_page(
         "own_country": own[0] if own else None,
         "kind_label": dict(DeterminationKind.choices).get(determination.get("kind", ""), ""),
         "confidence_label": dict(Confidence.choices).get(own[0].get("confidence", ""), "") if own else "",
-        "tips": snapshot.get("tips") or [],
-        "notes": snapshot.get("notes") or [],
+        "tips": [
+            {
+                **tip,
+                "received": _when(tip.get("received_at")),
+                "thread": [
+                    {**message, "when": _when(message.get("created_at"))}
+                    for message in tip.get("follow_ups") or []
+                ],
+            }
+            for tip in snapshot.get("tips") or []
+        ],
+        "note": note,
+        "note_when": _when(note.get("written_at")) if note else None,
         "outcomes": selectors.lead_outcomes(lead),
         "can_report": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
         and lead.state != LeadState.CLOSED,

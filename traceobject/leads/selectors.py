@@ -13,7 +13,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.accounts.models import User
+from traceobject.core.permissions import Permission, Role, user_has_permission
 from traceobject.gallery.models import Audience, Object, ObjectStatus
 from traceobject.leads.models import (
     Determination,
@@ -71,6 +72,11 @@ def leads_unacknowledged(*, older_than_days: int) -> QuerySet[Lead]:
     )
 
 
+def partner_accounts_exist(*, country: str) -> bool:
+    """Whether an active partner account of ``country`` exists: someone who can read its leads."""
+    return User.objects.filter(role=Role.PARTNER, country=country, is_active=True).exists()
+
+
 def _is_partner(user: Any) -> bool:
     return user_has_permission(user, Permission.PARTNER_LEAD_READ) and bool(getattr(user, "country", ""))
 
@@ -110,8 +116,13 @@ def _open_copy(staff_copy: Any, partner_copy: Any) -> bytes:
 
 
 def lead_snapshot(lead: Lead) -> dict[str, Any]:
-    """The frozen snapshot of a lead, opened from the vault."""
+    """The frozen snapshot of a lead, opened from the vault.
+
+    Leads frozen before snapshot format 2 carried the analysts' internal notes (``notes``); they are
+    dropped here, the one door every page and export goes through, so that no format shows them.
+    """
     snapshot: dict[str, Any] = json.loads(_open_copy(lead.sealed, lead.sealed_partner))
+    snapshot.pop("notes", None)
     return snapshot
 
 

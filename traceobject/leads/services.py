@@ -43,15 +43,17 @@ from traceobject.leads.models import (
 )
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
 from traceobject.tips import keyring, vault
-from traceobject.tips.models import Tip
+from traceobject.tips.models import FollowUp, Tip
 from traceobject.tips.services import tip_read
-from traceobject.triage.models import Signal, SignalKind, TipNote
+from traceobject.triage.highlight import country_name
+from traceobject.triage.models import Signal, SignalKind
 from traceobject.triage.terms import terms_open
 
 logger = logging.getLogger(__name__)
 
 MAX_COUNTRIES = 5
-SNAPSHOT_FORMAT = 1
+# 2: no internal notes; follow-up threads with each tip; the note for the authority.
+SNAPSHOT_FORMAT = 2
 _MEDIA_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png"}
 
 
@@ -314,8 +316,27 @@ def _image_entries(obj: Object) -> list[dict[str, Any]]:
     return entries
 
 
-def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
-    """Opened tips with their signals, and the analysts' notes on them (a few queries, not one per tip)."""
+def _threads(tip_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The follow-up thread of each tip (the analysts' questions and the tipster's answers), oldest
+    first, opened with the staff's key: what the tipster added after the tip belongs to the evidence."""
+    threads: dict[int, list[dict[str, Any]]] = {tip_id: [] for tip_id in tip_ids}
+    for follow_up in FollowUp.objects.filter(tip_id__in=tip_ids).order_by("created_at", "id"):
+        threads.setdefault(follow_up.tip_id, []).append(
+            {
+                "kind": follow_up.kind,
+                "created_at": follow_up.created_at.isoformat(),
+                "text": vault.open(bytes(follow_up.sealed)).decode("utf-8"),
+            }
+        )
+    return threads
+
+
+def _tip_entries(tip_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Opened tips with their signals and follow-up threads (a few queries, not one per tip).
+
+    The analysts' notes on the tips are internal and never enter a lead: only what is written for the
+    authority (the lead's ``note_for_authority``) leaves the agency.
+    """
     tips = Tip.objects.filter(pk__in=tip_ids).order_by("created_at", "id")
     rows = list(Signal.objects.filter(tip_id__in=tip_ids).order_by("tip_id", "kind", "id"))
     # Domains and shops are stored as keyed digests of a sealed term: give the authority the words.
@@ -334,6 +355,7 @@ def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dic
                 "field": signal.field,
             }
         )
+    threads = _threads(tip_ids)
     entries: dict[int, dict[str, Any]] = {}
     for tip in tips:
         payload = asdict(tip_read(tip=tip))
@@ -344,19 +366,9 @@ def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dic
             "status": tip.status,
             **payload,
             "signals": signals.get(tip.pk, []),
+            "follow_ups": threads.get(tip.pk, []),
         }
-    notes = [
-        {
-            "tip": note.tip_id,
-            "author": _user_label(note.author),
-            "created_at": note.created_at.isoformat(),
-            "text": vault.open(bytes(note.sealed)).decode("utf-8"),
-        }
-        for note in TipNote.objects.filter(tip_id__in=tip_ids)
-        .select_related("author")
-        .order_by("created_at", "id")
-    ]
-    return entries, notes
+    return entries
 
 
 def _snapshot_common(
@@ -364,7 +376,7 @@ def _snapshot_common(
 ) -> dict[str, Any]:
     tip_sets = {claim.pk: set(claim.tips.values_list("pk", flat=True)) for claim in claims}
     all_ids: set[int] = set().union(*tip_sets.values()) if tip_sets else set()
-    tips, notes = _tip_entries(all_ids)
+    tips = _tip_entries(all_ids)
     return {
         "object": {
             "code": obj.code,
@@ -389,7 +401,6 @@ def _snapshot_common(
             ],
         },
         "_tips": tips,
-        "_notes": notes,
         "_tip_sets": tip_sets,
     }
 
@@ -432,14 +443,20 @@ def _lead_create(
             "countries": [c for c in common["determination"]["countries"] if c["country"] == claim.country],
         },
         "tips": [common["_tips"][tip_id] for tip_id in sorted(common["_tips"]) if tip_id in own_tips],
-        "notes": [note for note in common["_notes"] if note["tip"] in own_tips],
+        # Written by the analyst who sends the lead (``lead_send``); the internal notes never travel.
+        "note_for_authority": None,
     }
+    _seal_snapshot(lead, authority, snapshot)
+    lead.save(update_fields=["reference", "sealed", "sealed_partner", "snapshot_sha256"])
+    return lead
+
+
+def _seal_snapshot(lead: Lead, authority: Authority, snapshot: dict[str, Any]) -> None:
+    """Seal ``snapshot`` into ``lead`` twice (the staff's tip key, the authority's key) with its checksum."""
     raw = snapshot_bytes(snapshot)
     lead.sealed = vault.seal(raw)
     lead.sealed_partner = vault.seal_to(keyring.authority_public_key(authority=authority), raw)
     lead.snapshot_sha256 = hashlib.sha256(raw).hexdigest()
-    lead.save(update_fields=["reference", "sealed", "sealed_partner", "snapshot_sha256"])
-    return lead
 
 
 # --- Authorities -------------------------------------------------------------------------------------
@@ -501,14 +518,56 @@ def _copy_lead(target: Lead, source: Lead) -> Lead:
     return target
 
 
-def lead_send(*, actor: Any, lead: Lead) -> Lead:
+class NoReaderError(ApplicationError):
+    """The lead's country has no active partner account: sent now, nobody could read it yet."""
+
+
+NOTE_FOR_AUTHORITY_MAX = 5000
+
+
+def lead_has_reader(lead: Lead) -> bool:
+    """Whether an active partner account of the lead's country exists, who could read it once sent."""
+    from traceobject.leads.selectors import partner_accounts_exist
+
+    return partner_accounts_exist(country=lead.country)
+
+
+def _freeze_for_sending(current: Lead, authority: Authority, note: str, actor: Any, now: Any) -> None:
+    """The last change to a lead before it leaves: the note for the authority, and the follow-up
+    threads as they stand now (a tipster may have answered since the confirmation). Sealed again, with
+    a new checksum; from here on the snapshot never changes."""
+    snapshot = lead_snapshot(current)
+    snapshot.pop("notes", None)  # a lead frozen before format 2 carried the internal notes: drop them
+    tip_ids = {int(tip["id"]) for tip in snapshot.get("tips", [])}
+    threads = _threads(tip_ids)
+    for tip in snapshot.get("tips", []):
+        tip["follow_ups"] = threads.get(int(tip["id"]), tip.get("follow_ups", []))
+    snapshot["note_for_authority"] = (
+        {"text": note, "written_by": _user_label(actor), "written_at": now.isoformat()} if note else None
+    )
+    snapshot["format"] = SNAPSHOT_FORMAT
+    _seal_snapshot(current, authority, snapshot)
+
+
+def lead_send(
+    *, actor: Any, lead: Lead, note_for_authority: str = "", without_reader: bool = False
+) -> Lead:
     """READY → SENT: the partners of the country now see it. On a SENT lead, only send the notice again.
 
+    ``note_for_authority`` is what the analyst writes for the authority: it travels with the lead in
+    every format (the analysts' internal notes never do). A country without an active partner account
+    raises ``NoReaderError`` unless ``without_reader`` confirms that the lead goes out all the same.
     The notice goes out after commit; a mail failure is logged and never undoes the sent state.
     """
     permission_require(actor, Permission.LEADS_LEAD_SEND)
     from traceobject.leads.mail import lead_notify
 
+    note = (note_for_authority or "").strip()
+    if len(note) > NOTE_FOR_AUTHORITY_MAX:
+        raise ApplicationError(
+            _("Please keep the note under %(max)d characters.") % {"max": NOTE_FOR_AUTHORITY_MAX},
+            field="note_for_authority",
+        )
     with transaction.atomic():
         current = _locked_lead(lead)
         authority = Authority.objects.get(pk=current.authority_id)
@@ -519,16 +578,38 @@ def lead_send(*, actor: Any, lead: Lead) -> Lead:
             raise ApplicationError(
                 _("This lead is already %(state)s.") % {"state": current.get_state_display().lower()}
             )
+        if resend and note:
+            raise ApplicationError(
+                _("This lead has been sent: its content, the note included, can no longer change."),
+                field="note_for_authority",
+            )
+        has_reader = lead_has_reader(current)
+        if not resend and not has_reader and not without_reader:
+            raise NoReaderError(
+                _("Nobody at %(country)s can read this lead yet: no partner account.")
+                % {"country": country_name(current.country)}
+            )
         if not resend:
+            now = timezone.now()
+            _freeze_for_sending(current, authority, note, actor, now)
             current.state = LeadState.SENT
-            current.sent_at = timezone.now()
+            current.sent_at = now
             current.sent_by = actor
-            current.save(update_fields=["state", "sent_at", "sent_by"])
+            current.save(
+                update_fields=["state", "sent_at", "sent_by", "sealed", "sealed_partner", "snapshot_sha256"]
+            )
         audit_record(
             actor=actor,
             action="lead.send",
             target=current,
-            details={"reference": current.reference, "country": current.country, "resend": resend},
+            details={
+                "reference": current.reference,
+                "country": current.country,
+                "resend": resend,
+                "note_for_authority": bool(note),
+                "partner_accounts": has_reader,
+                "snapshot_sha256": current.snapshot_sha256,
+            },
         )
         lead_id = current.pk
         transaction.on_commit(lambda: lead_notify(lead_id))
