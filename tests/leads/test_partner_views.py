@@ -10,11 +10,21 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.conftest import post_form, totp_code
 from tests.factories import ObjectFactory
-from tests.leads.conftest import GERMANY_TIP, PL_RATIONALE, POLAND_TIP, Loop
+from tests.leads.conftest import (
+    ANSWER_TEXT,
+    AUTHORITY_NOTE,
+    GERMANY_TIP,
+    NOTE_TEXT,
+    PL_RATIONALE,
+    POLAND_TIP,
+    QUESTION_TEXT,
+    Loop,
+)
 from tests.staff_fixtures import STAFF_PASSWORD, login_verified
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Audience, ObjectStatus
@@ -140,6 +150,23 @@ def test_the_lead_page_shows_the_snapshot_for_this_country_only(staff: Any, sent
     image = client.get(reverse("partner:lead_image", args=[sent.leads["PL"].reference, 1]))
     assert image.status_code == 200
     assert image["Content-Type"].startswith("image/")
+
+
+def test_the_lead_page_shows_the_note_for_the_authority_and_the_thread(staff: Any, dispatched: Loop) -> None:
+    lead = dispatched.leads["PL"]
+    html = partner_client(staff["partner_a"]).get(_detail(lead)).content.decode()
+    assert "Note for your authority" in html
+    for expected in (AUTHORITY_NOTE, QUESTION_TEXT, ANSWER_TEXT):
+        assert escape(expected) in html, expected
+    assert "Tipster's answer" in html
+    assert NOTE_TEXT not in html
+    assert "Analyst notes" not in html
+    # Germany's partner reads neither, and gets 404 for the Polish lead.
+    other = partner_client(staff["partner_b"])
+    assert other.get(_detail(lead)).status_code == 404
+    german = other.get(_detail(dispatched.leads["DE"])).content.decode()
+    assert escape(AUTHORITY_NOTE) not in german
+    assert escape(ANSWER_TEXT) not in german
 
 
 def test_the_home_page_query_count(staff: Any, sent: Loop, django_assert_max_num_queries: Any) -> None:

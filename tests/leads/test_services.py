@@ -34,6 +34,7 @@ from traceobject.leads.models import (
 )
 from traceobject.leads.selectors import lead_snapshot
 from traceobject.leads.services import (
+    NoReaderError,
     CountryClaim,
     authority_save,
     determination_confirm,
@@ -359,6 +360,34 @@ def test_send_marks_sent_notifies_after_commit_and_resends(
     assert lead.sent_at == sent_at  # a resend only repeats the notice
     assert len(mail.outbox) == 2
     assert AuditEvent.objects.filter(action="lead.send").last().details["resend"] is True
+
+
+def test_send_without_a_partner_account_needs_the_confirmation(staff: dict[str, Any], loop: Loop) -> None:
+    staff["partner_b"].delete()  # Germany's only partner account
+    lead = loop.leads["DE"]
+    with pytest.raises(NoReaderError, match="Nobody at Germany can read this lead yet"):
+        lead_send(actor=staff["analyst"], lead=lead)
+    lead.refresh_from_db()
+    assert lead.state == LeadState.READY
+    lead_send(actor=staff["analyst"], lead=lead, without_reader=True)
+    assert lead.state == LeadState.SENT
+    # Poland has its partner: no confirmation needed.
+    lead_send(actor=staff["analyst"], lead=loop.leads["PL"])
+    assert loop.leads["PL"].state == LeadState.SENT
+
+
+def test_the_note_is_frozen_once_sent(staff: dict[str, Any], loop: Loop) -> None:
+    lead = loop.leads["PL"]
+    with pytest.raises(ApplicationError, match="under 5000"):
+        lead_send(actor=staff["analyst"], lead=lead, note_for_authority="x" * 5001)
+    lead_send(actor=staff["analyst"], lead=lead, note_for_authority="First word.")
+    checksum = lead.snapshot_sha256
+    with pytest.raises(ApplicationError, match="can no longer change"):
+        lead_send(actor=staff["analyst"], lead=lead, note_for_authority="Second thoughts.")
+    lead.refresh_from_db()
+    assert lead.snapshot_sha256 == checksum
+    assert lead_snapshot(lead)["note_for_authority"]["text"] == "First word."
+    assert b"First word." not in bytes(lead.sealed) + bytes(lead.sealed_partner)
 
 
 def test_send_refuses_an_inactive_authority_and_other_roles(staff: dict[str, Any], loop: Loop) -> None:
