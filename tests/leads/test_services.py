@@ -34,8 +34,8 @@ from traceobject.leads.models import (
 )
 from traceobject.leads.selectors import lead_snapshot
 from traceobject.leads.services import (
-    NoReaderError,
     CountryClaim,
+    NoReaderError,
     authority_save,
     determination_confirm,
     determination_propose,

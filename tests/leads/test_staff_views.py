@@ -280,7 +280,8 @@ def test_sending_a_lead(staff_client: Any, loop: Loop) -> None:
 def test_sending_with_a_note_for_the_authority(staff_client: Any, loop: Loop) -> None:
     lead = loop.leads["PL"]
     client = staff_client("analyst")
-    assert b"Note for the authority" in client.get(reverse("staff:lead_detail", args=[lead.reference])).content
+    page = client.get(reverse("staff:lead_detail", args=[lead.reference]))
+    assert b"Note for the authority" in page.content
     response = client.post(
         reverse("staff:lead_send", args=[lead.reference]), {"note_for_authority": "  Call us first.  "}
     )
@@ -290,7 +291,9 @@ def test_sending_with_a_note_for_the_authority(staff_client: Any, loop: Loop) ->
     assert lead_snapshot(lead)["note_for_authority"]["text"] == "Call us first."
 
 
-def test_sending_where_nobody_can_read_warns_and_asks_to_confirm(staff_client: Any, staff: Any, loop: Loop) -> None:
+def test_sending_where_nobody_can_read_warns_and_asks_to_confirm(
+    staff_client: Any, staff: Any, loop: Loop
+) -> None:
     """Poland's only partner account is deactivated: the first submit warns and sends nothing; the
     second, with the confirmation the warning carries, sends it and says nobody can read it yet."""
     staff["partner_a"].is_active = False

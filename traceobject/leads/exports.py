@@ -67,7 +67,8 @@ def _dossier_context(snapshot: dict[str, Any], checksum: str) -> dict[str, Any]:
             **tip,
             "received": _iso(tip.get("received_at")),
             "thread": [
-                {**message, "when": _iso(message.get("created_at"))} for message in tip.get("follow_ups") or []
+                {**message, "when": _iso(message.get("created_at"))}
+                for message in tip.get("follow_ups") or []
             ],
         }
         for tip in snapshot.get("tips", [])

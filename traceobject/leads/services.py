@@ -549,9 +549,7 @@ def _freeze_for_sending(current: Lead, authority: Authority, note: str, actor: A
     _seal_snapshot(current, authority, snapshot)
 
 
-def lead_send(
-    *, actor: Any, lead: Lead, note_for_authority: str = "", without_reader: bool = False
-) -> Lead:
+def lead_send(*, actor: Any, lead: Lead, note_for_authority: str = "", without_reader: bool = False) -> Lead:
     """READY → SENT: the partners of the country now see it. On a SENT lead, only send the notice again.
 
     ``note_for_authority`` is what the analyst writes for the authority: it travels with the lead in
