@@ -29,7 +29,7 @@ from tests.staff_fixtures import STAFF_PASSWORD, login_verified
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Audience, ObjectStatus
 from traceobject.leads.models import Lead, LeadState, Outcome
-from traceobject.leads.services import lead_send
+from traceobject.leads.services import lead_send, outcome_report
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +202,65 @@ def test_acknowledge_then_report_outcomes(staff: Any, sent: Loop) -> None:
         reverse("staff:lead_detail", args=[lead.reference])
     )
     assert "A child was safeguarded in Gdansk." in staff_html.content.decode()
+
+
+def test_correcting_an_outcome(staff: Any, sent: Loop) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="offender_arrested", count=1, update="One arrest in Gdańsk."
+    )
+    client = partner_client(staff["partner_a"])
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    assert url in client.get(_detail(lead)).content.decode()
+    form = client.get(url).content.decode()
+    assert "One arrest in Gdańsk." in form  # the form starts from the version being corrected
+    response = client.post(
+        url, {"kind": "offender_arrested", "count": "2", "update": "Two arrests, brothers."}, follow=True
+    )
+    html = response.content.decode()
+    assert "Outcome corrected" in html
+    assert "One arrest in Gdańsk." in html  # the earlier version stays readable
+    assert "Two arrests, brothers." in html
+    assert "Corrected: no longer counted" in html
+    assert url not in html  # a corrected version offers no second correction
+    assert Outcome.objects.get(corrects=first).count == 2
+    # The analysts see the history too.
+    staff_html = (
+        login_verified(Client(), staff["analyst"])
+        .get(reverse("staff:lead_detail", args=[lead.reference]))
+        .content.decode()
+    )
+    assert "One arrest in Gdańsk." in staff_html
+    assert "Corrected: no longer counted" in staff_html
+
+
+def test_a_bad_correction_is_shown_again_and_stores_nothing(staff: Any, sent: Loop) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="investigation_opened", count=0, update="x"
+    )
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    response = partner_client(staff["partner_a"]).post(url, {"kind": "victim_identified", "update": "y"})
+    assert response.status_code == 400
+    assert "Give how many people, at least one." in response.content.decode()
+    assert Outcome.objects.count() == 1
+
+
+def test_another_country_cannot_correct(staff: Any, sent: Loop, staff_client: Any) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="investigation_opened", count=0, update="x"
+    )
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    other = partner_client(staff["partner_b"])
+    assert other.get(url).status_code == 404
+    data = {"kind": "closed_no_result", "update": "z"}
+    assert other.post(url, data).status_code == 404
+    # An outcome id of another lead, under the partner's own lead: 404 too.
+    own = sent.leads["DE"]
+    assert other.get(reverse("partner:outcome_correct", args=[own.reference, first.pk])).status_code == 404
+    assert staff_client("outsider").post(url, data).status_code in (302, 403)
+    assert Outcome.objects.count() == 1
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from traceobject.leads.models import (
     Outcome,
     OutcomeKind,
 )
-from traceobject.leads.selectors import lead_snapshot
+from traceobject.leads.selectors import lead_figures, lead_outcomes, lead_snapshot, outcomes_current
 from traceobject.leads.services import (
     CountryClaim,
     NoReaderError,
@@ -42,6 +42,7 @@ from traceobject.leads.services import (
     determination_reject,
     lead_acknowledge,
     lead_send,
+    outcome_correct,
     outcome_report,
 )
 from traceobject.stats.selectors import headline_figures
@@ -496,6 +497,90 @@ def test_outcome_acknowledges_seals_and_closes(staff: dict[str, Any], loop: Loop
             count=1,
             update="Late news.",
         )
+
+
+# --- correcting an outcome ---------------------------------------------------------------------------
+
+
+def test_a_correction_keeps_the_history_and_only_the_current_version_counts(
+    staff: dict[str, Any], loop: Loop
+) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.VICTIM_IDENTIFIED, count=1, update="One child."
+    )
+    assert lead_figures().victims_identified == 1
+    correction = outcome_correct(
+        actor=staff["partner_a"],
+        outcome=first,
+        kind=OutcomeKind.VICTIM_IDENTIFIED,
+        count=3,
+        update="Three children, siblings.",
+    )
+    assert correction.corrects == first
+    assert b"siblings" not in bytes(correction.sealed_update) + bytes(correction.sealed_partner_update)
+    # Both versions stay, readable; only the correction is in force and counted.
+    first.refresh_from_db()
+    assert (first.count, vault.open(bytes(first.sealed_update)).decode()) == (1, "One child.")
+    views = lead_outcomes(lead)
+    assert [(v.count, v.current, v.corrects_id) for v in views] == [(1, False, None), (3, True, first.pk)]
+    assert list(outcomes_current()) == [correction]
+    assert lead_figures().victims_identified == 3  # not 4
+    assert lead_figures().leads_with_outcome == 1
+    event = AuditEvent.objects.get(action="lead.outcome_correct")
+    assert event.actor == staff["partner_a"]
+    assert event.details["corrects"] == first.pk
+    assert event.details["before"] == {"kind": "victim_identified", "count": 1}
+    assert event.details["after"] == {"kind": "victim_identified", "count": 3}
+    # The corrected version cannot be corrected a second time: the newer one can.
+    with pytest.raises(ApplicationError, match="already been corrected"):
+        outcome_correct(
+            actor=staff["partner_a"], outcome=first, kind="victim_identified", count=2, update="x"
+        )
+    outcome_correct(
+        actor=staff["partner_a"], outcome=correction, kind="victim_identified", count=2, update="x"
+    )
+    assert lead_figures().victims_identified == 2
+
+
+def test_only_the_partner_of_the_country_corrects(staff: dict[str, Any], loop: Loop) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.OFFENDER_ARRESTED, count=1, update="One."
+    )
+    with pytest.raises(NotFoundError):
+        outcome_correct(
+            actor=staff["partner_b"], outcome=first, kind="offender_arrested", count=2, update="x"
+        )
+    for who in ("outsider", "analyst", "auditor"):
+        with pytest.raises(ApplicationError):
+            outcome_correct(actor=staff[who], outcome=first, kind="offender_arrested", count=2, update="x")
+    with pytest.raises(ApplicationError) as caught:
+        outcome_correct(
+            actor=staff["partner_a"], outcome=first, kind="offender_arrested", count=0, update="x"
+        )
+    assert caught.value.field == "count"
+    assert list(outcomes_current()) == [first]
+    assert not AuditEvent.objects.filter(action="lead.outcome_correct").exists()
+
+
+def test_correcting_a_mistaken_closure_reopens_the_lead(staff: dict[str, Any], loop: Loop) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    closed = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.CLOSED_NO_RESULT, count=0, update="Wrong lead."
+    )
+    assert lead.state == LeadState.CLOSED
+    outcome_correct(
+        actor=staff["partner_a"],
+        outcome=closed,
+        kind=OutcomeKind.INVESTIGATION_OPENED,
+        count=0,
+        update="Open.",
+    )
+    lead.refresh_from_db()
+    assert lead.state == LeadState.ACKNOWLEDGED
+    # And the lead takes reports again.
+    outcome_report(actor=staff["partner_a"], lead=lead, kind="offender_arrested", count=1, update="Arrest.")
 
 
 def test_demo_authorities_load_once() -> None:

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("leads/<str:reference>/", views.lead_detail, name="lead_detail"),
     path("leads/<str:reference>/acknowledge/", views.lead_acknowledge, name="lead_acknowledge"),
     path("leads/<str:reference>/outcomes/", views.outcome_new, name="outcome_new"),
+    path(
+        "leads/<str:reference>/outcomes/<int:outcome_id>/correct/",
+        views.outcome_correct,
+        name="outcome_correct",
+    ),
     path("leads/<str:reference>/dossier.pdf", views.lead_pdf, name="lead_pdf"),
     path("leads/<str:reference>/lead.json", views.lead_json, name="lead_json"),
     path("leads/<str:reference>/images/<int:index>/", views.lead_image, name="lead_image"),

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, user_has_permission
@@ -83,6 +83,7 @@ def _lead_page(
         "outcomes": selectors.lead_outcomes(lead),
         "can_report": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
         and lead.state != LeadState.CLOSED,
+        "can_correct": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT),
         "can_acknowledge": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
         and lead.state == LeadState.SENT,
         "outcome_form": outcome_form,
@@ -130,6 +131,40 @@ def outcome_new(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("Outcome recorded. Thank you for reporting back."))
             return redirect("partner:lead_detail", reference=lead.reference)
     return _lead_page(request, lead, form, status=400)
+
+
+@partner_view(Permission.PARTNER_LEAD_REPORT)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def outcome_correct(request: HttpRequest, reference: str, outcome_id: int) -> HttpResponse:
+    """Correct a reported outcome: the form starts from the version being corrected."""
+    lead = _lead(request, reference)
+    outcome = selectors.outcome_for_partner(user=request.user, lead=lead, outcome_id=outcome_id)
+    status = 200
+    if request.method == "POST":
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.outcome_correct(
+                    actor=request.user,
+                    outcome=outcome,
+                    kind=form.cleaned_data["kind"],
+                    count=form.cleaned_data["count"] or 0,
+                    update=form.cleaned_data["update"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Outcome corrected. The earlier version stays in the history."))
+                return redirect("partner:lead_detail", reference=lead.reference)
+        status = 400
+    else:
+        earlier = next(view for view in selectors.lead_outcomes(lead) if view.id == outcome.pk)
+        form = OutcomeForm(
+            initial={"kind": earlier.kind, "count": earlier.count or None, "update": earlier.update}
+        )
+    context = {"lead": lead, "outcome": outcome, "form": form}
+    return render(request, "partner/outcome_correct.html", context, status=status)
 
 
 @partner_view(Permission.PARTNER_LEAD_READ)

@@ -55,7 +55,7 @@ def determination_for_object(obj: Object) -> Determination | None:
 def leads_list(*, state: str | None = None) -> QuerySet[Lead]:
     """Every lead for the analysts, newest first, with its number of outcomes."""
     leads = Lead.objects.select_related("authority", "determination__object").annotate(
-        outcome_count=Count("outcomes")
+        outcome_count=CURRENT_OUTCOME_COUNT
     )
     if state:
         leads = leads.filter(state=state)
@@ -88,7 +88,7 @@ def partner_leads(*, user: Any) -> QuerySet[Lead]:
     return (
         Lead.objects.filter(country=user.country, state__in=PARTNER_VISIBLE_STATES)
         .select_related("authority", "determination__object")
-        .annotate(outcome_count=Count("outcomes"))
+        .annotate(outcome_count=CURRENT_OUTCOME_COUNT)
         .order_by("-sent_at", "-id")
     )
 
@@ -126,29 +126,62 @@ def lead_snapshot(lead: Lead) -> dict[str, Any]:
     return snapshot
 
 
+def outcomes_current() -> QuerySet[Outcome]:
+    """The outcomes in force: every report that no later correction replaced.
+
+    The one definition of what counts: figures (``lead_figures``, and the stats app, which should
+    call this too) sum over these only, so a corrected report is never counted beside its correction.
+    """
+    return Outcome.objects.filter(correction__isnull=True)
+
+
+# ``Count`` of a lead's outcomes in force, for annotations on leads.
+CURRENT_OUTCOME_COUNT = Count("outcomes", filter=Q(outcomes__correction__isnull=True))
+
+
 @dataclass(frozen=True)
 class OutcomeView:
+    id: int
     kind: str
     kind_label: str
     count: int
     update: str
     reported_by: str
     reported_at: Any
+    # The version this one corrects, and whether a later correction replaced this one.
+    corrects_id: int | None
+    current: bool
 
 
 def lead_outcomes(lead: Lead) -> list[OutcomeView]:
-    """A lead's outcomes, oldest first, with their updates opened from the vault."""
+    """A lead's outcomes, oldest first, corrected versions included (marked), updates opened."""
+    rows = list(
+        lead.outcomes.select_related("reported_by")
+        .annotate(corrected=Count("correction"))
+        .order_by("reported_at", "id")
+    )
     return [
         OutcomeView(
+            id=outcome.pk,
             kind=outcome.kind,
             kind_label=str(outcome.get_kind_display()),
             count=outcome.count,
             update=_open_copy(outcome.sealed_update, outcome.sealed_partner_update).decode("utf-8"),
             reported_by=outcome.reported_by.get_username(),
             reported_at=outcome.reported_at,
+            corrects_id=outcome.corrects_id,
+            current=not outcome.corrected,  # type: ignore[attr-defined]
         )
-        for outcome in lead.outcomes.select_related("reported_by").order_by("reported_at", "id")
+        for outcome in rows
     ]
+
+
+def outcome_for_partner(*, user: Any, lead: Lead, outcome_id: int) -> Outcome:
+    """One outcome of a lead the partner may see (``lead_for_partner`` first); Http404 otherwise."""
+    outcome = Outcome.objects.filter(lead=lead, pk=outcome_id).select_related("lead").first()
+    if outcome is None or not partner_may_see(user=user, lead=lead):
+        raise Http404("No such outcome.")
+    return outcome
 
 
 @dataclass
@@ -182,7 +215,7 @@ def lead_figures() -> LeadFigures:
         acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
         countries=Count("country", distinct=True),
     )
-    outcomes = Outcome.objects.aggregate(
+    outcomes = outcomes_current().aggregate(
         victims=Sum("count", filter=Q(kind=OutcomeKind.VICTIM_IDENTIFIED)),
         offenders=Sum("count", filter=Q(kind=OutcomeKind.OFFENDER_ARRESTED)),
         leads=Count("lead", distinct=True),

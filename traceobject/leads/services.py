@@ -657,9 +657,8 @@ def lead_acknowledge(*, actor: Any, lead: Lead) -> Lead:
     return _copy_lead(lead, current)
 
 
-def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str) -> Outcome:
-    """A partner reports back. Reporting on a lead not yet acknowledged acknowledges it first (a report
-    proves receipt); "closed without result" closes the lead, after which nothing more is reported."""
+def _clean_outcome(kind: str, count: Any, update: str) -> tuple[int, str]:
+    """The rules of one outcome report, shared by a first report and a correction."""
     if kind not in OutcomeKind.values:
         raise ApplicationError(_("Choose what happened."), field="kind")
     try:
@@ -674,6 +673,27 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
     update = (update or "").strip()
     if not update:
         raise ApplicationError(_("Write a short update."), field="update")
+    return count, update
+
+
+def _outcome_create(actor: Any, lead: Lead, kind: str, count: int, update: str, **extra: Any) -> Outcome:
+    """An outcome row, its update sealed for the staff and for the authority (like every report)."""
+    raw = update.encode("utf-8")
+    return Outcome.objects.create(
+        lead=lead,
+        kind=kind,
+        count=count,
+        sealed_update=vault.seal(raw),
+        sealed_partner_update=vault.seal_to(keyring.authority_public_key(authority=lead.authority), raw),
+        reported_by=actor,
+        **extra,
+    )
+
+
+def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str) -> Outcome:
+    """A partner reports back. Reporting on a lead not yet acknowledged acknowledges it first (a report
+    proves receipt); "closed without result" closes the lead, after which nothing more is reported."""
+    count, update = _clean_outcome(kind, count, update)
     with transaction.atomic():
         current = _partner_lead(actor, lead)
         if current.state == LeadState.CLOSED:
@@ -684,16 +704,7 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
         if kind == OutcomeKind.CLOSED_NO_RESULT:
             current.state = LeadState.CLOSED
             current.save(update_fields=["state"])
-        outcome = Outcome.objects.create(
-            lead=current,
-            kind=kind,
-            count=count,
-            sealed_update=vault.seal(update.encode("utf-8")),
-            sealed_partner_update=vault.seal_to(
-                keyring.authority_public_key(authority=current.authority), update.encode("utf-8")
-            ),
-            reported_by=actor,
-        )
+        outcome = _outcome_create(actor, current, kind, count, update)
         audit_record(
             actor=actor,
             action="lead.outcome",
@@ -709,6 +720,56 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
         _forget_figures()
     _copy_lead(lead, current)
     return outcome
+
+
+def outcome_correct(*, actor: Any, outcome: Outcome, kind: str, count: int, update: str) -> Outcome:
+    """A partner corrects an outcome it reported: a new version linked to the one it replaces.
+
+    Nothing is edited or deleted: the earlier version stays readable (to the staff and the partner),
+    and the figures count only the versions in force (``selectors.outcomes_current``). A closed lead can
+    be corrected too (a mistaken "closed without result" is the likeliest error); the lead is closed
+    exactly when a version in force says "closed without result".
+    """
+    count, update = _clean_outcome(kind, count, update)
+    with transaction.atomic():
+        current = _partner_lead(actor, outcome.lead)
+        earlier = Outcome.objects.select_for_update().filter(pk=outcome.pk, lead=current).first()
+        if earlier is None:
+            raise NotFoundError(_("This outcome does not exist."))
+        if Outcome.objects.filter(corrects=earlier).exists():
+            raise ApplicationError(_("This outcome has already been corrected: correct the newer version."))
+        try:
+            with transaction.atomic():
+                correction = _outcome_create(actor, current, kind, count, update, corrects=earlier)
+        except IntegrityError as exc:  # a concurrent correction of the same version won the race
+            raise ApplicationError(
+                _("This outcome has already been corrected: correct the newer version.")
+            ) from exc
+        before = current.state
+        closing = Outcome.objects.filter(
+            lead=current, correction__isnull=True, kind=OutcomeKind.CLOSED_NO_RESULT
+        ).exists()
+        if closing and current.state != LeadState.CLOSED:
+            current.state = LeadState.CLOSED
+        elif not closing and current.state == LeadState.CLOSED:
+            current.state = LeadState.ACKNOWLEDGED
+        if current.state != before:
+            current.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            action="lead.outcome_correct",
+            target=current,
+            details={
+                "reference": current.reference,
+                "outcome": correction.pk,
+                "corrects": earlier.pk,
+                "before": {"kind": earlier.kind, "count": earlier.count},
+                "after": {"kind": kind, "count": count},
+                "state": {"from": before, "to": current.state},
+            },
+        )
+        _forget_figures()
+    return correction
 
 
 # --- Exports -------------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from traceobject.leads.models import (
     DeterminationState,
     Lead,
     LeadState,
-    Outcome,
     OutcomeKind,
 )
 from traceobject.leads.staff_forms import (
@@ -290,7 +289,12 @@ LEADS_SHOWN = 500
 
 def _with_latest_outcome(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     """Each lead with the kind of its latest outcome, in the same query."""
-    latest = Outcome.objects.filter(lead=OuterRef("pk")).order_by("-reported_at", "-id").values("kind")[:1]
+    latest = (
+        selectors.outcomes_current()
+        .filter(lead=OuterRef("pk"))
+        .order_by("-reported_at", "-id")
+        .values("kind")[:1]
+    )
     return leads.annotate(latest_outcome=Subquery(latest))
 
 
