@@ -11,19 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.static import serve
 
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import partner_view
+from traceobject.gallery.models import Object
 from traceobject.leads import selectors, services
 from traceobject.leads.models import Confidence, DeterminationKind, Lead, LeadState
-from traceobject.leads.partner_forms import OutcomeForm
+from traceobject.leads.partner_forms import OutcomeForm, PartnerReportForm
 from traceobject.leads.staff_views import export_download, snapshot_image
 
 # Objects published for partners, newest first, on the home page.
@@ -165,6 +169,52 @@ def outcome_correct(request: HttpRequest, reference: str, outcome_id: int) -> Ht
         )
     context = {"lead": lead, "outcome": outcome, "form": form}
     return render(request, "partner/outcome_correct.html", context, status=status)
+
+
+def _object_page(
+    request: HttpRequest, obj: Object, form: PartnerReportForm, *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "object": obj,
+        "form": form,
+        "can_report": user_has_permission(request.user, Permission.PARTNER_OBJECT_REPORT),
+    }
+    return render(request, "partner/object_detail.html", context, status=status)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@never_cache
+@require_safe
+def object_detail(request: HttpRequest, code: str) -> HttpResponse:
+    obj = selectors.partner_object(user=request.user, code=code)
+    return _object_page(request, obj, PartnerReportForm())
+
+
+@partner_view(Permission.PARTNER_OBJECT_REPORT)
+@require_POST
+def object_report(request: HttpRequest, code: str) -> HttpResponse:
+    obj = selectors.partner_object(user=request.user, code=code)
+    form = PartnerReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_object_report(actor=request.user, obj=obj, text=form.cleaned_data["text"])
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: your report reached the analysts."))
+            return redirect("partner:object_detail", code=obj.code)
+    return _object_page(request, obj, form, status=400)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def object_image(request: HttpRequest, code: str, image_id: int) -> HttpResponseBase:
+    """A sanitized derivative of a partner-only object: only for partners, never cached by others."""
+    obj = selectors.partner_object(user=request.user, code=code)
+    path = selectors.partner_object_image_path(obj=obj, image_id=image_id)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @partner_view(Permission.PARTNER_LEAD_READ)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from traceobject.accounts.models import User
 from traceobject.core.permissions import Permission, Role, user_has_permission
-from traceobject.gallery.models import Audience, Object, ObjectStatus
+from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectImage, ObjectStatus
 from traceobject.leads.models import (
     Determination,
     DeterminationState,
@@ -253,9 +253,39 @@ def lead_figures() -> LeadFigures:
 
 def partner_objects() -> QuerySet[Object]:
     """Objects published for the national partners only (the discreet first step before the public),
-    newest first."""
+    newest first, each with its ready images (``ready_images``, in order)."""
     return (
         Object.objects.filter(status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
         .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=ObjectImage.objects.filter(status=ImageStatus.READY).order_by("position", "id"),
+                to_attr="ready_images",
+            )
+        )
         .order_by("-published_at", "-id")
     )
+
+
+def partner_object(*, user: Any, code: str) -> Object:
+    """An object published for partners, for a partner; Http404 for anything else (a public or
+    unpublished object, or a visitor who is no partner)."""
+    obj = partner_objects().filter(code=code.upper()).first() if _is_partner(user) else None
+    if obj is None:
+        raise Http404("No such object.")
+    return obj
+
+
+# The width of the partner portal's pictures: the JPEG derivative closest to it is served.
+PARTNER_IMAGE_WIDTH = 640
+
+
+def partner_object_image_path(*, obj: Object, image_id: int) -> str:
+    """The path (under MEDIA_ROOT) of a ready image's JPEG derivative of a partner object; Http404
+    otherwise. Served through the portal only: the public media view refuses partner-only objects."""
+    image = next((i for i in getattr(obj, "ready_images", []) if i.pk == image_id), None)
+    jpegs = [d for d in (image.derivatives if image else []) if d.get("format") == "jpeg" and d.get("path")]
+    if not jpegs:
+        raise Http404("No such image.")
+    return str(min(jpegs, key=lambda d: abs(int(d.get("width") or 0) - PARTNER_IMAGE_WIDTH))["path"])

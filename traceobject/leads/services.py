@@ -26,7 +26,7 @@ from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
-from traceobject.gallery.models import ImageStatus, Object, ObjectStatus
+from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectStatus
 from traceobject.imaging import storage
 from traceobject.leads.models import (
     COUNTED_OUTCOMES,
@@ -44,6 +44,7 @@ from traceobject.leads.models import (
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
 from traceobject.tips import keyring, vault
 from traceobject.tips.models import FollowUp, Tip
+from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
 from traceobject.triage.highlight import country_name
 from traceobject.triage.models import Signal, SignalKind
@@ -770,6 +771,49 @@ def outcome_correct(*, actor: Any, outcome: Outcome, kind: str, count: int, upda
         )
         _forget_figures()
     return correction
+
+
+# --- Partner reports on objects published for partners ---------------------------------------------
+
+PARTNER_REPORT_MAX = 5000
+
+
+def partner_object_report(*, actor: Any, obj: Object, text: str) -> Tip:
+    """What a partner recognises in an object published for partners, as a tip in triage.
+
+    Sealed by the vault like a tip, marked with the partner's country (``Tip.partner_country``), and
+    recorded in the audit trail (a partner is staff, not an anonymous tipster). It is not public
+    evidence: it gets no receipt, and none of the intake's signals, tallies or cluster, so neither the
+    consensus nor any figure counts it; the analysts read it in the inbox as a partner report.
+    """
+    permission_require(actor, Permission.PARTNER_OBJECT_REPORT)
+    country = getattr(actor, "country", "") or ""
+    if not country:
+        raise ApplicationError(_("Your account is not tied to a country."))
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Say what you recognise."), field="text")
+    if len(text) > PARTNER_REPORT_MAX:
+        raise ApplicationError(
+            _("Please keep the report under %(max)d characters.") % {"max": PARTNER_REPORT_MAX}, field="text"
+        )
+    sealed = vault.seal(TipPayload(text=text).to_bytes())
+    with transaction.atomic():
+        current = (
+            Object.objects.select_for_update()
+            .filter(pk=obj.pk, status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
+            .first()
+        )
+        if current is None:
+            raise NotFoundError(_("This object is not published for partners."))
+        tip = Tip.objects.create(object=current, sealed=sealed, partner_country=country)
+        audit_record(
+            actor=actor,
+            action="partner.object_report",
+            target=tip,
+            details={"object": current.code, "country": country},
+        )
+    return tip
 
 
 # --- Exports -------------------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ class Tip(models.Model):
     sealed_tipster = models.BinaryField(null=True, blank=True)
     # A tipster's reply no analyst has opened yet: raises the tip in the inbox ("new reply").
     reply_waiting = models.BooleanField(default=False)
+    # Set for a report from a national partner (``leads.services.partner_object_report``), to the
+    # partner's country: not a tip from the public. It has no receipt and no signals, tallies or cluster,
+    # so it never counts as public evidence in the consensus or the figures; the analysts weigh it apart.
+    partner_country = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         # The inbox is newest first by id (arrival order) and paginated by keyset on it: one index
