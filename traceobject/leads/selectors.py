@@ -170,7 +170,7 @@ def lead_outcomes(lead: Lead) -> list[OutcomeView]:
             reported_by=outcome.reported_by.get_username(),
             reported_at=outcome.reported_at,
             corrects_id=outcome.corrects_id,
-            current=not outcome.corrected,  # type: ignore[attr-defined]
+            current=not outcome.corrected,
         )
         for outcome in rows
     ]
