@@ -25,6 +25,7 @@ from tests.e2e.staff_login import PASSWORD, create_staff, login_with_enrolment
 pytestmark = pytest.mark.browser
 
 COUNTRIES = ("PL", "DE")
+AUTHORITY_NOTE = "Please compare with your 2016 seizures in Gdańsk."
 # Names a public page must never show for the determination's countries (English and own language).
 COUNTRY_NAMES = ("Poland", "Polska", "Pologne", "Germany", "Deutschland", "Allemagne")
 
@@ -161,10 +162,17 @@ def test_the_whole_loop(chromium: Any, production_server: Server, tmp_path: Path
             references[country.group(1)] = link.locator("a").inner_text().strip()
         assert set(references) == set(COUNTRIES)
 
-        # The analyst sends both leads and downloads them.
+        # The analyst sends both leads (the Polish one with a note for the authority) and downloads them.
+        # Where no partner account exists yet, the page warns and asks again before sending.
         for country in COUNTRIES:
             analyst.goto(f"{server.url}/staff/leads/{references[country]}/")
+            if country == "PL":
+                analyst.fill("#id_note_for_authority", AUTHORITY_NOTE)
             analyst.click("#lead-send")
+            if analyst.locator("#lead-no-reader").count():
+                assert country != "PL", "Poland has a partner account"
+                assert "can read this lead yet: no partner account" in analyst.content()
+                analyst.click("#lead-send")
             assert analyst.locator("#lead-state").inner_text().strip() == "Sent"
         pl_url = f"{server.url}/staff/leads/{references['PL']}/"
         as_json = analyst.request.get(f"{pl_url}lead.json")
@@ -194,6 +202,7 @@ def test_the_whole_loop(chromium: Any, production_server: Server, tmp_path: Path
         assert partner.locator("ul.thumbs img").count() == len(snapshot["images"])
         partner_json = partner.request.get(f"{server.url}/partner/leads/{references['PL']}/lead.json")
         assert json.loads(partner_json.body())["reference"] == references["PL"]
+        assert AUTHORITY_NOTE in partner.locator("section.note-for-authority").inner_text()
         partner.click("#lead-acknowledge")
         assert partner.locator("#lead-state").inner_text().strip() == "Acknowledged"
         partner.select_option("#id_kind", "victim_identified")
@@ -202,6 +211,14 @@ def test_the_whole_loop(chromium: Any, production_server: Server, tmp_path: Path
         partner.click("form.outcome-form button[type=submit]")
         assert "Outcome recorded" in partner.content()
         assert partner.locator("ol.outcomes .outcome-count").first.inner_text().strip() == "1"
+        # The partner corrects the report: both versions stay, the first marked as no longer counted.
+        partner.click("ol.outcomes a[href$='/correct/']")
+        partner.fill("#id_count", "2")
+        partner.fill("#id_update", "Two children safeguarded, siblings.")
+        partner.click("form.outcome-form button[type=submit]")
+        assert "Outcome corrected" in partner.content()
+        assert partner.locator("ol.outcomes li.outcome-superseded").count() == 1
+        assert "One child safeguarded." in partner.content()
 
         # The analysts see the acknowledgement and the outcome.
         analyst.goto(pl_url)

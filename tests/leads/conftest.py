@@ -12,15 +12,25 @@ import pytest
 from tests.factories import AuthorityFactory
 from traceobject.gallery.models import Object
 from traceobject.leads.models import Authority, Determination, DeterminationKind, Lead
-from traceobject.leads.services import CountryClaim, determination_confirm, determination_propose
+from traceobject.leads.services import (
+    CountryClaim,
+    determination_confirm,
+    determination_propose,
+    lead_send,
+)
+from traceobject.tips.followups import followup_ask, followup_reply
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.receipts import receipt_private_key
 from traceobject.tips.services import tip_submit
 from traceobject.triage.services import tip_note_add
 
 POLAND_TIP = "Widziałem tę torbę w sklepie Biedronka w Gdańsku, około 2016 roku."
 GERMANY_TIP = "Diese Tasche gab es bei Aldi in Hamburg, ungefähr 2015."
 NOTE_TEXT = "Checked the Biedronka catalogue of 2016: the zip matches."
+QUESTION_TEXT = "Which street was the shop on?"
+ANSWER_TEXT = "On ulica Długa, opposite the Neptune fountain."
+AUTHORITY_NOTE = "Ask the Długa store for its 2016 delivery records; the tipster answered our question."
 PL_RATIONALE = "Three independent tips name Gdansk shops; the zip matches a Biedronka catalogue."
 DE_RATIONALE = "One tip names a Hamburg discounter; the label font is German."
 
@@ -40,10 +50,17 @@ def authorities(db: None) -> dict[str, Authority]:
 
 
 @pytest.fixture
-def tips(published_object: Object) -> tuple[Tip, Tip]:
-    pl = tip_submit(obj=published_object, payload=TipPayload(text=POLAND_TIP, place="Gdańsk")).tip
-    de = tip_submit(obj=published_object, payload=TipPayload(text=GERMANY_TIP, shop_brand="Aldi")).tip
-    return pl, de
+def tip_receipts() -> dict[int, str]:
+    """The receipt of each tip of ``tips``, by tip id: the tipster's way back to answer questions."""
+    return {}
+
+
+@pytest.fixture
+def tips(published_object: Object, tip_receipts: dict[int, str]) -> tuple[Tip, Tip]:
+    pl = tip_submit(obj=published_object, payload=TipPayload(text=POLAND_TIP, place="Gdańsk"))
+    de = tip_submit(obj=published_object, payload=TipPayload(text=GERMANY_TIP, shop_brand="Aldi"))
+    tip_receipts.update({pl.tip.pk: pl.receipt, de.tip.pk: de.receipt})
+    return pl.tip, de.tip
 
 
 def identified_claims(pl: Tip, de: Tip) -> list[CountryClaim]:
@@ -83,3 +100,16 @@ def loop(
         determination=proposal,
         leads={lead.country: lead for lead in leads},
     )
+
+
+@pytest.fixture
+def dispatched(staff: dict[str, Any], loop: Loop, tip_receipts: dict[int, str]) -> Loop:
+    """The loop after an analyst asked the Polish tipster a question, the tipster answered (both after
+    the confirmation, so the send must pick them up), and both leads were sent, the Polish one with a
+    note for the authority. The Polish tip also carries an internal note (``proposal``)."""
+    followup_ask(actor=staff["analyst"], tip=loop.pl_tip, text=QUESTION_TEXT)
+    key = receipt_private_key(tip_receipts[loop.pl_tip.pk])
+    followup_reply(tip=loop.pl_tip, receipt_private_key=key, text=ANSWER_TEXT)
+    lead_send(actor=staff["analyst"], lead=loop.leads["PL"], note_for_authority=AUTHORITY_NOTE)
+    lead_send(actor=staff["analyst"], lead=loop.leads["DE"])
+    return loop

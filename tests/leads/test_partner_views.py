@@ -10,16 +10,26 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.conftest import post_form, totp_code
 from tests.factories import ObjectFactory
-from tests.leads.conftest import GERMANY_TIP, PL_RATIONALE, POLAND_TIP, Loop
+from tests.leads.conftest import (
+    ANSWER_TEXT,
+    AUTHORITY_NOTE,
+    GERMANY_TIP,
+    NOTE_TEXT,
+    PL_RATIONALE,
+    POLAND_TIP,
+    QUESTION_TEXT,
+    Loop,
+)
 from tests.staff_fixtures import STAFF_PASSWORD, login_verified
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Audience, ObjectStatus
 from traceobject.leads.models import Lead, LeadState, Outcome
-from traceobject.leads.services import lead_send
+from traceobject.leads.services import lead_send, outcome_report
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +152,23 @@ def test_the_lead_page_shows_the_snapshot_for_this_country_only(staff: Any, sent
     assert image["Content-Type"].startswith("image/")
 
 
+def test_the_lead_page_shows_the_note_for_the_authority_and_the_thread(staff: Any, dispatched: Loop) -> None:
+    lead = dispatched.leads["PL"]
+    html = partner_client(staff["partner_a"]).get(_detail(lead)).content.decode()
+    assert "Note for your authority" in html
+    for expected in (AUTHORITY_NOTE, QUESTION_TEXT, ANSWER_TEXT):
+        assert escape(expected) in html, expected
+    assert "Tipster's answer" in html
+    assert NOTE_TEXT not in html
+    assert "Analyst notes" not in html
+    # Germany's partner reads neither, and gets 404 for the Polish lead.
+    other = partner_client(staff["partner_b"])
+    assert other.get(_detail(lead)).status_code == 404
+    german = other.get(_detail(dispatched.leads["DE"])).content.decode()
+    assert escape(AUTHORITY_NOTE) not in german
+    assert escape(ANSWER_TEXT) not in german
+
+
 def test_the_home_page_query_count(staff: Any, sent: Loop, django_assert_max_num_queries: Any) -> None:
     client = partner_client(staff["partner_a"])
     with django_assert_max_num_queries(10):
@@ -175,6 +202,65 @@ def test_acknowledge_then_report_outcomes(staff: Any, sent: Loop) -> None:
         reverse("staff:lead_detail", args=[lead.reference])
     )
     assert "A child was safeguarded in Gdansk." in staff_html.content.decode()
+
+
+def test_correcting_an_outcome(staff: Any, sent: Loop) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="offender_arrested", count=1, update="One arrest in Gdańsk."
+    )
+    client = partner_client(staff["partner_a"])
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    assert url in client.get(_detail(lead)).content.decode()
+    form = client.get(url).content.decode()
+    assert "One arrest in Gdańsk." in form  # the form starts from the version being corrected
+    response = client.post(
+        url, {"kind": "offender_arrested", "count": "2", "update": "Two arrests, brothers."}, follow=True
+    )
+    html = response.content.decode()
+    assert "Outcome corrected" in html
+    assert "One arrest in Gdańsk." in html  # the earlier version stays readable
+    assert "Two arrests, brothers." in html
+    assert "Corrected: no longer counted" in html
+    assert url not in html  # a corrected version offers no second correction
+    assert Outcome.objects.get(corrects=first).count == 2
+    # The analysts see the history too.
+    staff_html = (
+        login_verified(Client(), staff["analyst"])
+        .get(reverse("staff:lead_detail", args=[lead.reference]))
+        .content.decode()
+    )
+    assert "One arrest in Gdańsk." in staff_html
+    assert "Corrected: no longer counted" in staff_html
+
+
+def test_a_bad_correction_is_shown_again_and_stores_nothing(staff: Any, sent: Loop) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="investigation_opened", count=0, update="x"
+    )
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    response = partner_client(staff["partner_a"]).post(url, {"kind": "victim_identified", "update": "y"})
+    assert response.status_code == 400
+    assert "Give how many people, at least one." in response.content.decode()
+    assert Outcome.objects.count() == 1
+
+
+def test_another_country_cannot_correct(staff: Any, sent: Loop, staff_client: Any) -> None:
+    lead = sent.leads["PL"]
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind="investigation_opened", count=0, update="x"
+    )
+    url = reverse("partner:outcome_correct", args=[lead.reference, first.pk])
+    other = partner_client(staff["partner_b"])
+    assert other.get(url).status_code == 404
+    data = {"kind": "closed_no_result", "update": "z"}
+    assert other.post(url, data).status_code == 404
+    # An outcome id of another lead, under the partner's own lead: 404 too.
+    own = sent.leads["DE"]
+    assert other.get(reverse("partner:outcome_correct", args=[own.reference, first.pk])).status_code == 404
+    assert staff_client("outsider").post(url, data).status_code in (302, 403)
+    assert Outcome.objects.count() == 1
 
 
 @pytest.mark.parametrize(

@@ -32,15 +32,17 @@ from traceobject.leads.models import (
     Outcome,
     OutcomeKind,
 )
-from traceobject.leads.selectors import lead_snapshot
+from traceobject.leads.selectors import lead_figures, lead_outcomes, lead_snapshot, outcomes_current
 from traceobject.leads.services import (
     CountryClaim,
+    NoReaderError,
     authority_save,
     determination_confirm,
     determination_propose,
     determination_reject,
     lead_acknowledge,
     lead_send,
+    outcome_correct,
     outcome_report,
 )
 from traceobject.stats.selectors import headline_figures
@@ -215,7 +217,7 @@ def test_confirm_identified_moves_the_object_and_freezes_one_lead_per_country(
     assert pl.authority.country == "PL"
 
     snapshot = lead_snapshot(pl)
-    assert snapshot["format"] == 1
+    assert snapshot["format"] == 2
     assert snapshot["reference"] == pl.reference
     assert snapshot["country"] == "PL"
     assert snapshot["object"]["code"] == "B17-2026"
@@ -224,12 +226,14 @@ def test_confirm_identified_moves_the_object_and_freezes_one_lead_per_country(
     # Only its own country: an authority is not told which other countries were named.
     assert [c["country"] for c in snapshot["determination"]["countries"]] == ["PL"]
     assert [c["country"] for c in lead_snapshot(loop.leads["DE"])["determination"]["countries"]] == ["DE"]
-    # Each lead holds the tips selected for its own country, with their signals and the analysts' notes.
+    # Each lead holds the tips selected for its own country, with their signals; never the analysts'
+    # internal notes (the note for the authority is written when the lead is sent).
     assert [tip["text"] for tip in snapshot["tips"]] == [POLAND_TIP]
     assert any(s["kind"] == "country" and s["value"] == "PL" for s in snapshot["tips"][0]["signals"])
-    assert [note["text"] for note in snapshot["notes"]] == [NOTE_TEXT]
+    assert "notes" not in snapshot
+    assert NOTE_TEXT not in json.dumps(snapshot, ensure_ascii=False)
+    assert snapshot["note_for_authority"] is None
     assert [tip["text"] for tip in lead_snapshot(loop.leads["DE"])["tips"]] == [GERMANY_TIP]
-    assert lead_snapshot(loop.leads["DE"])["notes"] == []
     # The image is the public derivative, embedded with its checksum.
     assert len(snapshot["images"]) == 1
     assert len(snapshot["images"][0]["sha256"]) == 64
@@ -359,6 +363,34 @@ def test_send_marks_sent_notifies_after_commit_and_resends(
     assert AuditEvent.objects.filter(action="lead.send").last().details["resend"] is True
 
 
+def test_send_without_a_partner_account_needs_the_confirmation(staff: dict[str, Any], loop: Loop) -> None:
+    staff["partner_b"].delete()  # Germany's only partner account
+    lead = loop.leads["DE"]
+    with pytest.raises(NoReaderError, match="Nobody at Germany can read this lead yet"):
+        lead_send(actor=staff["analyst"], lead=lead)
+    lead.refresh_from_db()
+    assert lead.state == LeadState.READY
+    lead_send(actor=staff["analyst"], lead=lead, without_reader=True)
+    assert lead.state == LeadState.SENT
+    # Poland has its partner: no confirmation needed.
+    lead_send(actor=staff["analyst"], lead=loop.leads["PL"])
+    assert loop.leads["PL"].state == LeadState.SENT
+
+
+def test_the_note_is_frozen_once_sent(staff: dict[str, Any], loop: Loop) -> None:
+    lead = loop.leads["PL"]
+    with pytest.raises(ApplicationError, match="under 5000"):
+        lead_send(actor=staff["analyst"], lead=lead, note_for_authority="x" * 5001)
+    lead_send(actor=staff["analyst"], lead=lead, note_for_authority="First word.")
+    checksum = lead.snapshot_sha256
+    with pytest.raises(ApplicationError, match="can no longer change"):
+        lead_send(actor=staff["analyst"], lead=lead, note_for_authority="Second thoughts.")
+    lead.refresh_from_db()
+    assert lead.snapshot_sha256 == checksum
+    assert lead_snapshot(lead)["note_for_authority"]["text"] == "First word."
+    assert b"First word." not in bytes(lead.sealed) + bytes(lead.sealed_partner)
+
+
 def test_send_refuses_an_inactive_authority_and_other_roles(staff: dict[str, Any], loop: Loop) -> None:
     lead = loop.leads["DE"]
     for who in ("outsider", "auditor", "partner_b", "administrator"):
@@ -465,6 +497,90 @@ def test_outcome_acknowledges_seals_and_closes(staff: dict[str, Any], loop: Loop
             count=1,
             update="Late news.",
         )
+
+
+# --- correcting an outcome ---------------------------------------------------------------------------
+
+
+def test_a_correction_keeps_the_history_and_only_the_current_version_counts(
+    staff: dict[str, Any], loop: Loop
+) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.VICTIM_IDENTIFIED, count=1, update="One child."
+    )
+    assert lead_figures().victims_identified == 1
+    correction = outcome_correct(
+        actor=staff["partner_a"],
+        outcome=first,
+        kind=OutcomeKind.VICTIM_IDENTIFIED,
+        count=3,
+        update="Three children, siblings.",
+    )
+    assert correction.corrects == first
+    assert b"siblings" not in bytes(correction.sealed_update) + bytes(correction.sealed_partner_update)
+    # Both versions stay, readable; only the correction is in force and counted.
+    first.refresh_from_db()
+    assert (first.count, vault.open(bytes(first.sealed_update)).decode()) == (1, "One child.")
+    views = lead_outcomes(lead)
+    assert [(v.count, v.current, v.corrects_id) for v in views] == [(1, False, None), (3, True, first.pk)]
+    assert list(outcomes_current()) == [correction]
+    assert lead_figures().victims_identified == 3  # not 4
+    assert lead_figures().leads_with_outcome == 1
+    event = AuditEvent.objects.get(action="lead.outcome_correct")
+    assert event.actor == staff["partner_a"]
+    assert event.details["corrects"] == first.pk
+    assert event.details["before"] == {"kind": "victim_identified", "count": 1}
+    assert event.details["after"] == {"kind": "victim_identified", "count": 3}
+    # The corrected version cannot be corrected a second time: the newer one can.
+    with pytest.raises(ApplicationError, match="already been corrected"):
+        outcome_correct(
+            actor=staff["partner_a"], outcome=first, kind="victim_identified", count=2, update="x"
+        )
+    outcome_correct(
+        actor=staff["partner_a"], outcome=correction, kind="victim_identified", count=2, update="x"
+    )
+    assert lead_figures().victims_identified == 2
+
+
+def test_only_the_partner_of_the_country_corrects(staff: dict[str, Any], loop: Loop) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    first = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.OFFENDER_ARRESTED, count=1, update="One."
+    )
+    with pytest.raises(NotFoundError):
+        outcome_correct(
+            actor=staff["partner_b"], outcome=first, kind="offender_arrested", count=2, update="x"
+        )
+    for who in ("outsider", "analyst", "auditor"):
+        with pytest.raises(ApplicationError):
+            outcome_correct(actor=staff[who], outcome=first, kind="offender_arrested", count=2, update="x")
+    with pytest.raises(ApplicationError) as caught:
+        outcome_correct(
+            actor=staff["partner_a"], outcome=first, kind="offender_arrested", count=0, update="x"
+        )
+    assert caught.value.field == "count"
+    assert list(outcomes_current()) == [first]
+    assert not AuditEvent.objects.filter(action="lead.outcome_correct").exists()
+
+
+def test_correcting_a_mistaken_closure_reopens_the_lead(staff: dict[str, Any], loop: Loop) -> None:
+    lead = _sent(staff, loop.leads["PL"])
+    closed = outcome_report(
+        actor=staff["partner_a"], lead=lead, kind=OutcomeKind.CLOSED_NO_RESULT, count=0, update="Wrong lead."
+    )
+    assert lead.state == LeadState.CLOSED
+    outcome_correct(
+        actor=staff["partner_a"],
+        outcome=closed,
+        kind=OutcomeKind.INVESTIGATION_OPENED,
+        count=0,
+        update="Open.",
+    )
+    lead.refresh_from_db()
+    assert lead.state == LeadState.ACKNOWLEDGED
+    # And the lead takes reports again.
+    outcome_report(actor=staff["partner_a"], lead=lead, kind="offender_arrested", count=1, update="Arrest.")
 
 
 def test_demo_authorities_load_once() -> None:

@@ -18,6 +18,7 @@ from tests.leads.conftest import GERMANY_TIP, POLAND_TIP, Loop
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Object, ObjectStatus
 from traceobject.leads.models import Authority, Determination, DeterminationState, Lead, LeadState
+from traceobject.leads.selectors import lead_snapshot
 from traceobject.tips.models import Tip
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +275,56 @@ def test_sending_a_lead(staff_client: Any, loop: Loop) -> None:
     lead.refresh_from_db()
     assert lead.state == LeadState.SENT
     assert "Send the notice again" in response.content.decode()
+
+
+def test_sending_with_a_note_for_the_authority(staff_client: Any, loop: Loop) -> None:
+    lead = loop.leads["PL"]
+    client = staff_client("analyst")
+    page = client.get(reverse("staff:lead_detail", args=[lead.reference]))
+    assert b"Note for the authority" in page.content
+    response = client.post(
+        reverse("staff:lead_send", args=[lead.reference]), {"note_for_authority": "  Call us first.  "}
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.state == LeadState.SENT
+    assert lead_snapshot(lead)["note_for_authority"]["text"] == "Call us first."
+
+
+def test_sending_where_nobody_can_read_warns_and_asks_to_confirm(
+    staff_client: Any, staff: Any, loop: Loop
+) -> None:
+    """Poland's only partner account is deactivated: the first submit warns and sends nothing; the
+    second, with the confirmation the warning carries, sends it and says nobody can read it yet."""
+    staff["partner_a"].is_active = False
+    staff["partner_a"].save(update_fields=["is_active"])
+    lead = loop.leads["PL"]
+    client = staff_client("analyst")
+    page = client.get(reverse("staff:lead_detail", args=[lead.reference])).content.decode()
+    assert "No partner account exists for Poland yet" in page
+    url = reverse("staff:lead_send", args=[lead.reference])
+    response = client.post(url, {"note_for_authority": "Kept across the question."})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Nobody at Poland can read this lead yet: no partner account." in html
+    assert "Send it anyway" in html
+    assert re.search(r'<input type="hidden" name="without_reader" value="True"', html)
+    assert "Kept across the question." in html
+    lead.refresh_from_db()
+    assert lead.state == LeadState.READY
+    assert not AuditEvent.objects.filter(action="lead.send").exists()
+
+    response = client.post(
+        url, {"note_for_authority": "Kept across the question.", "without_reader": "True"}, follow=True
+    )
+    html = response.content.decode()
+    assert "nobody there can read it until a partner account exists for Poland" in html
+    assert "can now read it in the partner portal" not in html
+    lead.refresh_from_db()
+    assert lead.state == LeadState.SENT
+    event = AuditEvent.objects.get(action="lead.send")
+    assert event.details["partner_accounts"] is False
+    assert event.details["note_for_authority"] is True
 
 
 def test_the_auditor_reads_leads_but_neither_sends_nor_downloads(staff_client: Any, loop: Loop) -> None:

@@ -43,6 +43,8 @@ class Permission(StrEnum):
     LEADS_AUTHORITY_MANAGE = "leads:authority:manage"
     PARTNER_LEAD_READ = "partner:lead:read"
     PARTNER_LEAD_REPORT = "partner:lead:report"
+    # Telling the analysts what a partner recognises in an object published for partners.
+    PARTNER_OBJECT_REPORT = "partner:object:report"
     STATS_DASHBOARD_VIEW = "stats:dashboard:view"
 
 
@@ -93,7 +95,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.STATS_DASHBOARD_VIEW,
         }
     ),
-    Role.PARTNER: frozenset({P.PARTNER_PORTAL_VIEW, P.PARTNER_LEAD_READ, P.PARTNER_LEAD_REPORT}),
+    Role.PARTNER: frozenset(
+        {P.PARTNER_PORTAL_VIEW, P.PARTNER_LEAD_READ, P.PARTNER_LEAD_REPORT, P.PARTNER_OBJECT_REPORT}
+    ),
     Role.AUDITOR: frozenset(
         {
             P.STAFF_WORKSPACE_VIEW,

@@ -49,8 +49,9 @@ def lead_json(lead: Lead) -> bytes:
     return _json_bytes(lead_document(lead))
 
 
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _iso(value: str | None) -> str:
+    """An ISO 8601 time to the minute with its offset (``2026-03-01T10:15+00:00``): exports use ISO dates."""
+    return datetime.fromisoformat(value).isoformat(timespec="minutes") if value else ""
 
 
 def _country_name(code: str) -> str:
@@ -62,27 +63,32 @@ def _dossier_context(snapshot: dict[str, Any], checksum: str) -> dict[str, Any]:
     determination = snapshot["determination"]
     own = [c for c in determination["countries"] if c["country"] == country]
     tips = [
-        {**tip, "received": _when(tip.get("received_at")), "notes": []} for tip in snapshot.get("tips", [])
+        {
+            **tip,
+            "received": _iso(tip.get("received_at")),
+            "thread": [
+                {**message, "when": _iso(message.get("created_at"))}
+                for message in tip.get("follow_ups") or []
+            ],
+        }
+        for tip in snapshot.get("tips", [])
     ]
-    by_id = {tip["id"]: tip for tip in tips}
-    for note in snapshot.get("notes", []):
-        if note["tip"] in by_id:
-            by_id[note["tip"]]["notes"].append({**note, "created": _when(note.get("created_at"))})
+    note = snapshot.get("note_for_authority")
     return {
         "snapshot": snapshot,
         "reference": snapshot["reference"],
         "country": country,
         "country_name": _country_name(country),
         "authority": snapshot["authority"],
-        "created": _when(snapshot.get("created_at")),
+        "created": _iso(snapshot.get("created_at")),
         "object": snapshot["object"],
-        "published": _when(snapshot["object"].get("published_at")),
+        "published": _iso(snapshot["object"].get("published_at"))[:10],
         "images": [
             {**image, "uri": f"data:{image['media_type']};base64,{image['data_base64']}"}
             for image in snapshot.get("images", [])
         ],
         "determination": determination,
-        "decided": _when(determination.get("decided_at")),
+        "decided": _iso(determination.get("decided_at")),
         "claim": own[0] if own else None,
         "others": [
             {**c, "name": _country_name(c["country"])}
@@ -90,6 +96,7 @@ def _dossier_context(snapshot: dict[str, Any], checksum: str) -> dict[str, Any]:
             if c["country"] != country
         ],
         "tips": tips,
+        "note": {**note, "when": _iso(note.get("written_at"))} if note else None,
         "checksum": checksum,
     }
 

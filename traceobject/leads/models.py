@@ -170,6 +170,12 @@ class Outcome(models.Model):
     sealed_partner_update = models.BinaryField(null=True, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
+    # The earlier version this one corrects. A correction never edits a row: it adds the new version and
+    # links it here, so the history stays readable. One-to-one, so a version is corrected at most once and
+    # the current versions are exactly those nobody corrected (``selectors.outcomes_current``).
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
+    )
 
     class Meta:
         ordering = ["reported_at", "id"]

@@ -23,3 +23,15 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("A short note for the analysts. It is stored encrypted and never published."),
     )
+
+
+class PartnerReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("What do you recognise?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Where it was sold, a place, a brand, a case it reminds you of. It reaches the analysts' triage "
+            "as a report from your authority, stored encrypted."
+        ),
+    )

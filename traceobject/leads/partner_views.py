@@ -8,25 +8,35 @@ country's lead exactly as for one that does not exist. No page needs JavaScript.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.static import serve
 
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import partner_view
+from traceobject.gallery.models import Object
 from traceobject.leads import selectors, services
 from traceobject.leads.models import Confidence, DeterminationKind, Lead, LeadState
-from traceobject.leads.partner_forms import OutcomeForm
+from traceobject.leads.partner_forms import OutcomeForm, PartnerReportForm
 from traceobject.leads.staff_views import export_download, snapshot_image
 
 # Objects published for partners, newest first, on the home page.
 PARTNER_OBJECTS_SHOWN = 100
+
+
+def _when(value: str | None) -> datetime | None:
+    """A snapshot's ISO time as a datetime, so that the page shows it in the reader's locale."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def _lead(request: HttpRequest, reference: str) -> Lead:
@@ -51,6 +61,7 @@ def _lead_page(
     determination: dict[str, Any] = dict(snapshot.get("determination") or {})
     # This authority's own country only: where else the object points is not this partner's business.
     own = [c for c in determination.get("countries") or [] if c.get("country") == lead.country]
+    note: dict[str, Any] | None = snapshot.get("note_for_authority")
     context = {
         "lead": lead,
         "snapshot": snapshot,
@@ -60,11 +71,23 @@ def _lead_page(
         "own_country": own[0] if own else None,
         "kind_label": dict(DeterminationKind.choices).get(determination.get("kind", ""), ""),
         "confidence_label": dict(Confidence.choices).get(own[0].get("confidence", ""), "") if own else "",
-        "tips": snapshot.get("tips") or [],
-        "notes": snapshot.get("notes") or [],
+        "tips": [
+            {
+                **tip,
+                "received": _when(tip.get("received_at")),
+                "thread": [
+                    {**message, "when": _when(message.get("created_at"))}
+                    for message in tip.get("follow_ups") or []
+                ],
+            }
+            for tip in snapshot.get("tips") or []
+        ],
+        "note": note,
+        "note_when": _when(note.get("written_at")) if note else None,
         "outcomes": selectors.lead_outcomes(lead),
         "can_report": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
         and lead.state != LeadState.CLOSED,
+        "can_correct": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT),
         "can_acknowledge": user_has_permission(request.user, Permission.PARTNER_LEAD_REPORT)
         and lead.state == LeadState.SENT,
         "outcome_form": outcome_form,
@@ -112,6 +135,86 @@ def outcome_new(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("Outcome recorded. Thank you for reporting back."))
             return redirect("partner:lead_detail", reference=lead.reference)
     return _lead_page(request, lead, form, status=400)
+
+
+@partner_view(Permission.PARTNER_LEAD_REPORT)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def outcome_correct(request: HttpRequest, reference: str, outcome_id: int) -> HttpResponse:
+    """Correct a reported outcome: the form starts from the version being corrected."""
+    lead = _lead(request, reference)
+    outcome = selectors.outcome_for_partner(user=request.user, lead=lead, outcome_id=outcome_id)
+    status = 200
+    if request.method == "POST":
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.outcome_correct(
+                    actor=request.user,
+                    outcome=outcome,
+                    kind=form.cleaned_data["kind"],
+                    count=form.cleaned_data["count"] or 0,
+                    update=form.cleaned_data["update"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Outcome corrected. The earlier version stays in the history."))
+                return redirect("partner:lead_detail", reference=lead.reference)
+        status = 400
+    else:
+        earlier = next(view for view in selectors.lead_outcomes(lead) if view.id == outcome.pk)
+        form = OutcomeForm(
+            initial={"kind": earlier.kind, "count": earlier.count or None, "update": earlier.update}
+        )
+    context = {"lead": lead, "outcome": outcome, "form": form}
+    return render(request, "partner/outcome_correct.html", context, status=status)
+
+
+def _object_page(
+    request: HttpRequest, obj: Object, form: PartnerReportForm, *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "object": obj,
+        "form": form,
+        "can_report": user_has_permission(request.user, Permission.PARTNER_OBJECT_REPORT),
+    }
+    return render(request, "partner/object_detail.html", context, status=status)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@never_cache
+@require_safe
+def object_detail(request: HttpRequest, code: str) -> HttpResponse:
+    obj = selectors.partner_object(user=request.user, code=code)
+    return _object_page(request, obj, PartnerReportForm())
+
+
+@partner_view(Permission.PARTNER_OBJECT_REPORT)
+@require_POST
+def object_report(request: HttpRequest, code: str) -> HttpResponse:
+    obj = selectors.partner_object(user=request.user, code=code)
+    form = PartnerReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partner_object_report(actor=request.user, obj=obj, text=form.cleaned_data["text"])
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: your report reached the analysts."))
+            return redirect("partner:object_detail", code=obj.code)
+    return _object_page(request, obj, form, status=400)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def object_image(request: HttpRequest, code: str, image_id: int) -> HttpResponseBase:
+    """A sanitized derivative of a partner-only object: only for partners, never cached by others."""
+    obj = selectors.partner_object(user=request.user, code=code)
+    path = selectors.partner_object_image_path(obj=obj, image_id=image_id)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @partner_view(Permission.PARTNER_LEAD_READ)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from traceobject.core.permissions import Permission, user_has_permission
-from traceobject.gallery.models import Audience, Object, ObjectStatus
+from traceobject.accounts.models import User
+from traceobject.core.permissions import Permission, Role, user_has_permission
+from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectImage, ObjectStatus
 from traceobject.leads.models import (
     Determination,
     DeterminationState,
@@ -54,7 +55,7 @@ def determination_for_object(obj: Object) -> Determination | None:
 def leads_list(*, state: str | None = None) -> QuerySet[Lead]:
     """Every lead for the analysts, newest first, with its number of outcomes."""
     leads = Lead.objects.select_related("authority", "determination__object").annotate(
-        outcome_count=Count("outcomes")
+        outcome_count=CURRENT_OUTCOME_COUNT
     )
     if state:
         leads = leads.filter(state=state)
@@ -71,6 +72,11 @@ def leads_unacknowledged(*, older_than_days: int) -> QuerySet[Lead]:
     )
 
 
+def partner_accounts_exist(*, country: str) -> bool:
+    """Whether an active partner account of ``country`` exists: someone who can read its leads."""
+    return User.objects.filter(role=Role.PARTNER, country=country, is_active=True).exists()
+
+
 def _is_partner(user: Any) -> bool:
     return user_has_permission(user, Permission.PARTNER_LEAD_READ) and bool(getattr(user, "country", ""))
 
@@ -82,7 +88,7 @@ def partner_leads(*, user: Any) -> QuerySet[Lead]:
     return (
         Lead.objects.filter(country=user.country, state__in=PARTNER_VISIBLE_STATES)
         .select_related("authority", "determination__object")
-        .annotate(outcome_count=Count("outcomes"))
+        .annotate(outcome_count=CURRENT_OUTCOME_COUNT)
         .order_by("-sent_at", "-id")
     )
 
@@ -110,34 +116,72 @@ def _open_copy(staff_copy: Any, partner_copy: Any) -> bytes:
 
 
 def lead_snapshot(lead: Lead) -> dict[str, Any]:
-    """The frozen snapshot of a lead, opened from the vault."""
+    """The frozen snapshot of a lead, opened from the vault.
+
+    Leads frozen before snapshot format 2 carried the analysts' internal notes (``notes``); they are
+    dropped here, the one door every page and export goes through, so that no format shows them.
+    """
     snapshot: dict[str, Any] = json.loads(_open_copy(lead.sealed, lead.sealed_partner))
+    snapshot.pop("notes", None)
     return snapshot
+
+
+def outcomes_current() -> QuerySet[Outcome]:
+    """The outcomes in force: every report that no later correction replaced.
+
+    The one definition of what counts: figures (``lead_figures``, and the stats app, which should
+    call this too) sum over these only, so a corrected report is never counted beside its correction.
+    """
+    return Outcome.objects.filter(correction__isnull=True)
+
+
+# ``Count`` of a lead's outcomes in force, for annotations on leads.
+CURRENT_OUTCOME_COUNT = Count("outcomes", filter=Q(outcomes__correction__isnull=True))
 
 
 @dataclass(frozen=True)
 class OutcomeView:
+    id: int
     kind: str
     kind_label: str
     count: int
     update: str
     reported_by: str
     reported_at: Any
+    # The version this one corrects, and whether a later correction replaced this one.
+    corrects_id: int | None
+    current: bool
 
 
 def lead_outcomes(lead: Lead) -> list[OutcomeView]:
-    """A lead's outcomes, oldest first, with their updates opened from the vault."""
+    """A lead's outcomes, oldest first, corrected versions included (marked), updates opened."""
+    rows = list(
+        lead.outcomes.select_related("reported_by")
+        .annotate(corrected=Count("correction"))
+        .order_by("reported_at", "id")
+    )
     return [
         OutcomeView(
+            id=outcome.pk,
             kind=outcome.kind,
             kind_label=str(outcome.get_kind_display()),
             count=outcome.count,
             update=_open_copy(outcome.sealed_update, outcome.sealed_partner_update).decode("utf-8"),
             reported_by=outcome.reported_by.get_username(),
             reported_at=outcome.reported_at,
+            corrects_id=outcome.corrects_id,
+            current=not outcome.corrected,
         )
-        for outcome in lead.outcomes.select_related("reported_by").order_by("reported_at", "id")
+        for outcome in rows
     ]
+
+
+def outcome_for_partner(*, user: Any, lead: Lead, outcome_id: int) -> Outcome:
+    """One outcome of a lead the partner may see (``lead_for_partner`` first); Http404 otherwise."""
+    outcome = Outcome.objects.filter(lead=lead, pk=outcome_id).select_related("lead").first()
+    if outcome is None or not partner_may_see(user=user, lead=lead):
+        raise Http404("No such outcome.")
+    return outcome
 
 
 @dataclass
@@ -171,7 +215,7 @@ def lead_figures() -> LeadFigures:
         acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
         countries=Count("country", distinct=True),
     )
-    outcomes = Outcome.objects.aggregate(
+    outcomes = outcomes_current().aggregate(
         victims=Sum("count", filter=Q(kind=OutcomeKind.VICTIM_IDENTIFIED)),
         offenders=Sum("count", filter=Q(kind=OutcomeKind.OFFENDER_ARRESTED)),
         leads=Count("lead", distinct=True),
@@ -209,9 +253,39 @@ def lead_figures() -> LeadFigures:
 
 def partner_objects() -> QuerySet[Object]:
     """Objects published for the national partners only (the discreet first step before the public),
-    newest first."""
+    newest first, each with its ready images (``ready_images``, in order)."""
     return (
         Object.objects.filter(status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
         .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=ObjectImage.objects.filter(status=ImageStatus.READY).order_by("position", "id"),
+                to_attr="ready_images",
+            )
+        )
         .order_by("-published_at", "-id")
     )
+
+
+def partner_object(*, user: Any, code: str) -> Object:
+    """An object published for partners, for a partner; Http404 for anything else (a public or
+    unpublished object, or a visitor who is no partner)."""
+    obj = partner_objects().filter(code=code.upper()).first() if _is_partner(user) else None
+    if obj is None:
+        raise Http404("No such object.")
+    return obj
+
+
+# The width of the partner portal's pictures: the JPEG derivative closest to it is served.
+PARTNER_IMAGE_WIDTH = 640
+
+
+def partner_object_image_path(*, obj: Object, image_id: int) -> str:
+    """The path (under MEDIA_ROOT) of a ready image's JPEG derivative of a partner object; Http404
+    otherwise. Served through the portal only: the public media view refuses partner-only objects."""
+    image = next((i for i in getattr(obj, "ready_images", []) if i.pk == image_id), None)
+    jpegs = [d for d in (image.derivatives if image else []) if d.get("format") == "jpeg" and d.get("path")]
+    if not jpegs:
+        raise Http404("No such image.")
+    return str(min(jpegs, key=lambda d: abs(int(d.get("width") or 0) - PARTNER_IMAGE_WIDTH))["path"])

@@ -26,7 +26,7 @@ from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
-from traceobject.gallery.models import ImageStatus, Object, ObjectStatus
+from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectStatus
 from traceobject.imaging import storage
 from traceobject.leads.models import (
     COUNTED_OUTCOMES,
@@ -43,15 +43,18 @@ from traceobject.leads.models import (
 )
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
 from traceobject.tips import keyring, vault
-from traceobject.tips.models import Tip
+from traceobject.tips.models import FollowUp, Tip
+from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
-from traceobject.triage.models import Signal, SignalKind, TipNote
+from traceobject.triage.highlight import country_name
+from traceobject.triage.models import Signal, SignalKind
 from traceobject.triage.terms import terms_open
 
 logger = logging.getLogger(__name__)
 
 MAX_COUNTRIES = 5
-SNAPSHOT_FORMAT = 1
+# 2: no internal notes; follow-up threads with each tip; the note for the authority.
+SNAPSHOT_FORMAT = 2
 _MEDIA_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png"}
 
 
@@ -314,8 +317,27 @@ def _image_entries(obj: Object) -> list[dict[str, Any]]:
     return entries
 
 
-def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
-    """Opened tips with their signals, and the analysts' notes on them (a few queries, not one per tip)."""
+def _threads(tip_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The follow-up thread of each tip (the analysts' questions and the tipster's answers), oldest
+    first, opened with the staff's key: what the tipster added after the tip belongs to the evidence."""
+    threads: dict[int, list[dict[str, Any]]] = {tip_id: [] for tip_id in tip_ids}
+    for follow_up in FollowUp.objects.filter(tip_id__in=tip_ids).order_by("created_at", "id"):
+        threads.setdefault(follow_up.tip_id, []).append(
+            {
+                "kind": follow_up.kind,
+                "created_at": follow_up.created_at.isoformat(),
+                "text": vault.open(bytes(follow_up.sealed)).decode("utf-8"),
+            }
+        )
+    return threads
+
+
+def _tip_entries(tip_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Opened tips with their signals and follow-up threads (a few queries, not one per tip).
+
+    The analysts' notes on the tips are internal and never enter a lead: only what is written for the
+    authority (the lead's ``note_for_authority``) leaves the agency.
+    """
     tips = Tip.objects.filter(pk__in=tip_ids).order_by("created_at", "id")
     rows = list(Signal.objects.filter(tip_id__in=tip_ids).order_by("tip_id", "kind", "id"))
     # Domains and shops are stored as keyed digests of a sealed term: give the authority the words.
@@ -334,6 +356,7 @@ def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dic
                 "field": signal.field,
             }
         )
+    threads = _threads(tip_ids)
     entries: dict[int, dict[str, Any]] = {}
     for tip in tips:
         payload = asdict(tip_read(tip=tip))
@@ -344,19 +367,9 @@ def _tip_entries(tip_ids: set[int]) -> tuple[dict[int, dict[str, Any]], list[dic
             "status": tip.status,
             **payload,
             "signals": signals.get(tip.pk, []),
+            "follow_ups": threads.get(tip.pk, []),
         }
-    notes = [
-        {
-            "tip": note.tip_id,
-            "author": _user_label(note.author),
-            "created_at": note.created_at.isoformat(),
-            "text": vault.open(bytes(note.sealed)).decode("utf-8"),
-        }
-        for note in TipNote.objects.filter(tip_id__in=tip_ids)
-        .select_related("author")
-        .order_by("created_at", "id")
-    ]
-    return entries, notes
+    return entries
 
 
 def _snapshot_common(
@@ -364,7 +377,7 @@ def _snapshot_common(
 ) -> dict[str, Any]:
     tip_sets = {claim.pk: set(claim.tips.values_list("pk", flat=True)) for claim in claims}
     all_ids: set[int] = set().union(*tip_sets.values()) if tip_sets else set()
-    tips, notes = _tip_entries(all_ids)
+    tips = _tip_entries(all_ids)
     return {
         "object": {
             "code": obj.code,
@@ -389,7 +402,6 @@ def _snapshot_common(
             ],
         },
         "_tips": tips,
-        "_notes": notes,
         "_tip_sets": tip_sets,
     }
 
@@ -432,14 +444,20 @@ def _lead_create(
             "countries": [c for c in common["determination"]["countries"] if c["country"] == claim.country],
         },
         "tips": [common["_tips"][tip_id] for tip_id in sorted(common["_tips"]) if tip_id in own_tips],
-        "notes": [note for note in common["_notes"] if note["tip"] in own_tips],
+        # Written by the analyst who sends the lead (``lead_send``); the internal notes never travel.
+        "note_for_authority": None,
     }
+    _seal_snapshot(lead, authority, snapshot)
+    lead.save(update_fields=["reference", "sealed", "sealed_partner", "snapshot_sha256"])
+    return lead
+
+
+def _seal_snapshot(lead: Lead, authority: Authority, snapshot: dict[str, Any]) -> None:
+    """Seal ``snapshot`` into ``lead`` twice (the staff's tip key, the authority's key) with its checksum."""
     raw = snapshot_bytes(snapshot)
     lead.sealed = vault.seal(raw)
     lead.sealed_partner = vault.seal_to(keyring.authority_public_key(authority=authority), raw)
     lead.snapshot_sha256 = hashlib.sha256(raw).hexdigest()
-    lead.save(update_fields=["reference", "sealed", "sealed_partner", "snapshot_sha256"])
-    return lead
 
 
 # --- Authorities -------------------------------------------------------------------------------------
@@ -501,14 +519,54 @@ def _copy_lead(target: Lead, source: Lead) -> Lead:
     return target
 
 
-def lead_send(*, actor: Any, lead: Lead) -> Lead:
+class NoReaderError(ApplicationError):
+    """The lead's country has no active partner account: sent now, nobody could read it yet."""
+
+
+NOTE_FOR_AUTHORITY_MAX = 5000
+
+
+def lead_has_reader(lead: Lead) -> bool:
+    """Whether an active partner account of the lead's country exists, who could read it once sent."""
+    from traceobject.leads.selectors import partner_accounts_exist
+
+    return partner_accounts_exist(country=lead.country)
+
+
+def _freeze_for_sending(current: Lead, authority: Authority, note: str, actor: Any, now: Any) -> None:
+    """The last change to a lead before it leaves: the note for the authority, and the follow-up
+    threads as they stand now (a tipster may have answered since the confirmation). Sealed again, with
+    a new checksum; from here on the snapshot never changes."""
+    snapshot = lead_snapshot(current)
+    snapshot.pop("notes", None)  # a lead frozen before format 2 carried the internal notes: drop them
+    tip_ids = {int(tip["id"]) for tip in snapshot.get("tips", [])}
+    threads = _threads(tip_ids)
+    for tip in snapshot.get("tips", []):
+        tip["follow_ups"] = threads.get(int(tip["id"]), tip.get("follow_ups", []))
+    snapshot["note_for_authority"] = (
+        {"text": note, "written_by": _user_label(actor), "written_at": now.isoformat()} if note else None
+    )
+    snapshot["format"] = SNAPSHOT_FORMAT
+    _seal_snapshot(current, authority, snapshot)
+
+
+def lead_send(*, actor: Any, lead: Lead, note_for_authority: str = "", without_reader: bool = False) -> Lead:
     """READY → SENT: the partners of the country now see it. On a SENT lead, only send the notice again.
 
+    ``note_for_authority`` is what the analyst writes for the authority: it travels with the lead in
+    every format (the analysts' internal notes never do). A country without an active partner account
+    raises ``NoReaderError`` unless ``without_reader`` confirms that the lead goes out all the same.
     The notice goes out after commit; a mail failure is logged and never undoes the sent state.
     """
     permission_require(actor, Permission.LEADS_LEAD_SEND)
     from traceobject.leads.mail import lead_notify
 
+    note = (note_for_authority or "").strip()
+    if len(note) > NOTE_FOR_AUTHORITY_MAX:
+        raise ApplicationError(
+            _("Please keep the note under %(max)d characters.") % {"max": NOTE_FOR_AUTHORITY_MAX},
+            field="note_for_authority",
+        )
     with transaction.atomic():
         current = _locked_lead(lead)
         authority = Authority.objects.get(pk=current.authority_id)
@@ -519,16 +577,38 @@ def lead_send(*, actor: Any, lead: Lead) -> Lead:
             raise ApplicationError(
                 _("This lead is already %(state)s.") % {"state": current.get_state_display().lower()}
             )
+        if resend and note:
+            raise ApplicationError(
+                _("This lead has been sent: its content, the note included, can no longer change."),
+                field="note_for_authority",
+            )
+        has_reader = lead_has_reader(current)
+        if not resend and not has_reader and not without_reader:
+            raise NoReaderError(
+                _("Nobody at %(country)s can read this lead yet: no partner account.")
+                % {"country": country_name(current.country)}
+            )
         if not resend:
+            now = timezone.now()
+            _freeze_for_sending(current, authority, note, actor, now)
             current.state = LeadState.SENT
-            current.sent_at = timezone.now()
+            current.sent_at = now
             current.sent_by = actor
-            current.save(update_fields=["state", "sent_at", "sent_by"])
+            current.save(
+                update_fields=["state", "sent_at", "sent_by", "sealed", "sealed_partner", "snapshot_sha256"]
+            )
         audit_record(
             actor=actor,
             action="lead.send",
             target=current,
-            details={"reference": current.reference, "country": current.country, "resend": resend},
+            details={
+                "reference": current.reference,
+                "country": current.country,
+                "resend": resend,
+                "note_for_authority": bool(note),
+                "partner_accounts": has_reader,
+                "snapshot_sha256": current.snapshot_sha256,
+            },
         )
         lead_id = current.pk
         transaction.on_commit(lambda: lead_notify(lead_id))
@@ -578,9 +658,8 @@ def lead_acknowledge(*, actor: Any, lead: Lead) -> Lead:
     return _copy_lead(lead, current)
 
 
-def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str) -> Outcome:
-    """A partner reports back. Reporting on a lead not yet acknowledged acknowledges it first (a report
-    proves receipt); "closed without result" closes the lead, after which nothing more is reported."""
+def _clean_outcome(kind: str, count: Any, update: str) -> tuple[int, str]:
+    """The rules of one outcome report, shared by a first report and a correction."""
     if kind not in OutcomeKind.values:
         raise ApplicationError(_("Choose what happened."), field="kind")
     try:
@@ -595,6 +674,27 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
     update = (update or "").strip()
     if not update:
         raise ApplicationError(_("Write a short update."), field="update")
+    return count, update
+
+
+def _outcome_create(actor: Any, lead: Lead, kind: str, count: int, update: str, **extra: Any) -> Outcome:
+    """An outcome row, its update sealed for the staff and for the authority (like every report)."""
+    raw = update.encode("utf-8")
+    return Outcome.objects.create(
+        lead=lead,
+        kind=kind,
+        count=count,
+        sealed_update=vault.seal(raw),
+        sealed_partner_update=vault.seal_to(keyring.authority_public_key(authority=lead.authority), raw),
+        reported_by=actor,
+        **extra,
+    )
+
+
+def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str) -> Outcome:
+    """A partner reports back. Reporting on a lead not yet acknowledged acknowledges it first (a report
+    proves receipt); "closed without result" closes the lead, after which nothing more is reported."""
+    count, update = _clean_outcome(kind, count, update)
     with transaction.atomic():
         current = _partner_lead(actor, lead)
         if current.state == LeadState.CLOSED:
@@ -605,16 +705,7 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
         if kind == OutcomeKind.CLOSED_NO_RESULT:
             current.state = LeadState.CLOSED
             current.save(update_fields=["state"])
-        outcome = Outcome.objects.create(
-            lead=current,
-            kind=kind,
-            count=count,
-            sealed_update=vault.seal(update.encode("utf-8")),
-            sealed_partner_update=vault.seal_to(
-                keyring.authority_public_key(authority=current.authority), update.encode("utf-8")
-            ),
-            reported_by=actor,
-        )
+        outcome = _outcome_create(actor, current, kind, count, update)
         audit_record(
             actor=actor,
             action="lead.outcome",
@@ -630,6 +721,99 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
         _forget_figures()
     _copy_lead(lead, current)
     return outcome
+
+
+def outcome_correct(*, actor: Any, outcome: Outcome, kind: str, count: int, update: str) -> Outcome:
+    """A partner corrects an outcome it reported: a new version linked to the one it replaces.
+
+    Nothing is edited or deleted: the earlier version stays readable (to the staff and the partner),
+    and the figures count only the versions in force (``selectors.outcomes_current``). A closed lead can
+    be corrected too (a mistaken "closed without result" is the likeliest error); the lead is closed
+    exactly when a version in force says "closed without result".
+    """
+    count, update = _clean_outcome(kind, count, update)
+    with transaction.atomic():
+        current = _partner_lead(actor, outcome.lead)
+        earlier = Outcome.objects.select_for_update().filter(pk=outcome.pk, lead=current).first()
+        if earlier is None:
+            raise NotFoundError(_("This outcome does not exist."))
+        if Outcome.objects.filter(corrects=earlier).exists():
+            raise ApplicationError(_("This outcome has already been corrected: correct the newer version."))
+        try:
+            with transaction.atomic():
+                correction = _outcome_create(actor, current, kind, count, update, corrects=earlier)
+        except IntegrityError as exc:  # a concurrent correction of the same version won the race
+            raise ApplicationError(
+                _("This outcome has already been corrected: correct the newer version.")
+            ) from exc
+        before = current.state
+        closing = Outcome.objects.filter(
+            lead=current, correction__isnull=True, kind=OutcomeKind.CLOSED_NO_RESULT
+        ).exists()
+        if closing and current.state != LeadState.CLOSED:
+            current.state = LeadState.CLOSED
+        elif not closing and current.state == LeadState.CLOSED:
+            current.state = LeadState.ACKNOWLEDGED
+        if current.state != before:
+            current.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            action="lead.outcome_correct",
+            target=current,
+            details={
+                "reference": current.reference,
+                "outcome": correction.pk,
+                "corrects": earlier.pk,
+                "before": {"kind": earlier.kind, "count": earlier.count},
+                "after": {"kind": kind, "count": count},
+                "state": {"from": before, "to": current.state},
+            },
+        )
+        _forget_figures()
+    return correction
+
+
+# --- Partner reports on objects published for partners ---------------------------------------------
+
+PARTNER_REPORT_MAX = 5000
+
+
+def partner_object_report(*, actor: Any, obj: Object, text: str) -> Tip:
+    """What a partner recognises in an object published for partners, as a tip in triage.
+
+    Sealed by the vault like a tip, marked with the partner's country (``Tip.partner_country``), and
+    recorded in the audit trail (a partner is staff, not an anonymous tipster). It is not public
+    evidence: it gets no receipt, and none of the intake's signals, tallies or cluster, so neither the
+    consensus nor any figure counts it; the analysts read it in the inbox as a partner report.
+    """
+    permission_require(actor, Permission.PARTNER_OBJECT_REPORT)
+    country = getattr(actor, "country", "") or ""
+    if not country:
+        raise ApplicationError(_("Your account is not tied to a country."))
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Say what you recognise."), field="text")
+    if len(text) > PARTNER_REPORT_MAX:
+        raise ApplicationError(
+            _("Please keep the report under %(max)d characters.") % {"max": PARTNER_REPORT_MAX}, field="text"
+        )
+    sealed = vault.seal(TipPayload(text=text).to_bytes())
+    with transaction.atomic():
+        current = (
+            Object.objects.select_for_update()
+            .filter(pk=obj.pk, status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
+            .first()
+        )
+        if current is None:
+            raise NotFoundError(_("This object is not published for partners."))
+        tip = Tip.objects.create(object=current, sealed=sealed, partner_country=country)
+        audit_record(
+            actor=actor,
+            action="partner.object_report",
+            target=tip,
+            details={"object": current.code, "country": country},
+        )
+    return tip
 
 
 # --- Exports -------------------------------------------------------------------------------------------

@@ -170,3 +170,20 @@ class AuthorityForm(forms.Form):
         else:
             country = cast(forms.ChoiceField, self.fields["country"])
             country.choices = [("", "—"), *country_choices(get_language() or "en")]
+
+
+class LeadSendForm(forms.Form):
+    """Sending a lead: an optional note written for the authority, and the confirmation asked for when
+    the lead's country has no partner account yet (a second submit, no JavaScript)."""
+
+    note_for_authority = forms.CharField(
+        label=_("Note for the authority"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Travels with the lead: the authority reads it on its page and in every export. The internal "
+            "notes on the tips never leave the agency."
+        ),
+    )
+    without_reader = forms.BooleanField(required=False, widget=forms.HiddenInput)

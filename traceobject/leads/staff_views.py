@@ -38,13 +38,13 @@ from traceobject.leads.models import (
     DeterminationState,
     Lead,
     LeadState,
-    Outcome,
     OutcomeKind,
 )
 from traceobject.leads.staff_forms import (
     AuthorityForm,
     DeterminationForm,
     LeadFilterForm,
+    LeadSendForm,
     RejectForm,
     claims_from,
     country_rows,
@@ -52,7 +52,7 @@ from traceobject.leads.staff_forms import (
 from traceobject.tips.models import Tip
 from traceobject.triage import selectors as triage_selectors
 from traceobject.triage import services as triage_services
-from traceobject.triage.highlight import excerpt
+from traceobject.triage.highlight import country_name, excerpt
 from traceobject.triage.models import Signal, SignalKind
 
 # The candidate countries offered on the determination form, and the tips listed under each.
@@ -289,7 +289,12 @@ LEADS_SHOWN = 500
 
 def _with_latest_outcome(leads: QuerySet[Lead]) -> QuerySet[Lead]:
     """Each lead with the kind of its latest outcome, in the same query."""
-    latest = Outcome.objects.filter(lead=OuterRef("pk")).order_by("-reported_at", "-id").values("kind")[:1]
+    latest = (
+        selectors.outcomes_current()
+        .filter(lead=OuterRef("pk"))
+        .order_by("-reported_at", "-id")
+        .values("kind")[:1]
+    )
     return leads.annotate(latest_outcome=Subquery(latest))
 
 
@@ -316,18 +321,31 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(Permission.LEADS_LEAD_READ)
-@require_safe
-def lead_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    lead = _lead_or_404(reference)
+def _lead_page(
+    request: HttpRequest,
+    lead: Lead,
+    send_form: LeadSendForm,
+    *,
+    no_reader: str = "",
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "lead": lead,
         "outcomes": selectors.lead_outcomes(lead),
         "can_send": user_has_permission(request.user, Permission.LEADS_LEAD_SEND)
         and lead.state in (LeadState.READY, LeadState.SENT),
         "can_download": user_has_permission(request.user, Permission.LEADS_LEAD_SEND),
+        "has_reader": selectors.partner_accounts_exist(country=lead.country),
+        "send_form": send_form,
+        "no_reader": no_reader,
     }
-    return render(request, "staff/leads/lead_detail.html", context)
+    return render(request, "staff/leads/lead_detail.html", context, status=status)
+
+
+@staff_view(Permission.LEADS_LEAD_READ)
+@require_safe
+def lead_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _lead_page(request, _lead_or_404(reference), LeadSendForm())
 
 
 @staff_view(Permission.LEADS_LEAD_SEND)
@@ -335,20 +353,43 @@ def lead_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def lead_send(request: HttpRequest, reference: str) -> HttpResponse:
     lead = _lead_or_404(reference)
     resend = lead.state == LeadState.SENT
+    form = LeadSendForm(request.POST)
+    if not form.is_valid():
+        return _lead_page(request, lead, form, status=400)
     try:
-        services.lead_send(actor=request.user, lead=lead)
+        services.lead_send(
+            actor=request.user,
+            lead=lead,
+            note_for_authority=form.cleaned_data["note_for_authority"],
+            without_reader=form.cleaned_data["without_reader"],
+        )
+    except services.NoReaderError as error:
+        # Asked again, with the note kept and the confirmation set: the second submit sends it.
+        confirm = LeadSendForm(
+            initial={"note_for_authority": form.cleaned_data["note_for_authority"], "without_reader": True}
+        )
+        return _lead_page(request, lead, confirm, no_reader=error.message, status=409)
     except ApplicationError as error:
+        if error.field in form.fields:
+            _add_error(form, error)
+            return _lead_page(request, lead, form, status=400)
         messages.error(request, error.message)
     else:
+        unit = lead.authority.name
         if resend:
+            messages.success(request, _("The notice was sent again to %(unit)s.") % {"unit": unit})
+        elif selectors.partner_accounts_exist(country=lead.country):
             messages.success(
-                request, _("The notice was sent again to %(unit)s.") % {"unit": lead.authority.name}
+                request, _("Lead sent: %(unit)s can now read it in the partner portal.") % {"unit": unit}
             )
         else:
-            messages.success(
+            messages.warning(
                 request,
-                _("Lead sent: %(unit)s can now read it in the partner portal.")
-                % {"unit": lead.authority.name},
+                _(
+                    "Lead sent to %(unit)s, but nobody there can read it until a partner account exists "
+                    "for %(country)s."
+                )
+                % {"unit": unit, "country": country_name(lead.country)},
             )
     return redirect("staff:lead_detail", reference=lead.reference)
 

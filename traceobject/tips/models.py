@@ -63,6 +63,10 @@ class Tip(models.Model):
     # The keyed hash of the form's single-use submission token (``tips.submissions``): unique, so a form
     # posted twice stores one tip. Null for the demo content and tips from before the token.
     submission_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Set for a report from a national partner (``leads.services.partner_object_report``), to the
+    # partner's country: not a tip from the public. It has no receipt and no signals, tallies or cluster,
+    # so it never counts as public evidence in the consensus or the figures; the analysts weigh it apart.
+    partner_country = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         # The inbox is newest first by id (arrival order) and paginated by keyset on it: one index

@@ -145,6 +145,8 @@ class InboxRow:
     select_label: str
     unverified: bool = False
     reply_waiting: bool = False
+    # The country of the national partner who sent it through the partner portal, if it is a partner report.
+    partner_country: str = ""
 
 
 def _countries(tip: Tip) -> list[str]:
@@ -185,6 +187,7 @@ def _inbox_row(tip: Tip, text: str, *, inbox_url: str) -> InboxRow:
         select_label=_("Select tip %(number)s") % {"number": tip.pk},
         unverified=tip.unverified,
         reply_waiting=tip.reply_waiting,
+        partner_country=tip.partner_country,
     )
 
 
