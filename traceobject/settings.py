@@ -309,6 +309,16 @@ IMAGE_MAX_PIXELS = env_int("TRACEOBJECT_IMAGE_MAX_PIXELS", 60_000_000)
 # The safety scan warns when an image's perceptual hash (64 bits) is this close to one already public.
 IMAGE_NEAR_DUPLICATE_DISTANCE = env_int("TRACEOBJECT_IMAGE_NEAR_DUPLICATE_DISTANCE", 10)
 
+# --- Disclosure: what the public may learn, and when (docs/architecture.md, "The disclosure rule") ---
+# An object shows as identified only this many days after its last lead was sent (widespread: after the
+# confirmation); until then it stays in the gallery and takes tips as before.
+DISCLOSURE_QUIET_DAYS = env_int("TRACEOBJECT_DISCLOSURE_QUIET_DAYS", 30)
+# Outcome figures are published per calendar quarter (UTC), this many days after the quarter ended.
+FIGURES_PUBLICATION_DELAY_DAYS = env_int("TRACEOBJECT_FIGURES_PUBLICATION_DELAY_DAYS", 30)
+# A published outcome figure moves only in steps of at least this many: smaller quarters wait, merged
+# into the next ones, and a total below it reads "fewer than N".
+FIGURES_MIN_COUNT = env_int("TRACEOBJECT_FIGURES_MIN_COUNT", 5)
+
 # --- Leads: notification mail and acknowledgement ----------------------------------------------------
 # Notices say only that a lead is waiting in the partner portal; they go out through Django's SMTP backend.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -3,18 +3,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from tests.disclosure import locate
 from traceobject.gallery import selectors
-from traceobject.gallery.models import Audience, ObjectStatus
+from traceobject.gallery.models import Audience, Object, ObjectStatus
 from traceobject.gallery.selectors import GalleryFilter
 
 NOT_IN_GALLERY = [
     {"status": ObjectStatus.DRAFT},
     {"status": ObjectStatus.IN_REVIEW},
     {"status": ObjectStatus.APPROVED},
-    {"status": ObjectStatus.IDENTIFIED},
-    {"status": ObjectStatus.WIDESPREAD},
     {"status": ObjectStatus.ARCHIVED},
     {"status": ObjectStatus.WITHDRAWN},
     {"audience": Audience.PARTNERS},
@@ -161,13 +161,15 @@ def test_object_public_get_waits_for_the_release(object_factory, future) -> None
 
 
 def test_object_public_get_shows_only_public_related(object_factory, future) -> None:
+    found = object_factory(code="REL-FOUND")
+    locate(found)  # disclosed: on /identified/, no longer a gallery card
     related = [
         object_factory(code="REL-B"),
         object_factory(code="REL-A"),
         object_factory(code="REL-DRAFT", status=ObjectStatus.DRAFT),
         object_factory(code="REL-PARTNERS", audience=Audience.PARTNERS),
         object_factory(code="REL-LATER", release=future),
-        object_factory(code="REL-FOUND", status=ObjectStatus.IDENTIFIED),
+        found,
     ]
     object_factory(code="OBJ-1", related=related)
     obj = selectors.object_public_get(code="OBJ-1")
@@ -180,15 +182,50 @@ def test_object_public_get_shows_only_public_related(object_factory, future) -> 
 
 
 def test_objects_located(object_factory, future) -> None:
+    """Only objects past the disclosure rule, sorted by code: no date may show through the order."""
     now = timezone.now()
-    object_factory(code="OLD-1", status=ObjectStatus.IDENTIFIED, located_at=now - timedelta(days=9))
-    object_factory(code="NEW-2", status=ObjectStatus.WIDESPREAD, located_at=now - timedelta(days=1))
-    object_factory(code="NEW-1", status=ObjectStatus.IDENTIFIED, located_at=now - timedelta(days=1))
-    object_factory(code="UNDATED", status=ObjectStatus.IDENTIFIED, located_at=None)
+    quiet = timedelta(days=settings.DISCLOSURE_QUIET_DAYS)
+    locate(object_factory(code="C-OLD"), confirmed_at=now - quiet * 3)
+    locate(
+        object_factory(code="A-NEWER"),
+        kind=ObjectStatus.WIDESPREAD,
+        confirmed_at=now - quiet - timedelta(hours=1),
+    )
+    locate(object_factory(code="B-MIDDLE"), confirmed_at=now - quiet * 2)
     object_factory(code="OPEN-1")
-    object_factory(code="PARTNERS-1", status=ObjectStatus.IDENTIFIED, audience=Audience.PARTNERS)
-    object_factory(code="NEVER-1", status=ObjectStatus.IDENTIFIED, release=None)
+    # Located, but not disclosed: a lead not sent, a lead sent within the quiet period, a widespread
+    # finding confirmed within it, and a status without any confirmed determination.
+    locate(object_factory(code="UNSENT-1"), confirmed_at=now - quiet * 2, disclosed=False)
+    locate(
+        object_factory(code="RECENT-1"),
+        confirmed_at=now - quiet * 2,
+        sent_at=now - quiet + timedelta(hours=1),
+    )
+    locate(object_factory(code="RECENT-2"), kind=ObjectStatus.WIDESPREAD, disclosed=False)
+    object_factory(code="BARE-1", status=ObjectStatus.IDENTIFIED)
+    locate(object_factory(code="PARTNERS-1", audience=Audience.PARTNERS))
+    locate(object_factory(code="NEVER-1", release=None))
     # Located before its release: it was never public, so it is not listed either.
-    object_factory(code="EARLY-1", status=ObjectStatus.IDENTIFIED, located_at=now, release=future)
+    locate(object_factory(code="EARLY-1", release=future))
     object_factory(code="GONE-1", status=ObjectStatus.WITHDRAWN)
-    assert _codes(selectors.objects_located()) == ["NEW-1", "NEW-2", "OLD-1", "UNDATED"]
+    assert _codes(selectors.objects_located()) == ["A-NEWER", "B-MIDDLE", "C-OLD"]
+    # The undisclosed ones stay in the gallery, looking as before, and take tips.
+    in_gallery = _codes(selectors.gallery_list(filters=GalleryFilter()))
+    assert sorted(in_gallery) == ["BARE-1", "OPEN-1", "RECENT-1", "RECENT-2", "UNSENT-1"]
+    for code in ("RECENT-1", "UNSENT-1", "RECENT-2", "BARE-1"):
+        obj = Object.objects.get(code=code)
+        assert not selectors.object_disclosed(obj)
+        assert selectors.object_takes_tips(obj)
+    disclosed = Object.objects.get(code="B-MIDDLE")
+    assert selectors.object_disclosed(disclosed)
+    assert not selectors.object_takes_tips(disclosed)
+
+
+def test_a_second_lead_sent_later_restarts_the_quiet_period(object_factory) -> None:
+    """The quiet period runs from the *last* lead: one country's early lead does not date the other's."""
+    now = timezone.now()
+    quiet = timedelta(days=settings.DISCLOSURE_QUIET_DAYS)
+    determination = locate(object_factory(code="TWO-1"), confirmed_at=now - quiet * 2, countries=("PL", "DE"))
+    determination.leads.filter(country="DE").update(sent_at=now - timedelta(days=1))
+    assert _codes(selectors.objects_located()) == []
+    assert _codes(selectors.gallery_list(filters=GalleryFilter())) == ["TWO-1"]

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
+from tests.disclosure import locate
 from tests.utils import drain, find_all, find_by_id, parse_html, tip_form_data
 from traceobject.core.countries import country_choices
 from traceobject.gallery.models import Audience, Object, ObjectStatus
@@ -59,7 +60,7 @@ def test_home_lists_only_published_public_objects(client, object_factory, releas
     object_factory(code="REVIEW-1", status=ObjectStatus.IN_REVIEW)
     object_factory(code="WITHDRAWN-1", status=ObjectStatus.WITHDRAWN)
     object_factory(code="PARTNERS-1", audience=Audience.PARTNERS)
-    object_factory(code="FOUND-1", status=ObjectStatus.IDENTIFIED)
+    locate(object_factory(code="FOUND-1"))
     object_factory(code="LATER-1", release=release_factory(publish_at=timezone.now() + timedelta(days=1)))
     response = client.get("/")
     assert response.status_code == 200
@@ -244,13 +245,22 @@ def test_home_shows_headline_figures(client, object_factory, tip_factory) -> Non
     obj = object_factory()
     for _ in range(3):
         tip_factory(obj=obj)
-    object_factory(status=ObjectStatus.IDENTIFIED)
-    object_factory(status=ObjectStatus.WIDESPREAD)
+    locate(object_factory())
+    locate(object_factory(), kind=ObjectStatus.WIDESPREAD)
+    locate(object_factory(), disclosed=False)  # in the quiet period: still counted as in the gallery only
     object_factory(status=ObjectStatus.DRAFT)
     html = _html(client.get("/"))
     # The results page's headline, from the same selector: objects published (the located ones were),
-    # tips received, objects identified (identified and widespread alike), then what the leads gave.
-    assert [" ".join(dd.text.split()) for dd in find_all(html, "dd")] == ["3", "3", "2", "0", "0", "0"]
+    # tips received, objects identified (identified and widespread alike, once disclosed), then what
+    # the leads gave, which the public sees only by the quarter and from five on.
+    assert [" ".join(dd.text.split()) for dd in find_all(html, "dd")] == [
+        "4",
+        "3",
+        "2",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
+    ]
 
 
 @pytest.mark.parametrize("path", ["/", "/identified/", "/about/"])
@@ -281,16 +291,18 @@ def test_list_page_queries_do_not_grow_with_the_objects(
     path: str,
 ) -> None:
     release = release_factory()
-    status = ObjectStatus.IDENTIFIED if "identified" in path else ObjectStatus.PUBLISHED
+    located = "identified" in path
     for obj in _make_objects(object_factory, object_image_factory, release, 3):
-        Object.objects.filter(pk=obj.pk).update(status=status)
+        if located:
+            locate(obj)
 
     cache.clear()
     few = count_queries(lambda: client.get(path))
     assert few <= 14  # a handful (the public figures take 7 on an empty cache), whatever the objects
 
     for obj in _make_objects(object_factory, object_image_factory, release, 17):
-        Object.objects.filter(pk=obj.pk).update(status=status)
+        if located:
+            locate(obj)
     cache.clear()
     with django_assert_max_num_queries(few):
         response = client.get(path)
@@ -492,11 +504,33 @@ def test_object_page_refuses_post(client, published_object: Object) -> None:
 
 @pytest.fixture
 def located_object(published_object: Object) -> Object:
-    Object.objects.filter(pk=published_object.pk).update(
-        status=ObjectStatus.IDENTIFIED, located_at=timezone.now()
-    )
-    published_object.refresh_from_db()
+    """Located, its lead sent, and the quiet period over: disclosed."""
+    locate(published_object)
     return published_object
+
+
+def _csrf_free(html: str) -> str:
+    """The page without what changes on every request: the hidden inputs' values (the CSRF token, the
+    proof-of-work challenge)."""
+    return re.sub(r'(<input type="hidden"[^>]*?value=")[^"]*', r"\1", html)
+
+
+def test_located_object_in_its_quiet_period_looks_unchanged(client, published_object: Object) -> None:
+    """Before the disclosure rule lets it, nothing public says that the object was located: same
+    gallery card, same page with the tip form, nothing on /identified/, and its tips are still taken."""
+    before_home = _html(client.get("/"))
+    before_page = _csrf_free(_html(client.get("/objects/B17-2026/")))
+    locate(published_object, disclosed=False)
+    cache.clear()
+    assert _html(client.get("/")) == before_home
+    html = _html(client.get("/objects/B17-2026/"))
+    assert _csrf_free(html) == before_page
+    assert not find_all(html, "p", class_="notice located")
+    assert find_all(html, "form", method="post")
+    assert _cards(_html(client.get("/identified/"))) == []
+    response = client.post("/objects/B17-2026/tip/", tip_form_data())
+    assert response.status_code == 200
+    assert published_object.tips.count() == 1
 
 
 def test_identified_object_page_thanks_and_takes_no_tip(client, located_object: Object) -> None:
@@ -528,8 +562,9 @@ def test_identified_and_widespread_look_the_same(
         "release": release_factory(),
         "category": category_factory(),
     }
-    object_factory(code="IDENT-1", status=ObjectStatus.IDENTIFIED, **same)
-    object_factory(code="WIDE-1", status=ObjectStatus.WIDESPREAD, **same)
+    when = now - timedelta(days=settings.DISCLOSURE_QUIET_DAYS + 1)
+    locate(object_factory(code="IDENT-1", **same), confirmed_at=when)
+    locate(object_factory(code="WIDE-1", **same), kind=ObjectStatus.WIDESPREAD, confirmed_at=when)
     html = _html(client.get("/identified/"))
     blocks = re.findall(r'<li class="card located">(.*?)</li>', html, re.DOTALL)
     assert len(blocks) == 2
@@ -566,9 +601,7 @@ def test_case_reference_never_appears_on_a_public_page(client, object_factory, o
     object_image_factory(obj=open_object)
     related = object_factory(code="REL-1", case_reference="CASE-REF-RELATED-8842")
     open_object.related.add(related)
-    object_factory(
-        code="FOUND-1", status=ObjectStatus.IDENTIFIED, located_at=now, case_reference="CASE-REF-FOUND-8843"
-    )
+    locate(object_factory(code="FOUND-1", located_at=now, case_reference="CASE-REF-FOUND-8843"))
     pages = [
         client.get("/"),
         client.get("/?q=open"),

@@ -33,28 +33,37 @@ pytestmark = pytest.mark.django_db
 
 def test_results_figures_before_any_determination(catalogue: Catalogue) -> None:
     figures = results_figures()
-    # The bag, the lamp, the partners-only object and the archived one; not the draft, the withdrawn
-    # object, nor the one whose release is still to come.
-    assert figures.objects_published == 4
+    # The bag, the lamp and the archived one; not the partners-only object (never public), the draft,
+    # the withdrawn object, nor the one whose release is still to come.
+    assert figures.objects_published == 3
     assert figures.tips_received == 4
     assert figures.tips_per_month == (("2026-01", 2), ("2026-02", 1), ("2026-03", 1))
-    assert (figures.objects_identified, figures.objects_placed, figures.objects_widespread) == (0, 0, 0)
-    assert (figures.countries_with_leads, figures.victims_identified, figures.offenders_arrested) == (0, 0, 0)
-    assert figures.identifications_over_time == ()
+    assert figures.objects_identified == 0
+    for count in (figures.countries_with_leads, figures.victims_identified, figures.offenders_arrested):
+        assert (count.value, count.suppressed) == (0, True)
+    assert figures.identifications_by_quarter == ()
     assert not figures.is_empty
 
 
 def test_results_figures_after_the_loop(loop: Loop) -> None:
+    """Right after the loop nothing of it is public: both objects are in their quiet period and the
+    outcome's quarter is not published."""
     figures = results_figures()
-    assert figures.objects_published == 4  # located objects stay published ones
+    assert figures.objects_published == 3  # located objects stay published ones
     assert figures.tips_received == 4
-    assert figures.objects_identified == 2
-    assert (figures.objects_placed, figures.objects_widespread) == (1, 1)
-    assert figures.countries_with_leads == 2
-    assert figures.victims_identified == 1
-    assert figures.offenders_arrested == 0
-    this_month = loop.leads["PL"].determination.decided_at.strftime("%Y-%m")
-    assert figures.identifications_over_time == ((this_month, 2),)
+    assert figures.objects_identified == 0
+    assert figures.identifications_by_quarter == ()
+    assert figures.victims_identified.value == 0
+    assert figures.countries_with_leads.value == 0
+    # The staff see the truth.
+    dashboard = dashboard_figures()
+    assert (dashboard.objects_placed, dashboard.objects_widespread) == (1, 1)
+    assert (dashboard.countries_with_leads, dashboard.victims_identified, dashboard.offenders_arrested) == (
+        2,
+        1,
+        0,
+    )
+    assert [item.code for item in dashboard.awaiting_disclosure] == ["BAG-2026", "LAMP-2026"]
 
 
 def test_nothing_yet_is_empty(db: None) -> None:
@@ -220,7 +229,7 @@ def test_a_withdrawal_forgets_the_figures(
     """Objects published is a public figure: taking one down must not leave it counted until expiry."""
     from traceobject.gallery.services import object_withdraw
 
-    assert results_figures().objects_published == 4  # now cached
+    assert results_figures().objects_published == 3  # now cached
     with django_capture_on_commit_callbacks(execute=True):
         object_withdraw(actor=staff["publisher"], obj=catalogue.lamp, reason="Pictured a person.")
-    assert results_figures().objects_published == 3
+    assert results_figures().objects_published == 2

@@ -21,8 +21,6 @@ FIGURE_IDS = [
     "figure-objects-published",
     "figure-tips-received",
     "figure-objects-identified",
-    "figure-objects-placed",
-    "figure-objects-widespread",
     "figure-countries-with-leads",
     "figure-victims-identified",
     "figure-offenders-arrested",
@@ -54,25 +52,29 @@ def _bars(html: str, chart_id: str) -> int:
 
 
 def test_results_page_shows_the_figures(client, loop: Loop) -> None:
+    """Right after the loop: the objects are in their quiet period and the outcome's quarter is not
+    published, so the page shows the catalogue and nothing of the loop."""
     html = _html(client.get(RESULTS))
     assert _figures(html) == {
-        "objects-published": "4",
+        "objects-published": "3",
         "tips-received": "4",
-        "objects-identified": "2",
-        "objects-placed": "1",
-        "objects-widespread": "1",
-        "countries-with-leads": "2",
-        "victims-identified": "1",
-        "offenders-arrested": "0",
+        "objects-identified": "0",
+        "countries-with-leads": "fewer than 5",
+        "victims-identified": "fewer than 5",
+        "offenders-arrested": "fewer than 5",
     }
-    # Tips per month: January to March, one bar per month; identifications: this month only.
+    # Placed and widespread are never told apart in public.
+    assert "figure-objects-placed" not in html
+    assert "figure-objects-widespread" not in html
+    # Tips per month: January to March, one bar per month; no identification is public yet.
     assert _bars(html, "chart-tips-per-month") == 3
-    assert _bars(html, "chart-identifications") == 1
-    # The tables beside the charts say the same.
+    assert _bars(html, "chart-identifications") == 0
+    assert "No object identified yet." in html
     tables = find_all(html, "table")
-    assert len(tables) == 2
+    assert len(tables) == 1
     assert "January 2026" in tables[0].text
     assert "March 2026" in tables[0].text
+    assert find_by_id(html, "figures-period") is not None
 
 
 def test_results_page_names_no_country(client, loop: Loop) -> None:

@@ -86,8 +86,6 @@ def test_demo_flag_is_kept(published_object: Object) -> None:
         {"status": ObjectStatus.IN_REVIEW},
         {"status": ObjectStatus.APPROVED},
         {"status": ObjectStatus.WITHDRAWN},
-        {"status": ObjectStatus.IDENTIFIED},
-        {"status": ObjectStatus.WIDESPREAD},
         {"status": ObjectStatus.ARCHIVED},
         {"audience": Audience.PARTNERS},
     ],
@@ -100,6 +98,23 @@ def test_tip_submit_refuses_objects_not_taking_tips(object_factory, changes: dic
         tip_submit(obj=obj, payload=FULL_PAYLOAD)
     assert Tip.objects.count() == 0
     assert Receipt.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", [ObjectStatus.IDENTIFIED, ObjectStatus.WIDESPREAD])
+def test_tip_submit_follows_the_disclosure_rule(object_factory, kind: str) -> None:
+    """A located object takes tips, silently, until it shows as identified; then it refuses them."""
+    from tests.disclosure import locate
+
+    quiet = object_factory()
+    locate(quiet, kind=kind, disclosed=False)
+    assert tip_accepts(quiet)
+    tip_submit(obj=quiet, payload=FULL_PAYLOAD)
+    disclosed = object_factory()
+    locate(disclosed, kind=kind)
+    assert not tip_accepts(disclosed)
+    with pytest.raises(ApplicationError, match="no longer takes tips"):
+        tip_submit(obj=disclosed, payload=FULL_PAYLOAD)
+    assert Tip.objects.count() == 1
 
 
 def test_tip_submit_refuses_too_many_links(published_object: Object) -> None:

@@ -157,7 +157,9 @@ def test_tip_for_an_object_the_public_cannot_see_is_not_found(
 def test_tip_for_a_located_object_is_refused_with_the_thank_you_notice(
     client, published_object: Object, status: str
 ) -> None:
-    Object.objects.filter(pk=published_object.pk).update(status=status)
+    from tests.disclosure import locate
+
+    locate(published_object, kind=status)  # and past its quiet period: disclosed
     response = client.post(TIP_URL, tip_form_data())
     assert response.status_code == 400
     html = response.content.decode()

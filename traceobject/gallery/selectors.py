@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from traceobject.audit.models import AuditEvent
@@ -28,24 +28,85 @@ from traceobject.gallery.models import (
 from traceobject.imaging import storage
 from traceobject.imaging.sanitize import sanitize, source_size
 
+# --- The disclosure rule ------------------------------------------------------------------------------
+# A located object (identified or widespread) shows as such in public only once its confirmed
+# determination is ``DISCLOSURE_QUIET_DAYS`` old *and* every lead of it was sent at least that long ago.
+# Until then every public page shows it as it was: in the gallery, taking tips (docs/architecture.md,
+# "The disclosure rule"). Both kinds follow the same clock, so that the public cannot tell them apart.
+#
+# The rule reads the leads' tables by relation name (``Object.determinations``, ``Determination.leads``)
+# and never imports the leads app, which sits above the gallery: the relation is the only contract.
+
+CONFIRMED_DETERMINATION = "confirmed"  # leads.DeterminationState.CONFIRMED
+
+
+def disclosure_cutoff(*, now: datetime | None = None) -> datetime:
+    """The latest moment a lead may have been sent (or a widespread finding confirmed) for its object to
+    show as identified now."""
+    return (now or timezone.now()) - timedelta(days=settings.DISCLOSURE_QUIET_DAYS)
+
+
+def _related_model(model: type[Model], relation: str) -> type[Model]:
+    related = model._meta.get_field(relation).related_model
+    if not (isinstance(related, type) and issubclass(related, Model)):
+        raise LookupError(relation)
+    return related
+
+
+def _disclosed(*, now: datetime | None = None) -> Q:
+    """The condition, on ``Object`` rows, of being located *and* past the quiet period."""
+    determination_model = _related_model(Object, "determinations")
+    lead_model = _related_model(determination_model, "leads")
+    cutoff = disclosure_cutoff(now=now)
+    # A lead not sent yet, or sent within the quiet period, keeps its object undisclosed.
+    recent_lead = lead_model._default_manager.filter(determination=OuterRef("pk")).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__gt=cutoff)
+    )
+    quiet = determination_model._default_manager.filter(
+        object=OuterRef("pk"), state=CONFIRMED_DETERMINATION, decided_at__lte=cutoff
+    ).exclude(Exists(recent_lead))
+    return Q(status__in=LOCATED_STATUSES) & Q(Exists(quiet))
+
+
+def _in_gallery(*, now: datetime | None = None) -> Q:
+    """Published, or located but not disclosed yet: the public must not see the difference."""
+    return Q(status=ObjectStatus.PUBLISHED) | (Q(status__in=LOCATED_STATUSES) & ~_disclosed(now=now))
+
+
+def object_disclosed(obj: Object) -> bool:
+    """Whether the public may see ``obj`` as identified now (one query, only for a located object)."""
+    if obj.status not in LOCATED_STATUSES or obj.pk is None:
+        return False
+    return Object.objects.filter(_disclosed(), pk=obj.pk).exists()
+
+
+def object_takes_tips(obj: Object) -> bool:
+    """Public objects in the gallery take tips; a located one goes on taking them, silently, until it is
+    disclosed, since refusing them would tell the tipster what the page does not."""
+    if obj.audience != Audience.PUBLIC:
+        return False
+    if obj.status == ObjectStatus.PUBLISHED:
+        return True
+    return obj.status in LOCATED_STATUSES and not object_disclosed(obj)
+
 
 def objects_public() -> QuerySet[Object]:
-    """Objects the public may see in the gallery: published, public audience, release time reached."""
+    """Objects the public may see in the gallery: in the gallery under the disclosure rule, public
+    audience, release time reached."""
+    now = timezone.now()
     return Object.objects.filter(
-        status=ObjectStatus.PUBLISHED,
+        _in_gallery(now=now),
         audience=Audience.PUBLIC,
-        release__publish_at__lte=timezone.now(),
+        release__publish_at__lte=now,
     )
 
 
 def release_latest() -> Release | None:
+    """The newest release with an object in the gallery (the "new" badge); an object located but not
+    disclosed counts as in the gallery, so that the badge cannot date a determination."""
     return (
-        Release.objects.filter(
-            publish_at__lte=timezone.now(),
-            object__status=ObjectStatus.PUBLISHED,
-            object__audience=Audience.PUBLIC,
-        )
-        .order_by("-publish_at")
+        Release.objects.filter(pk__in=objects_public().values("release"))
+        .order_by("-publish_at", "-id")
         .first()
     )
 
@@ -112,15 +173,14 @@ def object_public_get(*, code: str) -> Object | None:
 
 
 def objects_located() -> QuerySet[Object]:
-    """Located objects that were in the public gallery (one located before its release never was).
+    """Disclosed objects that were in the public gallery (one located before its release never was).
 
-    Newest first; objects without a date last, on SQLite and PostgreSQL alike.
-    """
+    Sorted by code, never by a date: the order of ``/identified/`` must not tell when any object was
+    located or disclosed (docs/architecture.md, "The disclosure rule")."""
+    now = timezone.now()
     return _with_cards(
-        Object.objects.filter(
-            status__in=LOCATED_STATUSES, audience=Audience.PUBLIC, release__publish_at__lte=timezone.now()
-        )
-    ).order_by(F("located_at").desc(nulls_last=True), "code")
+        Object.objects.filter(_disclosed(now=now), audience=Audience.PUBLIC, release__publish_at__lte=now)
+    ).order_by("code")
 
 
 # --- Staff side ----------------------------------------------------------------------------------------

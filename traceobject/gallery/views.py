@@ -53,14 +53,17 @@ def _object_or_404(code: str) -> Object:
 
 def render_object(request: HttpRequest, obj: Object, form: TipForm | None, status: int = 200) -> HttpResponse:
     latest = selectors.release_latest()
-    if form is not None and tip_accepts(obj):
+    # The disclosure rule: a located object keeps its form and takes tips until it is disclosed.
+    accepts = tip_accepts(obj)
+    if form is not None and accepts:
         form.challenge(code=obj.code)  # a new proof-of-work challenge with every page (tips.antiabuse)
     response = render(
         request,
         "public/object_detail.html",
         {
             "object": obj,
-            "form": form if tip_accepts(obj) else None,
+            "form": form if accepts else None,
+            "is_identified": selectors.object_disclosed(obj),
             "is_new": latest is not None and obj.release_id == latest.pk,
         },
         status=status,

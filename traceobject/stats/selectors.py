@@ -2,35 +2,54 @@
 
 Every page reads these from Django's cache; a miss (or the recompute task, ``stats.tasks``) computes
 them again. Computing never counts tips: the tip counts come from the ``triage.Tally`` rows that intake
-keeps up to date (one row per object and dimension value, so a few thousand rows for a million tips),
-and the lead figures from ``leads.selectors.lead_figures``. The cache entries also expire after
-``PUBLIC_FIGURES_CACHE_SECONDS``, which bounds how stale a figure gets when nothing announced a change
-(a release whose time came, tips arriving).
+keeps up to date (one row per object and dimension value, so a few thousand rows for a million tips).
+The cache entries also expire after ``PUBLIC_FIGURES_CACHE_SECONDS``, which bounds how stale a figure
+gets when nothing announced a change (a release whose time came, tips arriving).
 
-Public figures never name a country: "countries that received leads" is a count only.
+Each figure has one definition, here, used by every page (home, ``/results/``, the dashboard):
+
+* objects published: ``_objects_published`` (public audience only; partners-only objects are not public);
+* objects identified: ``gallery.selectors.objects_located`` (the ``/identified/`` page), so the disclosure
+  rule holds for the count as for the list;
+* victims identified, offenders arrested, countries that received leads: true values for the staff from
+  ``outcome_sums`` / ``_country_first_leads``; the public sees them only through ``public_count``:
+  per quarter, published ``FIGURES_PUBLICATION_DELAY_DAYS`` after the quarter ended, moving only in steps
+  of at least ``FIGURES_MIN_COUNT`` (docs/architecture.md, "The disclosure rule").
+
+Public figures never name a country, and never tell identified and widespread objects apart.
 """
 
 from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from traceobject.gallery.models import Object, ObjectStatus
-from traceobject.leads.selectors import lead_figures
+from traceobject.gallery.models import LOCATED_STATUSES, Audience, Object, ObjectStatus
+from traceobject.gallery.selectors import objects_located, objects_public
+from traceobject.leads.models import (
+    Determination,
+    DeterminationState,
+    Lead,
+    LeadState,
+    Outcome,
+    OutcomeKind,
+)
+from traceobject.leads.selectors import lead_figures, outcomes_current
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage.models import Tally
 
 # Versioned keys: a deployment that changes a dataclass reads a fresh key instead of an old pickle.
-RESULTS_CACHE_KEY = "stats:results:v2"
-DASHBOARD_CACHE_KEY = "stats:dashboard:v1"
+RESULTS_CACHE_KEY = "stats:results:v3"
+DASHBOARD_CACHE_KEY = "stats:dashboard:v2"
 # The days the dashboard's tips-per-day chart covers, today included.
 DASHBOARD_DAYS = 90
 # The objects the dashboard lists by number of tips.
@@ -39,26 +58,186 @@ DASHBOARD_TOP_OBJECTS = 20
 BACKLOG_STATUSES = (TipStatus.NEW, TipStatus.NEEDS_FOLLOW_UP)
 
 
+# --- Periods ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter in UTC, the period that public outcome figures are published by."""
+
+    year: int
+    number: int  # 1 to 4
+
+    @classmethod
+    def of(cls, moment: datetime.datetime) -> Quarter:
+        utc = moment.astimezone(datetime.UTC)
+        return cls(utc.year, (utc.month - 1) // 3 + 1)
+
+    @property
+    def start(self) -> datetime.datetime:
+        return datetime.datetime(self.year, 3 * self.number - 2, 1, tzinfo=datetime.UTC)
+
+    @property
+    def end(self) -> datetime.datetime:
+        """The first moment after the quarter (exclusive)."""
+        return self.next().start
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+
+def _delay() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.FIGURES_PUBLICATION_DELAY_DAYS)
+
+
+def publication_cutoff(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The end of the latest quarter whose figures are published at ``now``: events before it may show
+    in public, events from it on may not. It moves only at a publication date, never in between."""
+    now = now or timezone.now()
+    quarter = Quarter.of(now)
+    while quarter.start + _delay() > now:
+        quarter = quarter.previous()
+    return quarter.start
+
+
+def next_publication(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """When the public outcome figures next move: the end of the first unpublished quarter plus the
+    delay."""
+    cutoff = publication_cutoff(now=now)
+    return Quarter.of(cutoff).end + _delay()
+
+
+# --- Outcomes: the one place they are counted -----------------------------------------------------------
+
+
+def outcomes_counted(*, before: datetime.datetime | None = None) -> QuerySet[Outcome]:
+    """The outcomes that count in every figure, staff or public, reported before ``before`` if given.
+
+    The one definition: without ``before``, the versions in force (``leads.selectors.outcomes_current``);
+    with it, each outcome as it stood then, so that a correction reported later moves nothing until the
+    publication that covers it."""
+    if before is None:
+        return outcomes_current()
+    # As they stood at ``before``: reported by then, and not replaced by a correction reported by then.
+    return Outcome.objects.filter(reported_at__lt=before).exclude(correction__reported_at__lt=before)
+
+
+def _sums_by_quarter(kind: str, *, before: datetime.datetime | None = None) -> list[tuple[Quarter, int]]:
+    """People counted by outcomes of ``kind``, per quarter of the report, oldest first."""
+    totals: dict[Quarter, int] = {}
+    for reported_at, count in (
+        outcomes_counted(before=before).filter(kind=kind).values_list("reported_at", "count")
+    ):
+        quarter = Quarter.of(reported_at)
+        totals[quarter] = totals.get(quarter, 0) + int(count)
+    return sorted(totals.items())
+
+
+def _country_first_leads(*, before: datetime.datetime | None = None) -> list[tuple[Quarter, int]]:
+    """Countries by the quarter in which they received their first lead (a lead is received once sent)."""
+    firsts = (
+        Lead.objects.exclude(state=LeadState.READY)
+        .exclude(sent_at=None)
+        .values("country")
+        .annotate(first=Min("sent_at"))
+        .values_list("first", flat=True)
+    )
+    totals: dict[Quarter, int] = {}
+    for first in firsts:
+        if before is None or first < before:
+            quarter = Quarter.of(first)
+            totals[quarter] = totals.get(quarter, 0) + 1
+    return sorted(totals.items())
+
+
+@dataclass(frozen=True)
+class PublicCount:
+    """A public outcome figure: ``value`` is 0 or at least ``minimum``; below it the page says "fewer
+    than ``minimum``" (which 0 also is, so the first reports are not given away either)."""
+
+    value: int
+    minimum: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value < self.minimum
+
+
+def public_count(per_quarter: Sequence[tuple[Quarter, int]]) -> PublicCount:
+    """The published total of a figure from its published quarters, oldest first.
+
+    A quarter whose count is below ``FIGURES_MIN_COUNT`` is not published on its own: it is carried
+    into the next quarters until they add up to the minimum. So the public total only ever moves in
+    steps of at least the minimum, and no step can be read as one object's outcome."""
+    minimum = max(1, settings.FIGURES_MIN_COUNT)
+    released = pending = 0
+    for _quarter, count in per_quarter:
+        pending += count
+        if pending >= minimum:
+            released += pending
+            pending = 0
+    return PublicCount(value=released, minimum=minimum)
+
+
+def _disclosure_quarters() -> tuple[tuple[str, int], ...]:
+    """Objects identified in public, by the quarter in which they became public (the end of their
+    quiet period): the chart of ``/results/``, which adds up to the "objects identified" figure.
+
+    Two queries, over the disclosed objects only."""
+    disclosed = list(objects_located().values_list("pk", flat=True))
+    if not disclosed:
+        return ()
+    starts = {
+        pk: max(moment for moment in (decided_at, last_sent) if moment is not None)
+        for pk, decided_at, last_sent in Determination.objects.filter(
+            object_id__in=disclosed, state=DeterminationState.CONFIRMED
+        )
+        .annotate(last_sent=Max("leads__sent_at"))
+        .values_list("object_id", "decided_at", "last_sent")
+    }
+    quiet = datetime.timedelta(days=settings.DISCLOSURE_QUIET_DAYS)
+    totals: dict[Quarter, int] = {}
+    for start in starts.values():
+        quarter = Quarter.of(start + quiet)
+        totals[quarter] = totals.get(quarter, 0) + 1
+    return tuple((quarter.key, n) for quarter, n in sorted(totals.items()))
+
+
 @dataclass(frozen=True)
 class ResultsFigures:
-    """The public figures. Months are ``"YYYY-MM"`` strings, oldest first, only months with counts."""
+    """The public figures, every one under the disclosure rule. Months are ``"YYYY-MM"`` strings and
+    quarters ``"YYYY-Qn"``, oldest first, only periods with counts.
+
+    No time of computation is kept: nothing public may move between two publication dates except the
+    objects and tips that the gallery shows anyway."""
 
     objects_published: int
     tips_received: int
     objects_identified: int
-    objects_placed: int  # identified to one or a few countries
-    objects_widespread: int  # sold in many countries: the trail is ruled out
-    countries_with_leads: int
-    victims_identified: int
-    offenders_arrested: int
+    countries_with_leads: PublicCount
+    victims_identified: PublicCount
+    offenders_arrested: PublicCount
     tips_per_month: tuple[tuple[str, int], ...]
-    identifications_over_time: tuple[tuple[str, int], ...]
-    computed_at: datetime.datetime
+    identifications_by_quarter: tuple[tuple[str, int], ...]
+    figures_through: datetime.datetime  # outcome figures cover reports before this moment
+    next_publication: datetime.datetime
 
     @property
     def is_empty(self) -> bool:
         """Nothing published and no tip yet: the page says so instead of showing a row of zeros."""
         return not (self.objects_published or self.tips_received or self.objects_identified)
+
+    @property
+    def figures_through_day(self) -> datetime.date:
+        """The last day the outcome figures cover."""
+        return (self.figures_through - datetime.timedelta(days=1)).date()
 
 
 # The home page's name for the same figures (other code imports it).
@@ -73,8 +252,19 @@ class ObjectTips:
 
 
 @dataclass(frozen=True)
+class AwaitingDisclosure:
+    """A located object that the public still sees in the gallery, and when that ends (``None``: a lead
+    is not sent yet, so the quiet period has not started)."""
+
+    code: str
+    status_label: str
+    disclosed_from: datetime.datetime | None
+
+
+@dataclass(frozen=True)
 class DashboardFigures:
-    """The staff dashboard. ``tips_per_day`` has every day of the window, quiet days as zeros."""
+    """The staff dashboard: the true, current figures, and what the public sees of them.
+    ``tips_per_day`` has every day of the window, quiet days as zeros."""
 
     tips_total: int
     tips_per_day: tuple[tuple[datetime.date, int], ...]
@@ -87,6 +277,16 @@ class DashboardFigures:
     leads_total: int
     leads_acknowledged: int
     leads_with_outcome: int
+    # The truth, now.
+    objects_placed: int
+    objects_widespread: int
+    countries_with_leads: int
+    victims_identified: int
+    offenders_arrested: int
+    # What the public sees, and when that moves.
+    public: ResultsFigures
+    public_next: ResultsFigures  # what the next publication would show, were it today
+    awaiting_disclosure: tuple[AwaitingDisclosure, ...]
     computed_at: datetime.datetime
 
     @property
@@ -105,6 +305,10 @@ class DashboardFigures:
     @property
     def outcome_rate(self) -> float | None:
         return self.leads_with_outcome / self.leads_total if self.leads_total else None
+
+    @property
+    def objects_located(self) -> int:
+        return self.objects_placed + self.objects_widespread
 
 
 # --- Reading the aggregates ------------------------------------------------------------------------
@@ -136,49 +340,94 @@ def _by_month(days: dict[str, int]) -> tuple[tuple[str, int], ...]:
 
 
 def _objects_published() -> int:
-    """Objects ever published: in the gallery now (their release's time reached), located since, or
-    archived after publication. The partners-only first step counts as a publication, as it does for
-    the located figures (``lead_figures`` counts located objects of either audience), so that the
-    objects identified are never more than the objects published. Withdrawn objects are not counted."""
+    """Objects ever shown to the public: in the gallery now (objects located but not yet disclosed
+    included), on ``/identified/``, or archived after a public release. Partners-only objects were never
+    public, and withdrawn ones are taken back, so neither counts."""
     now = timezone.now()
-    shown = (
-        Q(status=ObjectStatus.PUBLISHED, release__publish_at__lte=now)
-        | Q(status__in=(ObjectStatus.IDENTIFIED, ObjectStatus.WIDESPREAD))
-        | Q(status=ObjectStatus.ARCHIVED, published_at__isnull=False)
+    archived = Object.objects.filter(
+        status=ObjectStatus.ARCHIVED,
+        audience=Audience.PUBLIC,
+        published_at__isnull=False,
+        release__publish_at__lte=now,
     )
-    return Object.objects.filter(shown).count()
+    return objects_public().count() + objects_located().count() + archived.count()
 
 
-def results_figures_compute() -> ResultsFigures:
-    """The public figures from the data, uncached: a handful of queries over aggregates."""
+def results_figures_compute(*, now: datetime.datetime | None = None) -> ResultsFigures:
+    """The public figures from the data, uncached: a handful of queries over aggregates.
+
+    ``now`` may be moved forward by the dashboard, to show what the next publication will say."""
     tallies = _tally_sums("total", "day")
-    leads = lead_figures()
+    cutoff = publication_cutoff(now=now)
     return ResultsFigures(
         objects_published=_objects_published(),
         tips_received=tallies["total"].get("", 0),
-        objects_identified=leads.objects_identified,
-        objects_placed=leads.objects_placed,
-        objects_widespread=leads.objects_widespread,
-        countries_with_leads=leads.countries_with_leads,
-        victims_identified=leads.victims_identified,
-        offenders_arrested=leads.offenders_arrested,
+        objects_identified=objects_located().count(),
+        countries_with_leads=public_count(_country_first_leads(before=cutoff)),
+        victims_identified=public_count(_sums_by_quarter(OutcomeKind.VICTIM_IDENTIFIED, before=cutoff)),
+        offenders_arrested=public_count(_sums_by_quarter(OutcomeKind.OFFENDER_ARRESTED, before=cutoff)),
         tips_per_month=_by_month(tallies["day"]),
-        identifications_over_time=tuple((month, n) for month, n in leads.identifications_by_month if n),
-        computed_at=timezone.now(),
+        identifications_by_quarter=_disclosure_quarters(),
+        figures_through=cutoff,
+        next_publication=next_publication(now=now),
     )
 
 
-def _first_tip_delays() -> list[float]:
-    """Days from publication to the first tip, per published object that has one.
+def objects_awaiting_disclosure() -> tuple[AwaitingDisclosure, ...]:
+    """Located objects not yet shown as identified, by code: the staff's view of the disclosure rule.
 
-    One query: for each object, a correlated subquery takes its first tip (lowest id, the arrival
-    order) through the (object, -id) index, so the cost grows with the objects, not the tips.
+    Two queries; located objects are few (each took a determination)."""
+    disclosed = set(objects_located().values_list("pk", flat=True))
+    candidates = Object.objects.filter(status__in=LOCATED_STATUSES, audience=Audience.PUBLIC)
+    located = [obj for obj in candidates.order_by("code") if obj.pk not in disclosed]
+    rows = Determination.objects.filter(
+        object_id__in=[obj.pk for obj in located], state=DeterminationState.CONFIRMED
+    ).values_list("object_id", "decided_at", "leads__sent_at", "leads__id")
+    starts: dict[int, datetime.datetime | None] = {}
+    for object_id, decided_at, sent_at, lead_id in rows:
+        known = starts.get(object_id, decided_at)
+        if known is None or (lead_id is not None and sent_at is None):
+            starts[object_id] = None  # a lead waits to be sent: no date yet
+        else:
+            starts[object_id] = max(known, sent_at) if sent_at is not None else known
+    quiet = datetime.timedelta(days=settings.DISCLOSURE_QUIET_DAYS)
+    awaiting = []
+    for obj in located:
+        start = starts.get(obj.pk)
+        awaiting.append(
+            AwaitingDisclosure(
+                code=obj.code,
+                status_label=str(obj.get_status_display()),
+                disclosed_from=start + quiet if start is not None else None,
+            )
+        )
+    return tuple(awaiting)
+
+
+def outcome_sums() -> dict[str, int]:
+    """The true totals of the counted outcomes now, for the staff."""
+    return {
+        kind: int(outcomes_counted().filter(kind=kind).aggregate(total=Sum("count"))["total"] or 0)
+        for kind in (OutcomeKind.VICTIM_IDENTIFIED, OutcomeKind.OFFENDER_ARRESTED)
+    }
+
+
+def _first_tip_delays() -> list[float]:
+    """Days from publication to the first tip, per object ever published (either audience) that has one.
+
+    Publication is the object's ``published_at``, or its release's time when that was never stamped
+    (objects published before the field was kept, the demo). One query: for each object, a correlated
+    subquery takes its first tip (lowest id, the arrival order) through the (object, -id) index, so the
+    cost grows with the objects, not the tips.
     """
     first_tip = Tip.objects.filter(object=OuterRef("pk")).order_by("id").values("created_at")[:1]
     rows = (
-        Object.objects.filter(published_at__isnull=False)
-        .annotate(first_tip_at=Subquery(first_tip))
-        .values_list("published_at", "first_tip_at")
+        Object.objects.filter(
+            Q(status=ObjectStatus.PUBLISHED) | Q(status__in=(*LOCATED_STATUSES, ObjectStatus.ARCHIVED)),
+            release__publish_at__lte=timezone.now(),
+        )
+        .annotate(shown_at=Coalesce("published_at", "release__publish_at"), first_tip_at=Subquery(first_tip))
+        .values_list("shown_at", "first_tip_at")
     )
     delays = []
     for published_at, first_tip_at in rows:
@@ -216,6 +465,8 @@ def dashboard_figures_compute(*, today: datetime.date | None = None) -> Dashboar
     statuses = counts["status"]
     delays = _first_tip_delays()
     leads = lead_figures()
+    outcomes = outcome_sums()
+    now = timezone.now()
     return DashboardFigures(
         tips_total=counts["total"].get("", 0),
         tips_per_day=per_day,
@@ -228,7 +479,15 @@ def dashboard_figures_compute(*, today: datetime.date | None = None) -> Dashboar
         leads_total=leads.leads_total,
         leads_acknowledged=leads.leads_acknowledged,
         leads_with_outcome=leads.leads_with_outcome,
-        computed_at=timezone.now(),
+        objects_placed=leads.objects_placed,
+        objects_widespread=leads.objects_widespread,
+        countries_with_leads=sum(n for _quarter, n in _country_first_leads()),
+        victims_identified=outcomes[OutcomeKind.VICTIM_IDENTIFIED],
+        offenders_arrested=outcomes[OutcomeKind.OFFENDER_ARRESTED],
+        public=results_figures_compute(now=now),
+        public_next=results_figures_compute(now=next_publication(now=now)),
+        awaiting_disclosure=objects_awaiting_disclosure(),
+        computed_at=now,
     )
 
 

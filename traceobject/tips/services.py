@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from traceobject.core.errors import ApplicationError
 from traceobject.core.writelock import sqlite_write_queue
-from traceobject.gallery.models import Audience, Object, ObjectStatus
+from traceobject.gallery.models import Object
+from traceobject.gallery.selectors import object_takes_tips
 from traceobject.tips import vault
 from traceobject.tips.models import Receipt, Tip, TipStatus
 from traceobject.tips.payload import TipPayload
@@ -31,7 +32,8 @@ class TipAlreadyReceived(ApplicationError):  # noqa: N818 - an outcome the view 
 
 
 def tip_accepts(obj: Object) -> bool:
-    return obj.status == ObjectStatus.PUBLISHED and obj.audience == Audience.PUBLIC
+    """The gallery's disclosure rule decides: a located object not yet disclosed still takes tips."""
+    return object_takes_tips(obj)
 
 
 def tip_submit(

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, ngettext, to_locale
 from django.utils.translation import gettext as _
 
 from traceobject.core.charts import bar_chart_svg, daily_bar_chart_svg, monthly_bar_chart_svg
-from traceobject.stats.selectors import DashboardFigures, ObjectTips
+from traceobject.stats.selectors import DashboardFigures, ObjectTips, PublicCount
 from traceobject.tips.models import TipStatus
 from traceobject.triage.highlight import language_name
 
@@ -75,10 +75,25 @@ def _tips_month_title(month: datetime.date, count: int) -> str:
     }
 
 
-def _identified_month_title(month: datetime.date, count: int) -> str:
+@register.filter
+def public_figure(value: PublicCount) -> str:
+    """A published outcome figure: the number, or "fewer than N" while it is below the minimum."""
+    if value.suppressed:
+        return _("fewer than %(minimum)s") % {"minimum": figure(value.minimum)}
+    return figure(value.value)
+
+
+@register.filter
+def quarter_label(key: str) -> str:
+    """``"2026-Q1"`` as "Q1 2026" in the visitor's language."""
+    year, number = key.split("-Q")
+    return _("Q%(quarter)s %(year)s") % {"quarter": number, "year": year}
+
+
+def _identified_quarter_title(label: str, count: int) -> str:
     return ngettext(
-        "%(month)s: %(count)s object identified", "%(month)s: %(count)s objects identified", count
-    ) % {"month": _month_label(month), "count": figure(count)}
+        "%(quarter)s: %(count)s object identified", "%(quarter)s: %(count)s objects identified", count
+    ) % {"quarter": label, "count": figure(count)}
 
 
 @register.simple_tag
@@ -94,12 +109,11 @@ def tips_per_month_chart(months: Sequence[tuple[str, int]]) -> SafeString:
 
 
 @register.simple_tag
-def identifications_chart(months: Sequence[tuple[str, int]]) -> SafeString:
-    return monthly_bar_chart_svg(
-        _month_points(months),
-        label=_("Objects identified per month"),
-        title=_identified_month_title,
-        format_month=_month_label,
+def identifications_chart(quarters: Sequence[tuple[str, int]]) -> SafeString:
+    return bar_chart_svg(
+        [(quarter_label(key), count) for key, count in quarters],
+        label=_("Objects identified per quarter"),
+        title=_identified_quarter_title,
         format_count=figure,
         empty_text=_("No object identified yet."),
     )
