@@ -110,6 +110,11 @@ def role_permissions(role: str | None) -> frozenset[Permission]:
     return ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
+def roles_with_permission(permission: Permission) -> list[Role]:
+    """The roles that grant ``permission``, in the order of ``Role``: for "who may do this?" answers."""
+    return [Role(role) for role in Role.values if permission in ROLE_PERMISSIONS.get(role, frozenset())]
+
+
 def user_has_permission(user: Any, permission: Permission) -> bool:
     """True for an active staff account whose role grants ``permission``.
 

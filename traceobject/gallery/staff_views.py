@@ -138,6 +138,12 @@ def object_create(request: HttpRequest) -> HttpResponse:
 def object_detail(request: HttpRequest, code: str) -> HttpResponse:
     obj = _object_or_404(code)
     user = request.user
+    in_review = obj.status == ObjectStatus.IN_REVIEW
+    can_review = (
+        in_review
+        and user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW)
+        and not _is_contributor(request, obj)
+    )
     return render(
         request,
         "staff/gallery/object_detail.html",
@@ -149,8 +155,11 @@ def object_detail(request: HttpRequest, code: str) -> HttpResponse:
             and obj.status in services.EDITABLE_STATUSES,
             "can_submit": user_has_permission(user, Permission.GALLERY_OBJECT_WRITE)
             and obj.status == ObjectStatus.DRAFT,
-            "can_review": user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW)
-            and obj.status == ObjectStatus.IN_REVIEW,
+            "can_review": can_review,
+            # Whoever may not decide sees who may, so that the object waits for a named person.
+            "reviewers": (
+                selectors.object_reviewers_eligible(obj=obj) if in_review and not can_review else None
+            ),
             "can_withdraw": user_has_permission(user, Permission.GALLERY_OBJECT_WITHDRAW)
             and obj.status != ObjectStatus.WITHDRAWN,
             "reviews": _review_rows(obj),
@@ -352,7 +361,12 @@ def object_submit(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(_object_url("object_detail", obj))
 
 
+def _is_contributor(request: HttpRequest, obj: Object) -> bool:
+    return request.user.pk in selectors.object_contributor_ids(obj=obj)
+
+
 def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: int = 200) -> HttpResponse:
+    is_contributor = _is_contributor(request, obj)
     return render(
         request,
         "staff/gallery/object_review.html",
@@ -361,7 +375,9 @@ def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: in
             "form": form,
             "report": object_safety_report(obj=obj),
             "reviewable": obj.status == ObjectStatus.IN_REVIEW,
-            "is_contributor": request.user.pk in services.object_contributor_ids(obj=obj),
+            "is_contributor": is_contributor,
+            # Who to ask instead: shown to the people who may not decide, in place of the decision form.
+            "reviewers": selectors.object_reviewers_eligible(obj=obj) if is_contributor else [],
         },
         status=status,
     )
@@ -374,6 +390,16 @@ def object_review(request: HttpRequest, code: str) -> HttpResponse:
     obj = _object_or_404(code)
     if request.method != "POST":
         return _review_page(request, obj, ReviewForm())
+    if obj.status == ObjectStatus.IN_REVIEW and _is_contributor(request, obj):
+        # The page offers no decision to a contributor; a post sent anyway (an old tab, a crafted
+        # request) gets the reason and the names to ask on the review page, not a bare refusal. The
+        # service refuses it on its own too.
+        messages.error(
+            request,
+            _("You worked on %(code)s, so you cannot review it: another publisher must (four eyes).")
+            % {"code": obj.code},
+        )
+        return redirect(_object_url("object_review", obj))
     form = ReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
