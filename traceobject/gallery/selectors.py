@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from traceobject.accounts.models import User
@@ -226,6 +227,24 @@ def object_reviewers_eligible(*, obj: Object) -> list[User]:
     excluded = object_contributor_ids(obj=obj)
     users = User.objects.filter(is_active=True, role__in=roles).exclude(pk__in=excluded)
     return list(users.order_by("first_name", "last_name", "username"))
+
+
+def objects_reviewable_by(*, user: User) -> QuerySet[Object]:
+    """Objects in review that ``user`` may decide on: the same rule as ``object_contributor_ids``
+    (author, uploader, authoring events in the trail), turned around into one query for a work list."""
+    authored = AuditEvent.objects.filter(
+        target_type=Object._meta.label_lower,
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+        action__in=_AUTHORING_ACTIONS,
+        actor=user,
+    )
+    uploaded = ObjectImage.objects.filter(object=OuterRef("pk"), uploaded_by=user)
+    return (
+        Object.objects.filter(status=ObjectStatus.IN_REVIEW)
+        .exclude(author=user)
+        .exclude(Exists(uploaded))
+        .exclude(Exists(authored))
+    )
 
 
 def objects_relatable(*, exclude: Object | None = None) -> QuerySet[Object]:
