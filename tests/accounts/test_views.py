@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.conftest import LOGIN_URL, error_text
 from tests.staff_fixtures import FIXED_STAFF, login_verified, make_staff
+from tests.utils import find_all, find_by_id
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 
@@ -110,6 +111,71 @@ def test_list_query_count_does_not_grow(staff_client, staff, count_queries) -> N
         make_staff(f"extra-{index}", "analyst", with_device=index % 2 == 0)
     many = count_queries(lambda: client.get(LIST_URL))
     assert many == few
+
+
+def _listed(html: str) -> list[str]:
+    return [
+        a.text
+        for a in find_all(html, "a")
+        if (a.attrs.get("href") or "").startswith("/staff/accounts/")
+        and a.attrs["href"].rstrip("/").rsplit("/", 1)[-1].isdigit()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=publisher", ["publisher", "publisher_two"]),  # username, and the role's value
+        ("q=Marie", ["analyst"]),  # first name
+        ("q=curie", ["analyst"]),  # last name, any case
+        ("q=National+partner", ["partner_a", "partner_b"]),  # the role's name
+        ("q=pl", ["partner_a"]),  # a country code, any case
+        ("q=Poland", ["partner_a"]),  # a country's name
+        ("role=auditor", ["auditor"]),
+        ("country=PL", ["partner_a"]),
+        ("q=partner&country=DE", ["partner_b"]),
+    ],
+)
+def test_account_search(staff_client, staff, query, expected) -> None:
+    User.objects.filter(pk=staff["analyst"].pk).update(first_name="Marie", last_name="Curie")
+    html = staff_client("administrator").get(f"{LIST_URL}?{query}").content.decode()
+    assert sorted(_listed(html)) == expected
+
+
+def test_account_search_reads_country_names_in_the_page_language(staff) -> None:
+    from traceobject.accounts.selectors import UserSearch, user_search
+
+    found = user_search(search=UserSearch(query="Allemagne", language="fr"))
+    assert [user.username for user in found] == ["partner_b"]
+    assert not user_search(search=UserSearch(query="Allemagne", language="en")).exists()
+
+
+def test_account_search_with_no_match_says_so(staff_client, staff) -> None:
+    html = staff_client("administrator").get(f"{LIST_URL}?q=nobody-by-this-name").content.decode()
+    assert _listed(html) == []
+    assert "No account matches this search." in find_by_id(html, "no-match").text
+    assert find_by_id(html, "account-count").text.strip() == "0 accounts"
+
+
+def test_an_invalid_choice_is_ignored_not_refused(staff_client, staff) -> None:
+    response = staff_client("administrator").get(f"{LIST_URL}?role=emperor")
+    assert response.status_code == 200
+    assert len(_listed(response.content.decode())) == len(FIXED_STAFF)
+
+
+def test_account_list_is_paginated_and_keeps_the_search(staff_client, staff, monkeypatch) -> None:
+    from traceobject.accounts import views
+
+    monkeypatch.setattr(views, "USERS_PER_PAGE", 3)
+    for index in range(5):
+        make_staff(f"reader-{index}", "auditor")
+    client = staff_client("administrator")
+    first = client.get(f"{LIST_URL}?role=auditor").content.decode()
+    assert _listed(first) == ["auditor", "reader-0", "reader-1"]
+    assert 'href="?role=auditor&amp;page=2"' in first
+    second = client.get(f"{LIST_URL}?role=auditor&page=2").content.decode()
+    assert _listed(second) == ["reader-2", "reader-3", "reader-4"]
+    assert find_by_id(second, "account-count").text.strip() == "6 accounts"
 
 
 # --- Create --------------------------------------------------------------------------------------
