@@ -26,6 +26,7 @@ class Permission(StrEnum):
     STAFF_WORKSPACE_VIEW = "staff:workspace:view"
     ACCOUNTS_USER_MANAGE = "accounts:user:manage"
     AUDIT_EVENT_READ = "audit:event:read"
+    AUDIT_EVENT_EXPORT = "audit:event:export"
     GALLERY_OBJECT_READ = "gallery:object:read"
     GALLERY_OBJECT_WRITE = "gallery:object:write"
     GALLERY_OBJECT_REVIEW = "gallery:object:review"
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.STAFF_WORKSPACE_VIEW,
             P.ACCOUNTS_USER_MANAGE,
             P.AUDIT_EVENT_READ,
+            P.AUDIT_EVENT_EXPORT,
             P.LEADS_AUTHORITY_MANAGE,
             P.STATS_DASHBOARD_VIEW,
         }
@@ -98,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         {
             P.STAFF_WORKSPACE_VIEW,
             P.AUDIT_EVENT_READ,
+            P.AUDIT_EVENT_EXPORT,
             P.GALLERY_OBJECT_READ,
             P.LEADS_LEAD_READ,
             P.STATS_DASHBOARD_VIEW,
