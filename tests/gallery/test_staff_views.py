@@ -291,12 +291,22 @@ def test_images_cannot_be_added_once_submitted_but_can_be_taken_down(staff_clien
     assert in_review.images.count() == 0
 
 
-def test_pending_image_shows_processing_and_a_refresh_link(staff_client, staff, make_draft) -> None:
+def test_pending_image_page_reloads_itself_until_ready(staff_client, staff, make_draft) -> None:
     obj = make_draft(staff["analyst"])
     obj.images.update(status="pending")
-    html = _html(staff_client("analyst").get(f"/staff/objects/{obj.code}/images/"))
-    assert "Processing" in html
-    assert f'href="/staff/objects/{obj.code}/images/">Refresh' in html
+    client = staff_client("analyst")
+    response = client.get(f"/staff/objects/{obj.code}/images/")
+    html = _html(response)
+    refresh = [m for m in find_all(html, "meta") if m.attrs.get("http-equiv") == "refresh"]
+    assert [m.attrs["content"] for m in refresh] == ["5"]
+    assert "reloads itself every 5 seconds" in find_by_id(html, "processing").text
+    assert "<script" not in html
+    # The CSP still forbids inline code: a meta refresh needs no exception.
+    assert "unsafe-inline" not in response.get("Content-Security-Policy", "")
+    obj.images.update(status="ready")
+    done = _html(client.get(f"/staff/objects/{obj.code}/images/"))
+    assert not [m for m in find_all(done, "meta") if m.attrs.get("http-equiv") == "refresh"]
+    assert find_by_id(done, "processing") is None
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,8 @@ from traceobject.imaging.selectors import object_safety_report
 
 OBJECTS_PER_PAGE = 50
 GET_POST = ["GET", "HEAD", "POST"]
+# The images page reloads itself this often while an image is processed (a meta refresh: no script).
+PROCESSING_REFRESH_SECONDS = 5
 
 
 def _object_or_404(code: str) -> Object:
@@ -218,6 +220,7 @@ def _images_page(request: HttpRequest, obj: Object, form: ImageUploadForm, statu
             "form": form,
             "editable": obj.status == ObjectStatus.DRAFT,
             "processing": any(image.status == ImageStatus.PENDING for image in images),
+            "refresh_seconds": PROCESSING_REFRESH_SECONDS,
         },
         status=status,
     )
@@ -248,7 +251,7 @@ def object_images(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             messages.success(
-                request, _("Image received. It is being processed; refresh this page to see it.")
+                request, _("Image received. It is being processed; this page shows it when it is ready.")
             )
             return redirect(_object_url("object_images", obj))
     return _images_page(request, obj, form, status=400)
@@ -309,7 +312,7 @@ def object_image_edit(request: HttpRequest, code: str, image_id: int) -> HttpRes
             _refuse(form, exc)
         else:
             messages.success(
-                request, _("Edits saved. The image is being processed again; refresh to see it.")
+                request, _("Edits saved. The image is being processed again; this page shows it when it is ready.")
             )
             return redirect(_object_url("object_images", obj))
     return render(request, "staff/gallery/image_edit.html", context, status=400)
