@@ -16,7 +16,9 @@ PASSWORD = "a long staff passphrase 2026"
 def create_staff(server: Server, username: str, role: str, tmp_path: Path) -> None:
     secret = tmp_path / f"{username}.pw"
     secret.write_text(PASSWORD)
-    out = server.manage("createstaff", "--role", role, "--username", username, "--password-file", str(secret))
+    out = server.manage(
+        "createstaff", "--role", role, "--username", username, "--password-file", str(secret), "--own-password"
+    )
     assert username in out
 
 
