@@ -113,7 +113,7 @@ def audit_target_codes(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
             wanted.setdefault(event.target_type, set()).add(event.target_id)
     codes: dict[tuple[str, str], str] = {}
     for target_type, ids in wanted.items():
-        model = apps.get_model(*target_type.split(".", 1))
+        model = apps.get_model(target_type)
         field = TARGET_CODE_FIELDS[target_type]
         for pk, code in model._default_manager.filter(pk__in=ids).values_list("pk", field):
             codes[(target_type, str(pk))] = code

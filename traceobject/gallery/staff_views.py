@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -312,7 +313,8 @@ def object_image_edit(request: HttpRequest, code: str, image_id: int) -> HttpRes
             _refuse(form, exc)
         else:
             messages.success(
-                request, _("Edits saved. The image is being processed again; this page shows it when it is ready.")
+                request,
+                _("Edits saved. The image is being processed again; this page shows it when it is ready."),
             )
             return redirect(_object_url("object_images", obj))
     return render(request, "staff/gallery/image_edit.html", context, status=400)
@@ -552,7 +554,11 @@ def release_assign(request: HttpRequest, release_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)d objects were added to %(release)s.")
+                ngettext(
+                    "%(count)d object was added to %(release)s.",
+                    "%(count)d objects were added to %(release)s.",
+                    len(published),
+                )
                 % {"count": len(published), "release": release.name},
             )
             return redirect("staff:release_detail", release_id=release.pk)
