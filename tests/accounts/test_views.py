@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.accounts.conftest import LOGIN_URL, error_text
-from tests.staff_fixtures import FIXED_STAFF, login_verified, make_staff
+from tests.accounts.conftest import LOGIN_URL, error_text, password_step
+from tests.staff_fixtures import FIXED_STAFF, STAFF_PASSWORD, login_verified, make_staff
+from tests.utils import find_all, find_by_id
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 
@@ -110,6 +111,71 @@ def test_list_query_count_does_not_grow(staff_client, staff, count_queries) -> N
         make_staff(f"extra-{index}", "analyst", with_device=index % 2 == 0)
     many = count_queries(lambda: client.get(LIST_URL))
     assert many == few
+
+
+def _listed(html: str) -> list[str]:
+    return [
+        a.text
+        for a in find_all(html, "a")
+        if (a.attrs.get("href") or "").startswith("/staff/accounts/")
+        and a.attrs["href"].rstrip("/").rsplit("/", 1)[-1].isdigit()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=publisher", ["publisher", "publisher_two"]),  # username, and the role's value
+        ("q=Marie", ["analyst"]),  # first name
+        ("q=curie", ["analyst"]),  # last name, any case
+        ("q=National+partner", ["partner_a", "partner_b"]),  # the role's name
+        ("q=pl", ["partner_a"]),  # a country code, any case
+        ("q=Poland", ["partner_a"]),  # a country's name
+        ("role=auditor", ["auditor"]),
+        ("country=PL", ["partner_a"]),
+        ("q=partner&country=DE", ["partner_b"]),
+    ],
+)
+def test_account_search(staff_client, staff, query, expected) -> None:
+    User.objects.filter(pk=staff["analyst"].pk).update(first_name="Marie", last_name="Curie")
+    html = staff_client("administrator").get(f"{LIST_URL}?{query}").content.decode()
+    assert sorted(_listed(html)) == expected
+
+
+def test_account_search_reads_country_names_in_the_page_language(staff) -> None:
+    from traceobject.accounts.selectors import UserSearch, user_search
+
+    found = user_search(search=UserSearch(query="Allemagne", language="fr"))
+    assert [user.username for user in found] == ["partner_b"]
+    assert not user_search(search=UserSearch(query="Allemagne", language="en")).exists()
+
+
+def test_account_search_with_no_match_says_so(staff_client, staff) -> None:
+    html = staff_client("administrator").get(f"{LIST_URL}?q=nobody-by-this-name").content.decode()
+    assert _listed(html) == []
+    assert "No account matches this search." in find_by_id(html, "no-match").text
+    assert find_by_id(html, "account-count").text.strip() == "0 accounts"
+
+
+def test_an_invalid_choice_is_ignored_not_refused(staff_client, staff) -> None:
+    response = staff_client("administrator").get(f"{LIST_URL}?role=emperor")
+    assert response.status_code == 200
+    assert len(_listed(response.content.decode())) == len(FIXED_STAFF)
+
+
+def test_account_list_is_paginated_and_keeps_the_search(staff_client, staff, monkeypatch) -> None:
+    from traceobject.accounts import views
+
+    monkeypatch.setattr(views, "USERS_PER_PAGE", 3)
+    for index in range(5):
+        make_staff(f"reader-{index}", "auditor")
+    client = staff_client("administrator")
+    first = client.get(f"{LIST_URL}?role=auditor").content.decode()
+    assert _listed(first) == ["auditor", "reader-0", "reader-1"]
+    assert 'href="?role=auditor&amp;page=2"' in first
+    second = client.get(f"{LIST_URL}?role=auditor&page=2").content.decode()
+    assert _listed(second) == ["reader-2", "reader-3", "reader-4"]
+    assert find_by_id(second, "account-count").text.strip() == "6 accounts"
 
 
 # --- Create --------------------------------------------------------------------------------------
@@ -262,3 +328,112 @@ def test_login_verified_helper_still_works(staff) -> None:
     client = login_verified(Client(), staff["administrator"])
     assert "to_staff_session" in client.cookies
     assert client.get(LIST_URL).status_code == 200
+
+
+# --- First login: the member replaces the password someone else chose ------------------------------------
+
+
+def _forced(username: str, role: str = "analyst", country: str = "") -> User:
+    user = make_staff(username, role, country)
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    user.refresh_from_db()
+    return user
+
+
+def test_accounts_made_by_an_administrator_or_the_cli_must_change_the_password(
+    staff_client, tmp_path
+) -> None:
+    from django.core.management import call_command
+
+    staff_client("administrator").post(CREATE_URL, _create_data())
+    assert User.objects.get(username="new-analyst").must_change_password
+    secret = tmp_path / "pw"
+    secret.write_text(NEW_PASSWORD)
+    call_command("createstaff", "--role", "auditor", "--username", "cli-made", "--password-file", str(secret))
+    assert User.objects.get(username="cli-made").must_change_password
+    call_command(
+        "createstaff",
+        "--role",
+        "auditor",
+        "--username",
+        "own",
+        "--password-file",
+        str(secret),
+        "--own-password",
+    )
+    assert not User.objects.get(username="own").must_change_password
+
+
+def test_demo_accounts_are_not_asked_to_change_their_printed_password(settings) -> None:
+    from traceobject.accounts.services import demo_staff_create
+
+    settings.EMBEDDED = True
+    demo_staff_create()
+    assert User.objects.filter(is_demo=True).exists()
+    assert not User.objects.filter(is_demo=True, must_change_password=True).exists()
+
+
+def test_every_staff_page_leads_to_the_password_page_until_it_is_changed(staff) -> None:
+    user = _forced("fresh")
+    client = login_verified(Client(), user)
+    for path in ("/staff/", "/staff/objects/", "/staff/triage/", "/django-admin/"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/staff/account/password/"), path
+    page = client.get("/staff/account/password/")
+    assert page.status_code == 200
+    assert find_by_id(page.content.decode(), "must-change") is not None
+    response = client.post(
+        "/staff/account/password/",
+        {"current": STAFF_PASSWORD, "new": "my own long passphrase 9", "repeat": "my own long passphrase 9"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert user.check_password("my own long passphrase 9")
+    assert client.get("/staff/").status_code == 200  # the session survived the change
+    assert AuditEvent.objects.filter(action="user.password_change", actor=user).count() == 1
+
+
+def test_a_refused_change_keeps_the_flag(staff) -> None:
+    user = _forced("fresh")
+    client = login_verified(Client(), user)
+    response = client.post(
+        "/staff/account/password/",
+        {"current": "wrong", "new": "my own long passphrase 9", "repeat": "my own long passphrase 9"},
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.must_change_password
+    assert client.get("/staff/").status_code == 302
+
+
+def test_logout_stays_open_while_the_password_must_change(staff) -> None:
+    client = login_verified(Client(), _forced("fresh"))
+    response = client.post("/staff/logout/")
+    assert response.status_code == 302
+    assert response["Location"] != "/staff/account/password/"
+
+
+def test_before_the_second_factor_the_login_steps_are_unchanged(staff) -> None:
+    user = _forced("fresh")
+    client = Client()
+    password_step(client, user.username)
+    response = client.get("/staff/")
+    assert (response.status_code, response["Location"]) == (302, "/staff/otp/")
+
+
+def test_a_partner_is_sent_to_the_portals_password_page(staff) -> None:
+    from django.conf import settings as django_settings
+
+    user = _forced("fresh-pl", "partner", "PL")
+    client = Client()
+    client.force_login(user)
+    device = user.totpdevice_set.get()
+    session = client.session
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.cookies[django_settings.PARTNER_SESSION_COOKIE_NAME] = session.session_key
+    response = client.get("/partner/")
+    assert (response.status_code, response["Location"]) == (302, "/partner/account/password/")

@@ -120,7 +120,7 @@ def test_the_whole_loop(chromium: Any, production_server: Server, tmp_path: Path
     (tmp_path / "partner.pw").write_text(PASSWORD)
     server.manage(
         "createstaff", "--role", "partner", "--country", "PL", "--username", "e2e-partner-pl",
-        "--password-file", str(tmp_path / "partner.pw"),
+        "--password-file", str(tmp_path / "partner.pw"), "--own-password",
     )  # fmt: skip
 
     public = chromium.new_context()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import CategoryFactory, ReleaseFactory, image_bytes
-from tests.utils import field_errors, find_all
+from tests.utils import field_errors, find_all, find_by_id
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery import services
 from traceobject.gallery.models import (
@@ -291,12 +291,22 @@ def test_images_cannot_be_added_once_submitted_but_can_be_taken_down(staff_clien
     assert in_review.images.count() == 0
 
 
-def test_pending_image_shows_processing_and_a_refresh_link(staff_client, staff, make_draft) -> None:
+def test_pending_image_page_reloads_itself_until_ready(staff_client, staff, make_draft) -> None:
     obj = make_draft(staff["analyst"])
     obj.images.update(status="pending")
-    html = _html(staff_client("analyst").get(f"/staff/objects/{obj.code}/images/"))
-    assert "Processing" in html
-    assert f'href="/staff/objects/{obj.code}/images/">Refresh' in html
+    client = staff_client("analyst")
+    response = client.get(f"/staff/objects/{obj.code}/images/")
+    html = _html(response)
+    refresh = [m for m in find_all(html, "meta") if m.attrs.get("http-equiv") == "refresh"]
+    assert [m.attrs["content"] for m in refresh] == ["5"]
+    assert "reloads itself every 5 seconds" in find_by_id(html, "processing").text
+    assert "<script" not in html
+    # The CSP still forbids inline code: a meta refresh needs no exception.
+    assert "unsafe-inline" not in response.get("Content-Security-Policy", "")
+    obj.images.update(status="ready")
+    done = _html(client.get(f"/staff/objects/{obj.code}/images/"))
+    assert not [m for m in find_all(done, "meta") if m.attrs.get("http-equiv") == "refresh"]
+    assert find_by_id(done, "processing") is None
 
 
 @pytest.mark.parametrize(
@@ -406,18 +416,90 @@ def test_approve_with_an_unticked_item_is_refused_next_to_the_checklist(staff_cl
     assert in_review.status == ObjectStatus.IN_REVIEW
 
 
-def test_self_approval_through_the_review_page_is_refused(staff_client, staff, make_draft, safety) -> None:
+def test_the_author_sees_who_may_review_and_no_decision_form(staff_client, staff, make_draft, safety) -> None:
+    staff["publisher_two"].first_name, staff["publisher_two"].last_name = "Ada", "Second"
+    staff["publisher_two"].save()
+    obj = make_draft(staff["publisher"])
+    services.object_submit(actor=staff["publisher"], obj=obj)
+    html = _html(staff_client("publisher").get(f"/staff/objects/{obj.code}/review/"))
+    box = find_by_id(html, "four-eyes")
+    assert box is not None
+    assert "four eyes" in box.text
+    # Only the other publisher is named: not the author, nor roles that may not review.
+    assert [element.text for element in find_all(html, "strong", class_="reviewer")] == ["Ada Second"]
+    assert 'value="approve"' not in html
+    assert 'value="send_back"' not in html
+    assert find_by_id(html, "id_checklist_0") is None
+    # The object page says the same instead of offering a "Review" button.
+    detail = _html(staff_client("publisher").get(f"/staff/objects/{obj.code}/"))
+    assert f'href="/staff/objects/{obj.code}/review/"' not in detail
+    assert "Ada Second" in find_by_id(detail, "review-waiting").text
+
+
+def test_an_image_uploader_is_not_named_as_a_reviewer(staff_client, staff, make_draft, safety) -> None:
+    obj = make_draft(staff["analyst"])
+    image = obj.images.get()
+    image.uploaded_by = staff["publisher_two"]
+    image.save(update_fields=["uploaded_by"])
+    services.object_submit(actor=staff["analyst"], obj=obj)
+    html = _html(staff_client("analyst").get(f"/staff/objects/{obj.code}/"))
+    assert [element.text for element in find_all(html, "strong", class_="reviewer")] == ["publisher"]
+
+
+def test_no_eligible_publisher_is_said_plainly(staff_client, staff, make_draft, safety) -> None:
+    staff["publisher_two"].is_active = False
+    staff["publisher_two"].save()
+    obj = make_draft(staff["publisher"])
+    services.object_submit(actor=staff["publisher"], obj=obj)
+    html = _html(staff_client("publisher").get(f"/staff/objects/{obj.code}/review/"))
+    assert "ask an administrator" in find_by_id(html, "eligible-reviewers").text
+    assert find_all(html, "strong", class_="reviewer") == []
+
+
+def test_a_forced_self_approval_gets_the_reason_styled(staff_client, staff, make_draft, safety) -> None:
     obj = make_draft(staff["publisher"])
     services.object_submit(actor=staff["publisher"], obj=obj)
     client = staff_client("publisher")
-    assert "four eyes" in _html(client.get(f"/staff/objects/{obj.code}/review/"))
     response = client.post(
-        f"/staff/objects/{obj.code}/review/", {"checklist": ALL_TICKED, "decision": "approve"}
+        f"/staff/objects/{obj.code}/review/", {"checklist": ALL_TICKED, "decision": "approve"}, follow=True
     )
-    assert response.status_code == 400
-    assert "four eyes" in _html(response)
+    assert response.redirect_chain == [(f"/staff/objects/{obj.code}/review/", 302)]
+    html = _html(response)
+    messages = [element.text for element in find_all(html, "li", class_="message error")]
+    assert len(messages) == 1
+    assert f"You worked on {obj.code}" in messages[0]
+    assert "four eyes" in messages[0]
+    assert "staff/staff.css" in html  # the workspace's own page, not a bare status
+    assert find_by_id(html, "eligible-reviewers") is not None
     obj.refresh_from_db()
     assert obj.status == ObjectStatus.IN_REVIEW
+    assert not PublicationReview.objects.filter(object=obj).exists()
+    # Sending back is a reviewer's decision too.
+    client.post(f"/staff/objects/{obj.code}/review/", {"decision": "send_back", "comments": "Redo it."})
+    obj.refresh_from_db()
+    assert obj.status == ObjectStatus.IN_REVIEW
+
+
+def test_the_second_publisher_still_gets_the_decision_form(staff_client, in_review) -> None:
+    html = _html(staff_client("publisher_two").get(f"/staff/objects/{in_review.code}/review/"))
+    assert find_by_id(html, "four-eyes") is None
+    assert 'value="approve"' in html
+    detail = _html(staff_client("publisher_two").get(f"/staff/objects/{in_review.code}/"))
+    assert f'href="/staff/objects/{in_review.code}/review/"' in detail
+    assert find_by_id(detail, "review-waiting") is None
+
+
+def test_an_administrator_refused_a_review_page_is_told_whose_task_it_is(rf, staff, in_review) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from traceobject.gallery.staff_views import object_review
+
+    request = rf.get(f"/staff/objects/{in_review.code}/review/")
+    request.user = staff["administrator"]
+    request.user.is_verified = lambda: True
+    with pytest.raises(PermissionDenied) as refused:
+        object_review(request, code=in_review.code)
+    assert str(refused.value) == "Your role (Administrator) does not open this page. It is for: Publisher."
 
 
 def test_send_back_needs_a_comment(staff_client, in_review) -> None:

@@ -22,6 +22,7 @@ def account(username: str, role: str, *, actor: User | None = None, country: str
         role=role,
         country=country,
         password=PASSWORD,
+        must_change_password=False,  # the first-login password change has tests of its own
     )
     TOTPDevice.objects.create(user=user, name="default", confirmed=True)
     return user

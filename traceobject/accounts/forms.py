@@ -61,6 +61,25 @@ def _country_field() -> forms.ChoiceField:
     )
 
 
+class UserSearchForm(forms.Form):
+    """The account list's search; an invalid choice is ignored rather than refused (a list, not a save)."""
+
+    q = forms.CharField(label=_("Username, name, role or country"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices])
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any country")), *country_choices(get_language() or "en")]
+        self.fields["country"].choices = choices  # type: ignore[attr-defined]
+
+    def value(self, name: str) -> str:
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return str(self.cleaned_data.get(name) or "")
+
+
 class _RoleCountryMixin(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     country = _country_field()

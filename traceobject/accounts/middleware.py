@@ -41,12 +41,14 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # private he
     _check_token_format,
     _unmask_cipher_token,
 )
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from traceobject.accounts.services import logout_record
 from traceobject.core.csrf import NoReferrerCsrfViewMiddleware
+from traceobject.core.staff import is_verified
 
 STAFF_PREFIX = "/staff/"
 ADMIN_PREFIX = "/django-admin/"
@@ -266,9 +268,23 @@ class StaffAreaMiddleware:
         if staff and not _host_allowed(request):
             raise Http404
         self._expire_idle(request)
-        response = self.get_response(request)
+        response = self._password_change_required(request) or self.get_response(request)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @staticmethod
+    def _password_change_required(request: HttpRequest) -> HttpResponse | None:
+        """A member whose password an administrator chose gets only the password page (and logout)
+        once past the second factor, until they have chosen their own. Before the second factor the
+        login pages work as usual: the password alone opens nothing."""
+        user = request.user
+        if not getattr(user, "must_change_password", False) or not is_verified(user):
+            return None
+        area = "partner" if request.path_info.startswith(PARTNER_PREFIX) else "staff"
+        allowed = {reverse(f"{area}:password_change"), reverse(f"{area}:logout")}
+        if request.path_info in allowed:
+            return None
+        return HttpResponseRedirect(reverse(f"{area}:password_change"))
 
     @staticmethod
     def _expire_idle(request: HttpRequest) -> None:

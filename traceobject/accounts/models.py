@@ -22,6 +22,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO country, for partners only.")
     is_demo = models.BooleanField(default=False)
+    # Set when an administrator (or ``createstaff``) chose the password: the workspace then opens only
+    # the password page until the member has replaced it with their own. Demo accounts never have it.
+    must_change_password = models.BooleanField(default=False)
     # Bumped when a second factor is reset: it is part of the session hash below, so that every session
     # the account had (including one that only passed the password step) ends at once.
     session_generation = models.PositiveIntegerField(default=0, editable=False)

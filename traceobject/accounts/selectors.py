@@ -9,12 +9,14 @@ from xml.etree import ElementTree as ET
 
 import qrcode
 import qrcode.image.svg
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from traceobject.accounts.models import User
+from traceobject.core.countries import country_choices
 from traceobject.core.errors import NotFoundError
+from traceobject.core.permissions import Role
 
 QR_PIXELS = 240
 
@@ -23,6 +25,43 @@ def user_list() -> QuerySet[User]:
     """Every account, with ``has_second_factor``, in one query."""
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return User.objects.annotate(has_second_factor=Exists(confirmed)).order_by("username")
+
+
+@dataclass(frozen=True)
+class UserSearch:
+    """``query`` matches a username or a name (parts), a role by its name or value, or a country by its
+    code or its name in ``language``; ``role`` and ``country`` narrow exactly."""
+
+    query: str = ""
+    role: str = ""
+    country: str = ""
+    language: str = "en"
+
+
+def _query_matches(query: str, language: str) -> Q:
+    folded = query.casefold()
+    matches = Q()
+    for word in query.split():
+        matches &= Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    roles = [role.value for role in Role if folded in (role.value, str(role.label).casefold())]
+    countries = [
+        code
+        for code, name in country_choices(language)
+        if folded == code.casefold() or folded in name.casefold()
+    ]
+    return matches | Q(role__in=roles) | Q(country__in=countries)
+
+
+def user_search(*, search: UserSearch) -> QuerySet[User]:
+    """The account list, filtered; the same single query as ``user_list``."""
+    users = user_list()
+    if search.query.strip():
+        users = users.filter(_query_matches(search.query.strip(), search.language))
+    if search.role:
+        users = users.filter(role=search.role)
+    if search.country:
+        users = users.filter(country=search.country)
+    return users
 
 
 def user_get(*, pk: int) -> User:

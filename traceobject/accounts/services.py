@@ -274,13 +274,15 @@ def user_create(
     country: str = "",
     password: str,
     actor_label: str = "",
+    must_change_password: bool = True,
 ) -> User:
-    """A new staff account. It has no authenticator yet: the first login enrols one."""
+    """A new staff account. It has no authenticator yet: the first login enrols one, and then asks
+    for a new password, since someone else chose this one (``must_change_password``)."""
     _require_manager(actor, actor_label)
     role, country = _clean_role_country(role=role, country=country)
     with transaction.atomic():
         username = _clean_username(username)
-        user = User(username=username, role=role, country=country)
+        user = User(username=username, role=role, country=country, must_change_password=must_change_password)
         try:
             password_validation.validate_password(password, user=user)
         except ValidationError as exc:
@@ -383,7 +385,8 @@ def password_change(*, user: User, current: str, new: str) -> bool:
         raise ApplicationError(" ".join(exc.messages), field="new") from exc
     with transaction.atomic():
         user.set_password(new)
-        user.save(update_fields=["password"])
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
         kept = keyring.staff_key_rewrap(user=user, old_password=current, new_password=new)
         audit_record(actor=user, action="user.password_change", target=user, details={"vault_key_kept": kept})
     return kept

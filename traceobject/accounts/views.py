@@ -10,17 +10,20 @@ in one never opens the other.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -32,6 +35,7 @@ from traceobject.accounts.forms import (
     TokenForm,
     UserCreateForm,
     UserEditForm,
+    UserSearchForm,
 )
 from traceobject.accounts.middleware import ADMIN_PREFIX, PARTNER_PREFIX, STAFF_PREFIX
 from traceobject.accounts.models import User
@@ -47,6 +51,7 @@ NO_NAV: dict[str, Any] = {"staff_nav": []}
 # Per area: the paths ``next`` may point to, and the template folder of the login pages.
 AREA_PREFIXES = {"staff": (STAFF_PREFIX, ADMIN_PREFIX), "partner": (PARTNER_PREFIX,)}
 AREA_BASES = {"staff": "staff/base.html", "partner": "partner/base.html"}
+USERS_PER_PAGE = 50
 
 
 def _area(request: HttpRequest) -> str:
@@ -189,7 +194,26 @@ def _get_user(pk: int) -> User:
 @staff_view(Permission.ACCOUNTS_USER_MANAGE)
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/accounts/user_list.html", {"users": selectors.user_list()})
+    form = UserSearchForm(request.GET or None)
+    search = selectors.UserSearch(
+        query=form.value("q"),
+        role=form.value("role"),
+        country=form.value("country"),
+        language=get_language() or "en",
+    )
+    page = Paginator(selectors.user_search(search=search), USERS_PER_PAGE).get_page(request.GET.get("page"))
+    kept = {name: form.value(name) for name in ("q", "role", "country") if form.value(name)}
+    return render(
+        request,
+        "staff/accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "users": page.object_list,
+            "query_string": urlencode(kept),
+            "searched": bool(kept),
+        },
+    )
 
 
 @staff_view(Permission.ACCOUNTS_USER_MANAGE)

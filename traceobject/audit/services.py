@@ -225,3 +225,17 @@ def audit_record(
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
     return event
+
+
+def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, until_id: int) -> AuditEvent:
+    """Record that ``actor`` exported the trail (which filters, how many events, up to which event),
+    before the first byte is streamed: an export that is cut off half-way was still taken."""
+    from traceobject.core.permissions import Permission, permission_require
+
+    permission_require(actor, Permission.AUDIT_EVENT_EXPORT)
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action="audit.export",
+            details={"filters": dict(filters), "count": count, "until": until_id, "format": "csv"},
+        )

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     STAFF_WORKSPACE_VIEW = "staff:workspace:view"
     ACCOUNTS_USER_MANAGE = "accounts:user:manage"
     AUDIT_EVENT_READ = "audit:event:read"
+    AUDIT_EVENT_EXPORT = "audit:event:export"
     GALLERY_OBJECT_READ = "gallery:object:read"
     GALLERY_OBJECT_WRITE = "gallery:object:write"
     GALLERY_OBJECT_REVIEW = "gallery:object:review"
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.STAFF_WORKSPACE_VIEW,
             P.ACCOUNTS_USER_MANAGE,
             P.AUDIT_EVENT_READ,
+            P.AUDIT_EVENT_EXPORT,
             P.LEADS_AUTHORITY_MANAGE,
             P.STATS_DASHBOARD_VIEW,
         }
@@ -102,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         {
             P.STAFF_WORKSPACE_VIEW,
             P.AUDIT_EVENT_READ,
+            P.AUDIT_EVENT_EXPORT,
             P.GALLERY_OBJECT_READ,
             P.LEADS_LEAD_READ,
             P.STATS_DASHBOARD_VIEW,
@@ -112,6 +115,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 
 def role_permissions(role: str | None) -> frozenset[Permission]:
     return ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def roles_with_permission(permission: Permission) -> list[Role]:
+    """The roles that grant ``permission``, in the order of ``Role``: for "who may do this?" answers."""
+    return [Role(role) for role in Role.values if permission in ROLE_PERMISSIONS.get(role, frozenset())]
 
 
 def user_has_permission(user: Any, permission: Permission) -> bool:

@@ -17,8 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.permissions import Permission, roles_with_permission, user_has_permission
 
 View = Callable[..., HttpResponseBase]
 
@@ -27,6 +28,24 @@ def is_verified(user: Any) -> bool:
     """Whether the session passed the second factor (django-otp's ``is_verified``)."""
     verified = getattr(user, "is_verified", None)
     return bool(verified()) if callable(verified) else False
+
+
+def denied_message(user: Any, permission: Permission) -> str:
+    """What a refused staff member reads on the 403 page: their role, and which roles the page is for
+    (from the one role map), so that an administrator who follows a review link learns that reviewing
+    is a publisher's task instead of meeting a bare "Forbidden"."""
+    roles = roles_with_permission(permission)
+    if not roles:
+        return gettext("No role opens this page.")
+    allowed = ", ".join(str(role.label) for role in roles)
+    if getattr(user, "role", ""):
+        return gettext("Your role (%(role)s) does not open this page. It is for: %(roles)s.") % {
+            "role": user.get_role_display(),
+            "roles": allowed,
+        }
+    return gettext("Your account has no staff role, so it does not open this page. It is for: %(roles)s.") % {
+        "roles": allowed
+    }
 
 
 def staff_view(permission: Permission, *, namespace: str = "staff") -> Callable[[View], View]:
@@ -43,7 +62,7 @@ def staff_view(permission: Permission, *, namespace: str = "staff") -> Callable[
             if not is_verified(user):
                 return HttpResponseRedirect(reverse(f"{namespace}:otp"))
             if not user_has_permission(user, permission):
-                raise PermissionDenied
+                raise PermissionDenied(denied_message(user, permission))
             return view(request, *args, **kwargs)
 
         wrapped.required_permission = permission  # type: ignore[attr-defined]

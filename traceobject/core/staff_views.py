@@ -12,7 +12,10 @@ from traceobject.core.staff import staff_view
 
 @staff_view(Permission.STAFF_WORKSPACE_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/home.html")
+    """A work list, not a second navigation: what waits for this person, counted and linked."""
+    from traceobject.stats.worklist import staff_worklist  # a page composed from the apps above core
+
+    return render(request, "staff/home.html", {"worklist": staff_worklist(user=request.user)})
 
 
 @staff_view(Permission.GALLERY_OBJECT_READ)

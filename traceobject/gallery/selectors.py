@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 from traceobject.core.errors import ApplicationError
+from traceobject.core.permissions import Permission, roles_with_permission
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
     Audience,
@@ -245,6 +248,63 @@ def object_withdrawal(*, obj: Object) -> AuditEvent | None:
     if obj.status != ObjectStatus.WITHDRAWN:
         return None
     return object_trail(obj=obj).filter(action="object.withdraw").first()
+
+
+# What makes someone a co-author: writing the object, or shaping its pictures (imaging's events are
+# recorded on the object too). Re-running the safety scan or sending back is a reviewer's act, not these.
+_AUTHORING_ACTIONS = (
+    "object.create",
+    "object.edit",
+    "object.submit",
+    "image.upload",
+    "image.edit",
+    "image.remove",
+)
+
+
+def object_contributor_ids(*, obj: Object) -> set[int]:
+    """Everyone who wrote a part of the object: its author, its image uploaders, and whoever created,
+    edited or submitted it or uploaded, edited or removed an image of it (from the audit trail).
+    None of them may review it."""
+    ids: set[int] = {obj.author_id} if obj.author_id else set()
+    ids.update(uploader for uploader in obj.images.values_list("uploaded_by_id", flat=True) if uploader)
+    trail = AuditEvent.objects.filter(
+        target_type=Object._meta.label_lower,
+        target_id=str(obj.pk),
+        action__in=_AUTHORING_ACTIONS,
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    ids.update(actor_id for actor_id in trail if actor_id)
+    return ids
+
+
+def object_reviewers_eligible(*, obj: Object) -> list[User]:
+    """The active accounts whose role may review and who did not work on ``obj``, by name.
+
+    The review page shows them to the author (and to anyone else who worked on the object), so that
+    four eyes reads as "ask one of these people", not as a button that refuses."""
+    roles = roles_with_permission(Permission.GALLERY_OBJECT_REVIEW)
+    excluded = object_contributor_ids(obj=obj)
+    users = User.objects.filter(is_active=True, role__in=roles).exclude(pk__in=excluded)
+    return list(users.order_by("first_name", "last_name", "username"))
+
+
+def objects_reviewable_by(*, user: User) -> QuerySet[Object]:
+    """Objects in review that ``user`` may decide on: the same rule as ``object_contributor_ids``
+    (author, uploader, authoring events in the trail), turned around into one query for a work list."""
+    authored = AuditEvent.objects.filter(
+        target_type=Object._meta.label_lower,
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+        action__in=_AUTHORING_ACTIONS,
+        actor=user,
+    )
+    uploaded = ObjectImage.objects.filter(object=OuterRef("pk"), uploaded_by=user)
+    return (
+        Object.objects.filter(status=ObjectStatus.IN_REVIEW)
+        .exclude(author=user)
+        .exclude(Exists(uploaded))
+        .exclude(Exists(authored))
+    )
 
 
 def objects_relatable(*, exclude: Object | None = None) -> QuerySet[Object]:

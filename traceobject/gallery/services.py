@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traceobject.audit.models import AuditEvent
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
@@ -35,6 +34,7 @@ from traceobject.gallery.models import (
     ReviewDecision,
     code_validator,
 )
+from traceobject.gallery.selectors import object_contributor_ids
 from traceobject.imaging import storage
 
 logger = logging.getLogger(__name__)
@@ -239,34 +239,6 @@ def object_submit(*, actor: Any, obj: Object) -> Object:
         current.save(update_fields=["status", "submitted_at", "updated_at"])
         audit_record(actor=actor, action="object.submit", target=current)
     return _refresh(obj, current)
-
-
-# What makes someone a co-author: writing the object, or shaping its pictures (imaging's events are
-# recorded on the object too). Re-running the safety scan or sending back is a reviewer's act, not these.
-_AUTHORING_ACTIONS = (
-    "object.create",
-    "object.edit",
-    "object.submit",
-    "image.upload",
-    "image.edit",
-    "image.remove",
-)
-
-
-def object_contributor_ids(*, obj: Object) -> set[int]:
-    """Everyone who wrote a part of the object: its author, its image uploaders, and whoever created,
-    edited or submitted it or uploaded, edited or removed an image of it (from the audit trail).
-    None of them may review it."""
-    ids: set[int] = {obj.author_id} if obj.author_id else set()
-    ids.update(uploader for uploader in obj.images.values_list("uploaded_by_id", flat=True) if uploader)
-    trail = AuditEvent.objects.filter(
-        target_type=Object._meta.label_lower,
-        target_id=str(obj.pk),
-        action__in=_AUTHORING_ACTIONS,
-        actor__isnull=False,
-    ).values_list("actor_id", flat=True)
-    ids.update(actor_id for actor_id in trail if actor_id)
-    return ids
 
 
 def _check_reviewer(actor: Any, obj: Object) -> None:

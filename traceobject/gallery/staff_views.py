@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,6 +50,8 @@ from traceobject.imaging.selectors import object_safety_report
 
 OBJECTS_PER_PAGE = 50
 GET_POST = ["GET", "HEAD", "POST"]
+# The images page reloads itself this often while an image is processed (a meta refresh: no script).
+PROCESSING_REFRESH_SECONDS = 5
 
 
 def _object_or_404(code: str) -> Object:
@@ -138,6 +141,12 @@ def object_create(request: HttpRequest) -> HttpResponse:
 def object_detail(request: HttpRequest, code: str) -> HttpResponse:
     obj = _object_or_404(code)
     user = request.user
+    in_review = obj.status == ObjectStatus.IN_REVIEW
+    can_review = (
+        in_review
+        and user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW)
+        and not _is_contributor(request, obj)
+    )
     return render(
         request,
         "staff/gallery/object_detail.html",
@@ -149,8 +158,11 @@ def object_detail(request: HttpRequest, code: str) -> HttpResponse:
             and obj.status in services.EDITABLE_STATUSES,
             "can_submit": user_has_permission(user, Permission.GALLERY_OBJECT_WRITE)
             and obj.status == ObjectStatus.DRAFT,
-            "can_review": user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW)
-            and obj.status == ObjectStatus.IN_REVIEW,
+            "can_review": can_review,
+            # Whoever may not decide sees who may, so that the object waits for a named person.
+            "reviewers": (
+                selectors.object_reviewers_eligible(obj=obj) if in_review and not can_review else None
+            ),
             "can_withdraw": user_has_permission(user, Permission.GALLERY_OBJECT_WITHDRAW)
             and obj.status != ObjectStatus.WITHDRAWN,
             "reviews": _review_rows(obj),
@@ -209,6 +221,7 @@ def _images_page(request: HttpRequest, obj: Object, form: ImageUploadForm, statu
             "form": form,
             "editable": obj.status == ObjectStatus.DRAFT,
             "processing": any(image.status == ImageStatus.PENDING for image in images),
+            "refresh_seconds": PROCESSING_REFRESH_SECONDS,
         },
         status=status,
     )
@@ -239,7 +252,7 @@ def object_images(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             messages.success(
-                request, _("Image received. It is being processed; refresh this page to see it.")
+                request, _("Image received. It is being processed; this page shows it when it is ready.")
             )
             return redirect(_object_url("object_images", obj))
     return _images_page(request, obj, form, status=400)
@@ -300,7 +313,8 @@ def object_image_edit(request: HttpRequest, code: str, image_id: int) -> HttpRes
             _refuse(form, exc)
         else:
             messages.success(
-                request, _("Edits saved. The image is being processed again; refresh to see it.")
+                request,
+                _("Edits saved. The image is being processed again; this page shows it when it is ready."),
             )
             return redirect(_object_url("object_images", obj))
     return render(request, "staff/gallery/image_edit.html", context, status=400)
@@ -352,7 +366,12 @@ def object_submit(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(_object_url("object_detail", obj))
 
 
+def _is_contributor(request: HttpRequest, obj: Object) -> bool:
+    return request.user.pk in selectors.object_contributor_ids(obj=obj)
+
+
 def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: int = 200) -> HttpResponse:
+    is_contributor = _is_contributor(request, obj)
     return render(
         request,
         "staff/gallery/object_review.html",
@@ -361,7 +380,9 @@ def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: in
             "form": form,
             "report": object_safety_report(obj=obj),
             "reviewable": obj.status == ObjectStatus.IN_REVIEW,
-            "is_contributor": request.user.pk in services.object_contributor_ids(obj=obj),
+            "is_contributor": is_contributor,
+            # Who to ask instead: shown to the people who may not decide, in place of the decision form.
+            "reviewers": selectors.object_reviewers_eligible(obj=obj) if is_contributor else [],
         },
         status=status,
     )
@@ -374,6 +395,16 @@ def object_review(request: HttpRequest, code: str) -> HttpResponse:
     obj = _object_or_404(code)
     if request.method != "POST":
         return _review_page(request, obj, ReviewForm())
+    if obj.status == ObjectStatus.IN_REVIEW and _is_contributor(request, obj):
+        # The page offers no decision to a contributor; a post sent anyway (an old tab, a crafted
+        # request) gets the reason and the names to ask on the review page, not a bare refusal. The
+        # service refuses it on its own too.
+        messages.error(
+            request,
+            _("You worked on %(code)s, so you cannot review it: another publisher must (four eyes).")
+            % {"code": obj.code},
+        )
+        return redirect(_object_url("object_review", obj))
     form = ReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -523,7 +554,11 @@ def release_assign(request: HttpRequest, release_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)d objects were added to %(release)s.")
+                ngettext(
+                    "%(count)d object was added to %(release)s.",
+                    "%(count)d objects were added to %(release)s.",
+                    len(published),
+                )
                 % {"count": len(published), "release": release.name},
             )
             return redirect("staff:release_detail", release_id=release.pk)

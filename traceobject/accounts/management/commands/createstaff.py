@@ -29,6 +29,12 @@ class Command(BaseCommand):
             type=Path,
             help="Read the initial password from this file (its first line). Without it, it is asked twice.",
         )
+        parser.add_argument(
+            "--own-password",
+            action="store_true",
+            help="The password is the account holder's own (they run this command themselves): do not ask "
+            "them to change it at their first login. Without it, the first login asks for a new password.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = self._password(options["password_file"])
@@ -40,6 +46,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 country=options["country"],
                 password=password,
+                must_change_password=not options["own_password"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
@@ -48,6 +55,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Created {user.get_role_display()} account {user.username!r}{country}.")
         )
         self.stdout.write("At the first login at /staff/login/ they set up an authenticator app.")
+        if user.must_change_password:
+            self.stdout.write("Then they choose their own password, replacing this one.")
 
     @staticmethod
     def _password(path: Path | None) -> str:
