@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tests.staff_fixtures import login_verified
-from tests.utils import find_all
+from tests.utils import find_all, find_by_id
 from traceobject.core.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,26 @@ def test_staff_403_is_the_staff_page(staff: Any, staff_client: Any) -> None:
     assert "ask an administrator" in html
     # The navigation of the account is there, so the way back is one click.
     assert find_all(html, "nav")
+
+
+def test_staff_403_says_whose_page_it_is(staff: Any, staff_client: Any) -> None:
+    response = staff_client("administrator").get("/staff/releases/new/")
+    assert response.status_code == 403
+    detail = find_by_id(response.content.decode(), "error-detail")
+    assert detail is not None
+    assert detail.text.strip() == "Your role (Administrator) does not open this page. It is for: Publisher."
+
+
+def test_public_403_tells_nothing_more(rf: RequestFactory) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    from traceobject.core.views import permission_denied
+
+    request = rf.get("/about/")
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied("internal reason"))
+    assert "internal reason" not in response.content.decode()
 
 
 def test_partner_403_is_the_partner_page(staff: Any) -> None:

@@ -105,7 +105,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 403)
+    # Staff and partner refusals carry our own message ("It is for: Publisher"); the public is told
+    # nothing more than the heading.
+    detail = (
+        str(exception) if exception and exception.args and area_of(request.path_info) != AREA_PUBLIC else ""
+    )
+    return _error_page(request, 403, detail=detail)
 
 
 @requires_csrf_token
