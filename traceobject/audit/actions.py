@@ -70,6 +70,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "lead.send": _("Sent a lead"),
     "lead.acknowledge": _("Acknowledged a lead"),
     "lead.outcome": _("Reported an outcome"),
+    "lead.outcome_correct": _("Corrected an outcome"),
+    "partner.object_report": _("Reported what they recognise on an object (partner)"),
     "authority.save": _("Saved an authority"),
     "authority.demo_load": _("Loaded the demo authorities"),
     # The trail itself
