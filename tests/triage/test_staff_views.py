@@ -10,6 +10,7 @@ import io
 import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -264,6 +265,57 @@ def test_bulk_assign_label_and_other_reports(staff_client, staff, tips: Tips) ->
     other_analyst = make_staff("second-analyst", "analyst")
     client.post(BULK, {"tips": [tips.lamp.pk], "action": "assign", "assignee": other_analyst.pk})
     assert Tip.objects.get(pk=tips.lamp.pk).assignee == other_analyst
+
+
+def _action_select(html: str) -> ElementTree.Element:
+    """The bulk form's Action select, parsed (its markup is ours, so XML once ``selected`` has a value)."""
+    match = re.search(r'<select[^>]*name="action".*?</select>', html, flags=re.DOTALL)
+    assert match, "the inbox has no Action select"
+    markup = match.group(0).replace(" selected", ' selected="selected"').replace(" required", "")
+    return ElementTree.fromstring(markup)  # noqa: S314 - our own markup
+
+
+def test_the_action_select_has_option_groups_whose_options_the_bulk_post_accepts(
+    staff_client, tips: Tips
+) -> None:
+    client = staff_client("analyst")
+    select = _action_select(_html(client.get(INBOX)))
+    assert [(o.get("value"), o.text) for o in select.findall("option")] == [("", "Choose an action")]
+    groups = {
+        group.get("label"): [(o.get("value"), o.text) for o in group.findall("option")]
+        for group in select.findall("optgroup")
+    }
+    assert groups == {
+        "Set the status": [
+            ("status:new", "New"),
+            ("status:relevant", "Relevant"),
+            ("status:not_relevant", "Not relevant"),
+            ("status:duplicate", "Duplicate"),
+            ("status:needs_follow_up", "Needs follow-up"),
+        ],
+        "Assign": [
+            ("assign_me", "Assign to me"),
+            ("assign", "Assign to the analyst chosen below"),
+            ("unassign", "Unassign"),
+        ],
+        "Labels": [
+            ("label_add", "Add the label written below"),
+            ("label_remove", "Remove the label written below"),
+        ],
+        "Other reports": [
+            ("other", "Move to other reports (not about the object)"),
+            ("not_other", "Move back: it is about the object"),
+        ],
+    }
+    # Every value the page offers is one the server takes (the bug: the group names were the values).
+    client.post(BULK, {"tips": [tips.france.pk], "action": "label_add", "label": "seen"})
+    for value in (value for options in groups.values() for value, _text in options):
+        data = {"tips": [tips.france.pk], "action": value, "label": "seen", "next": INBOX}
+        if value == "assign":
+            data["assignee"] = str(make_staff(f"analyst-for-{len(value)}", "analyst").pk)
+        shown = " ".join(_messages(_html(client.get(client.post(BULK, data)["Location"]))))
+        assert "tip changed" in shown or "Nothing changed" in shown, (value, shown)
+        assert "Choose an action" not in shown, value
 
 
 @pytest.mark.parametrize(
