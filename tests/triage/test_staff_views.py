@@ -510,6 +510,66 @@ def test_tip_page_shows_highlights_and_records_the_opening(staff_client, staff, 
     assert f'href="/staff/triage/?cluster={tips.poland_1.pk}">all 2 tips</a>' in html
 
 
+def _pager(html: str) -> dict[str, str]:
+    """The tip page's list links: {"list": href, "prev": href, "next": href} (absent when none)."""
+    nav = re.search(r'<nav class="tip-pager".*?</nav>', html, flags=re.DOTALL)
+    assert nav, "the tip page has no previous/next navigation"
+    links = {
+        rel: href.replace("&amp;", "&")
+        for rel, href in re.findall(r'<a rel="(\w+)" href="([^"]+)"', nav.group(0))
+    }
+    first = re.search(r'<a href="([^"]+)"', nav.group(0))
+    assert first
+    return {"list": first.group(1).replace("&amp;", "&"), **links}
+
+
+def _tip_url(tip: Tip, query: str = "") -> str:
+    return f"/staff/triage/tips/{tip.pk}/{query}"
+
+
+def test_tip_page_links_to_the_previous_and_next_tips_by_arrival(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    # Arrival order: poland_1, poland_2, france, lamp; the inbox lists the newest first.
+    assert _pager(_html(client.get(_tip_url(tips.france)))) == {
+        "list": INBOX,
+        "prev": _tip_url(tips.lamp),
+        "next": _tip_url(tips.poland_2),
+    }
+    assert _pager(_html(client.get(_tip_url(tips.lamp)))) == {"list": INBOX, "next": _tip_url(tips.france)}
+    assert _pager(_html(client.get(_tip_url(tips.poland_1)))) == {
+        "list": INBOX,
+        "prev": _tip_url(tips.poland_2),
+    }
+
+
+def test_tip_page_walks_the_list_it_was_opened_from(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    inbox = _html(client.get(f"{INBOX}?object=B17-2026&has_links=no"))
+    # The inbox's links carry its filters to the tip page.
+    query = "?object=B17-2026&has_links=no"
+    assert f'href="{_tip_url(tips.poland_2, query).replace("&", "&amp;")}"' in inbox
+    assert _tip_url(tips.lamp) not in inbox
+    # The lamp (another object) and the French tip (a link) are skipped.
+    pager = _pager(_html(client.get(_tip_url(tips.poland_2, query))))
+    assert pager == {"list": f"{INBOX}{query}", "next": _tip_url(tips.poland_1, query)}
+    assert _pager(_html(client.get(_tip_url(tips.poland_1, query)))) == {
+        "list": f"{INBOX}{query}",
+        "prev": _tip_url(tips.poland_2, query),
+    }
+    # Filters that are no longer valid fall back to the whole inbox rather than failing.
+    stale = _pager(_html(client.get(_tip_url(tips.poland_2, "?object=GONE-1"))))
+    assert stale == {"list": INBOX, "prev": _tip_url(tips.france), "next": _tip_url(tips.poland_1)}
+
+
+def test_tip_page_walks_the_other_reports(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    client.post(BULK, {"tips": [tips.poland_1.pk, tips.lamp.pk], "action": "other"})
+    other = _html(client.get(OTHER))
+    assert f'href="{_tip_url(tips.lamp, "?list=other")}"' in other
+    pager = _pager(_html(client.get(_tip_url(tips.lamp, "?list=other"))))
+    assert pager == {"list": OTHER, "next": _tip_url(tips.poland_1, "?list=other")}
+
+
 def test_tip_page_shows_links_as_text_and_warns_about_contact(staff_client, tips: Tips) -> None:
     html = _html(staff_client("analyst").get(f"/staff/triage/tips/{tips.france.pk}/"))
     inputs = [e for e in find_all(html, "input") if e.attrs.get("value") == TIPSTER_LINK]

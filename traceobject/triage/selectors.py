@@ -119,6 +119,24 @@ def inbox_page(filters: InboxFilters, *, before: int | None = None, size: int = 
     )
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The tips beside one tip in a list that runs newest first, as the inbox does."""
+
+    newer: int | None  # the row above it: "previous"
+    older: int | None  # the row below it: "next"
+
+
+def tip_neighbours(*, tip_id: int, filters: InboxFilters) -> Neighbours:
+    """The previous and next tips of the inbox list ``filters`` describes (two indexed queries, only
+    ids), so an analyst walks a filtered list one tip page after another; with empty filters, the
+    whole inbox by arrival."""
+    tips = inbox_queryset(filters).order_by()
+    newer = tips.filter(pk__gt=tip_id).order_by("pk").values_list("pk", flat=True).first()
+    older = tips.filter(pk__lt=tip_id).order_by("-pk").values_list("pk", flat=True).first()
+    return Neighbours(newer=newer, older=older)
+
+
 def capped_count(tips: QuerySet[Tip]) -> int:
     """Count up to COUNT_CAP + 1 rows: exact for a narrow filter, bounded for a wide one."""
     return tips.order_by().values("pk")[: COUNT_CAP + 1].count()
