@@ -412,6 +412,7 @@ def test_queue_shows_the_consensus_and_the_clusters(staff_client, tips: Tips) ->
 def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client, staff, tips: Tips) -> None:
     client = staff_client("analyst")
     queue = "/staff/triage/objects/B17-2026/"
+    score_before = _candidate_row(_html(client.get(queue)), "Poland")[6]
     response = client.post(
         f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "relevant", "next": queue}
     )
@@ -425,6 +426,10 @@ def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client,
     assert event.details["cluster"] == tips.poland_1.pk
     html = _html(client.get(queue))
     assert _candidate_row(html, "Poland")[2:6] == ["1", "1", "0", "2"]
+    # The verified cluster counts twice in the score, and the page says how the score is made.
+    assert float(_candidate_row(html, "Poland")[6]) == pytest.approx(2 * float(score_before), abs=0.01)
+    assert "A verified cluster adds twice as much" in html
+    assert "first by verified clusters" in html
     assert "<title>Poland: 1 cluster (1 verified), 2 tips</title>" in html
     assert any("its 2 tips are now “Relevant”" in m for m in _messages(html))
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from traceobject.gallery.models import Object
 from traceobject.tips.models import Tip, TipStatus
+from traceobject.triage.aggregates import VERIFIED_WEIGHT
 from traceobject.triage.models import Cluster, ObjectSupport, Signal, SignalKind, Tally
 from traceobject.triage.terms import terms_open
 
@@ -246,9 +247,9 @@ class Support:
 
     @property
     def weight(self) -> int:
-        """Support for the map's shading: a cluster an analyst verified counts twice, so that verdicts
-        show on the map as they are given."""
-        return self.clusters + self.relevant_clusters
+        """Support for the map's shading: a cluster an analyst verified counts ``VERIFIED_WEIGHT`` times
+        (as in the score), so that verdicts show on the map as they are given."""
+        return self.clusters + (VERIFIED_WEIGHT - 1) * self.relevant_clusters
 
 
 @dataclass
@@ -263,8 +264,9 @@ class Consensus:
 
 
 def _supports(obj: Object, kind: str, limit: int | None) -> list[Support]:
+    # Verified support first (the analysts' verdicts outrank the crowd), then the weighted score.
     ranked = ObjectSupport.objects.filter(object=obj, kind=kind, clusters__gt=0).order_by(
-        "-score", "-clusters", "value"
+        "-relevant_clusters", "-score", "-clusters", "value"
     )
     rows = list(ranked if limit is None else ranked[:limit])
     labels = terms_open(kind, [row.value for row in rows]) if kind != SignalKind.COUNTRY else {}
