@@ -438,6 +438,26 @@ def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client,
     assert "Poland" not in re.search(r'<table class="candidates">.*?</table>|$', html, re.DOTALL).group(0)
 
 
+def test_shops_show_the_tipsters_spelling_and_group_whatever_the_case(
+    staff_client, bag: Object, submit: Submit
+) -> None:
+    submit(
+        bag, "Seen at a supermarket checkout in Poznan, 2016, on the bottom shelf.", shop_brand="Biedronka"
+    )
+    submit(bag, "My neighbour bought the very same one for her daughter.", shop_brand="BIEDRONKA Sp. z o.o.")
+    submit(bag, "Cheap, sold near the tills of a discount shop in Lodz.", shop_brand="  biedronka ")
+    client = staff_client("analyst")
+    html = _html(client.get("/staff/triage/objects/B17-2026/"))
+    shops = re.search(r"<caption>Top shops and brands</caption>.*?</table>", html, flags=re.DOTALL)
+    assert shops, "the queue has a shops table"
+    rows = re.findall(r'<th scope="row">([^<]*)</th><td class="number">(\d+)</td>', shops.group(0))
+    assert rows == [("Biedronka", "3")], "one shop, in the first tipster's spelling, three clusters"
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/staff/triage/objects/B17-2026/consensus.csv").content.decode()))
+    )
+    assert [row[1] for row in csv_rows if row[0] == "shop"] == ["Biedronka"]
+
+
 def test_cluster_status_refuses_other_statuses(staff_client, tips: Tips) -> None:
     client = staff_client("analyst")
     response = client.post(f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "forwarded"})

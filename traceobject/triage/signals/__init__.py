@@ -31,7 +31,7 @@ from traceobject.triage.signals.links import (
     link_urls,
 )
 from traceobject.triage.signals.normalise import fold
-from traceobject.triage.signals.shops import normalise_shop
+from traceobject.triage.signals.shops import display_shop, normalise_shop
 from traceobject.triage.signals.types import CountrySignal, LinkSignal, Signals
 
 if TYPE_CHECKING:
@@ -151,8 +151,13 @@ def _extract(
     firm |= {mention.entry.codes[0][0] for mention in mentions if len(mention.entry.codes) == 1}
     signals += _settle(mentions, firm)
     signals.sort(key=lambda signal: (_FIELD_ORDER.get(signal.field, 9), signal.start or 0))
+    shop = normalise_shop(shop_brand)
     return Signals(
-        language=guess.language, countries=signals, links=link_signals, shop=normalise_shop(shop_brand)
+        language=guess.language,
+        countries=signals,
+        links=link_signals,
+        shop=shop,
+        shop_text=display_shop(shop_brand) if shop else "",
     )
 
 
