@@ -619,9 +619,10 @@ def aggregate(plan: Plan, computed: Sequence[Computed]) -> Aggregates:
     Support counts only tips that are neither ruled out (not relevant, duplicate) nor other reports;
     a cluster says each value once with the best confidence of its tips; an object's support for a value
     counts its clusters (verified: those with a relevant tip saying it), sums their tips, and scores
-    the sum of each cluster's best confidence. ``Cluster.size`` and ``last_tip_id`` count every tip.
+    the sum of each cluster's best confidence, a verified cluster's times ``VERIFIED_WEIGHT``.
+    ``Cluster.size`` and ``last_tip_id`` count every tip.
     """
-    from traceobject.triage.aggregates import EXCLUDED_STATUSES
+    from traceobject.triage.aggregates import EXCLUDED_STATUSES, VERIFIED_WEIGHT
 
     excluded = {str(status) for status in EXCLUDED_STATUSES}
     clusters: dict[int, list[int]] = {}
@@ -666,7 +667,7 @@ def aggregate(plan: Plan, computed: Sequence[Computed]) -> Aggregates:
         entry[0] += 1
         entry[1] += relevant_tips > 0
         entry[2] += tips
-        entry[3] += confidence
+        entry[3] += confidence * (VERIFIED_WEIGHT if relevant_tips > 0 else 1)
     return Aggregates(
         clusters=clusters, cluster_support=cluster_support, object_support=object_support, tally=dict(tally)
     )

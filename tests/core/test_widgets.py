@@ -44,3 +44,45 @@ def test_only_plain_single_selects_are_swapped_and_later_choices_reach_the_new_w
     assert not isinstance(form.fields["multi"].widget, QuickSelect)
     form.fields["country"].choices = [("", "Any"), ("DE", "Germany")]  # type: ignore[attr-defined]
     assert _options(str(form["country"])) == [("", "Any", True), ("DE", "Germany", False)]
+
+
+def _grouped(html: str) -> list[tuple[str | None, list[tuple[str, str, bool]]]]:
+    """(group label or None for a top-level option, its options) in page order."""
+    result: list[tuple[str | None, list[tuple[str, str, bool]]]] = []
+    for child in _parse(html.replace(" required", "")):
+        if child.tag == "optgroup":
+            result.append(
+                (
+                    child.get("label"),
+                    [(o.get("value") or "", o.text or "", o.get("selected") is not None) for o in child],
+                )
+            )
+        else:
+            result.append(
+                (None, [(child.get("value") or "", child.text or "", child.get("selected") is not None)])
+            )
+    return result
+
+
+class Grouped(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("", "Choose"),
+            ("Set <the> status", [("status:new", "New"), ("status:relevant", "Relevant")]),
+            ("Assign", [("assign_me", "Assign to me")]),
+        ]
+    )
+
+
+def test_grouped_choices_render_as_optgroups_like_djangos_select() -> None:
+    form = Grouped({"action": "status:relevant"})
+    standard = str(form["action"])
+    quicken_selects(form)
+    quick = str(form["action"])
+    assert _grouped(quick) == _grouped(standard)
+    assert _grouped(quick) == [
+        (None, [("", "Choose", False)]),
+        ("Set <the> status", [("status:new", "New", False), ("status:relevant", "Relevant", True)]),
+        ("Assign", [("assign_me", "Assign to me", False)]),
+    ]
+    assert "[(" not in quick

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -287,3 +288,62 @@ def test_replies_are_rate_limited_and_a_refused_one_stores_nothing(client, tip) 
     assert int(response["Retry-After"]) >= 1
     assert "Too many attempts" in response.content.decode()
     assert FollowUp.objects.count() == limit.per_minute + limit.burst
+
+
+def test_the_thread_names_the_country_in_the_pages_language(client) -> None:
+    tip = TipFactory(payload=TipPayload(text="Seen in a shop near the station.", country="PL"))
+    _enter(client, tip.receipt_code)
+    english = find_by_id(client.get(THREAD).content.decode(), "your-tip").text
+    assert "Poland" in english
+    assert "PL" not in english.split()
+    french = Client()
+    french.post("/fr/follow-up/", {"receipt": tip.receipt_code})
+    assert "Pologne" in find_by_id(french.get("/fr/follow-up/thread/").content.decode(), "your-tip").text
+
+
+CALL_FOR_HELP = "come back in a few days"
+NO_LONGER = "This object no longer needs tips. Thank you for your help."
+
+
+def _thread_for(status: str) -> tuple[str, bool]:
+    """The thread page of a tip about an object in ``status``, and whether the object's public page
+    still takes tips (shows the tip form)."""
+    tip = TipFactory(payload=TipPayload(text="Sold at a market stall in Gdansk."))
+    type(tip.object).objects.filter(pk=tip.object_id).update(status=status)
+    client = Client()
+    _enter(client, tip.receipt_code)
+    html = client.get(THREAD).content.decode()
+    code = tip.object.code
+    takes_tips = f"/objects/{code}/tip/" in client.get(f"/objects/{code}/").content.decode()
+    return html, takes_tips
+
+
+def test_a_published_object_still_asks_for_help() -> None:
+    html, takes_tips = _thread_for("published")
+    assert takes_tips
+    assert CALL_FOR_HELP in html
+    assert NO_LONGER not in html
+    assert 'action="/follow-up/thread/"' in html
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "archived"])
+def test_an_object_that_left_the_gallery_stops_asking(status: str) -> None:
+    html, takes_tips = _thread_for(status)
+    assert not takes_tips
+    assert NO_LONGER in find_by_id(html, "no-longer-needed").text
+    assert CALL_FOR_HELP not in html
+    assert 'action="/follow-up/thread/"' not in html, "no reply form when no question waits"
+
+
+def test_a_located_object_says_no_more_than_its_public_page_and_never_which_kind() -> None:
+    pages = {}
+    for status in ("identified", "widespread"):
+        html, takes_tips = _thread_for(status)
+        # As the object's public page: asking while it takes tips, the neutral notice once it does not.
+        assert (NO_LONGER in html) is (not takes_tips), status
+        assert (CALL_FOR_HELP in html) is takes_tips, status
+        main = html[html.index("<main") : html.index("</main>")]
+        assert "dentified" not in main, status
+        assert "idespread" not in main, status
+        pages[status] = re.sub(r'value="[^"]*"|T\d{4}-2026|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^<"]*', "", main)
+    assert pages["identified"] == pages["widespread"], "the page cannot tell identified from widespread"

@@ -265,3 +265,51 @@ def test_aggregates_stay_equal_to_a_recount_whatever_analysts_do(analyst, action
         else:
             services.tips_other_set(actor=analyst, tip_ids=[tip.pk], is_other=action == "other")
     assert_aggregates_consistent(obj)
+
+
+FRANCE_TEXTS = [
+    "I saw this bag in France, in a shop in Lyon, around 2015, next to the umbrellas.",
+    "My aunt had exactly the same one; it was sold everywhere in France in the nineties.",
+    "This came from a French market stall, I am sure of it: France, 2012, near Bordeaux station.",
+]
+
+
+def test_verified_support_weighs_twice_and_ranks_first(analyst) -> None:
+    from traceobject.triage.selectors import consensus
+
+    obj = ObjectFactory()
+    france = [submit(obj, text) for text in FRANCE_TEXTS]
+    poland = submit(obj, TEXTS[0])
+    assert len({tip.cluster_id for tip in [*france, poland]}) == 4, "four independent clusters"
+    poland_confidence = ClusterSupport.objects.get(
+        cluster_id=poland.cluster_id, kind="country", value="PL"
+    ).confidence
+    france_score = sum(
+        ClusterSupport.objects.filter(object=obj, kind="country", value="FR").values_list(
+            "confidence", flat=True
+        )
+    )
+    assert france_score > 2 * poland_confidence, "before any verdict France leads on numbers alone"
+    assert [s.value for s in consensus(obj=obj).countries][:2] == ["FR", "PL"]
+
+    services.cluster_status_set(
+        actor=analyst, cluster=Cluster.objects.get(pk=poland.cluster_id), status="relevant"
+    )
+
+    pl = ObjectSupport.objects.get(object=obj, kind="country", value="PL")
+    assert pl.score == pytest.approx(2 * poland_confidence), "a verified cluster counts twice"
+    fr = ObjectSupport.objects.get(object=obj, kind="country", value="FR")
+    assert fr.score == pytest.approx(france_score), "unverified clusters are unchanged"
+    # One verified cluster outranks three unverified ones, whatever their scores.
+    assert [s.value for s in consensus(obj=obj).countries][:2] == ["PL", "FR"]
+    # A new tip that joins the verified cluster keeps the weighting, as a recount would.
+    submit(obj, TEXTS[0] + " Naprawdę.")
+    assert_aggregates_consistent(obj)
+    # Undoing the verdict undoes the weight.
+    services.cluster_status_set(
+        actor=analyst, cluster=Cluster.objects.get(pk=poland.cluster_id), status="new"
+    )
+    assert ObjectSupport.objects.get(object=obj, kind="country", value="PL").score == pytest.approx(
+        poland_confidence
+    )
+    assert [s.value for s in consensus(obj=obj).countries][:2] == ["FR", "PL"]

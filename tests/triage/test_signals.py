@@ -318,6 +318,42 @@ def test_language() -> None:
     assert extract_text("Widziałam ten dywan w sklepie w Łodzi.").language == "pl"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I bought this at Monoprix, rue de la République, Lyon, around 2015.",
+        "We had this carpet in our flat on avenue des Champs-Élysées, Paris, in the nineties.",
+        "This is from a shop on place de la Comédie in Montpellier.",
+        "Seen at the Marché aux Puces de Saint-Ouen, near Porte de Clignancourt, Paris.",
+        "Sold at the Carrefour on avenue de la Libération, Marseille, around 2013.",
+    ],
+)
+def test_an_english_tip_naming_french_places_is_english(text: str) -> None:
+    assert detect_language(text) == "fr", "the whole text reads as French: the case this guards against"
+    signals = extract_text(text)
+    assert signals.language == "en"
+    assert "FR" in {signal.code for signal in signals.countries}, "the places still count for France"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Tips in the language of the places they name keep it.
+        ("J'ai acheté ce sac rue de la République à Lyon en 2015.", "fr"),
+        ("Lo compré en la calle Mayor de Madrid hace muchos años.", "es"),
+        ("Ich habe diese Tasche in der Schönhauser Allee in Berlin gekauft.", "de"),
+        # Short tips whose city carries the language (its case ending) are not misread once it is masked.
+        ("Мило з готелю в Одесі.", "uk"),
+        ("Mýdlo je z hotelu v Brně.", "cs"),
+        ("Ce savon vient d'un hôtel à Genève, j'y ai dormi en 2017.", "fr"),
+        # A country's name and a demonym are the tip's own words.
+        ("La etiqueta dice Hecho en España.", "es"),
+    ],
+)
+def test_place_names_do_not_change_a_tip_in_their_own_language(text: str, language: str) -> None:
+    assert extract_text(text).language == language
+
+
 def test_signals_come_in_reading_order_and_json_keeps_the_best_per_country() -> None:
     signals = extract_text("From Poland, I'm sure: a Polish brand sold in Kraków.")
     assert [signal.code for signal in signals.countries] == ["PL", "PL", "PL"]

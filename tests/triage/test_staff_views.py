@@ -10,6 +10,7 @@ import io
 import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -266,6 +267,57 @@ def test_bulk_assign_label_and_other_reports(staff_client, staff, tips: Tips) ->
     assert Tip.objects.get(pk=tips.lamp.pk).assignee == other_analyst
 
 
+def _action_select(html: str) -> ElementTree.Element:
+    """The bulk form's Action select, parsed (its markup is ours, so XML once ``selected`` has a value)."""
+    match = re.search(r'<select[^>]*name="action".*?</select>', html, flags=re.DOTALL)
+    assert match, "the inbox has no Action select"
+    markup = match.group(0).replace(" selected", ' selected="selected"').replace(" required", "")
+    return ElementTree.fromstring(markup)  # noqa: S314 - our own markup
+
+
+def test_the_action_select_has_option_groups_whose_options_the_bulk_post_accepts(
+    staff_client, tips: Tips
+) -> None:
+    client = staff_client("analyst")
+    select = _action_select(_html(client.get(INBOX)))
+    assert [(o.get("value"), o.text) for o in select.findall("option")] == [("", "Choose an action")]
+    groups = {
+        group.get("label"): [(o.get("value"), o.text) for o in group.findall("option")]
+        for group in select.findall("optgroup")
+    }
+    assert groups == {
+        "Set the status": [
+            ("status:new", "New"),
+            ("status:relevant", "Relevant"),
+            ("status:not_relevant", "Not relevant"),
+            ("status:duplicate", "Duplicate"),
+            ("status:needs_follow_up", "Needs follow-up"),
+        ],
+        "Assign": [
+            ("assign_me", "Assign to me"),
+            ("assign", "Assign to the analyst chosen below"),
+            ("unassign", "Unassign"),
+        ],
+        "Labels": [
+            ("label_add", "Add the label written below"),
+            ("label_remove", "Remove the label written below"),
+        ],
+        "Other reports": [
+            ("other", "Move to other reports (not about the object)"),
+            ("not_other", "Move back: it is about the object"),
+        ],
+    }
+    # Every value the page offers is one the server takes (the bug: the group names were the values).
+    client.post(BULK, {"tips": [tips.france.pk], "action": "label_add", "label": "seen"})
+    for value in (value for options in groups.values() for value, _text in options):
+        data = {"tips": [tips.france.pk], "action": value, "label": "seen", "next": INBOX}
+        if value == "assign":
+            data["assignee"] = str(make_staff(f"analyst-for-{len(value)}", "analyst").pk)
+        shown = " ".join(_messages(_html(client.get(client.post(BULK, data)["Location"]))))
+        assert "tip changed" in shown or "Nothing changed" in shown, (value, shown)
+        assert "Choose an action" not in shown, value
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -360,6 +412,7 @@ def test_queue_shows_the_consensus_and_the_clusters(staff_client, tips: Tips) ->
 def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client, staff, tips: Tips) -> None:
     client = staff_client("analyst")
     queue = "/staff/triage/objects/B17-2026/"
+    score_before = _candidate_row(_html(client.get(queue)), "Poland")[6]
     response = client.post(
         f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "relevant", "next": queue}
     )
@@ -373,12 +426,36 @@ def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client,
     assert event.details["cluster"] == tips.poland_1.pk
     html = _html(client.get(queue))
     assert _candidate_row(html, "Poland")[2:6] == ["1", "1", "0", "2"]
+    # The verified cluster counts twice in the score, and the page says how the score is made.
+    assert float(_candidate_row(html, "Poland")[6]) == pytest.approx(2 * float(score_before), abs=0.01)
+    assert "A verified cluster adds twice as much" in html
+    assert "first by verified clusters" in html
     assert "<title>Poland: 1 cluster (1 verified), 2 tips</title>" in html
     assert any("its 2 tips are now “Relevant”" in m for m in _messages(html))
 
     client.post(f"/staff/triage/clusters/{tips.poland_1.pk}/status/", {"status": "not_relevant"})
     html = _html(client.get(queue))
     assert "Poland" not in re.search(r'<table class="candidates">.*?</table>|$', html, re.DOTALL).group(0)
+
+
+def test_shops_show_the_tipsters_spelling_and_group_whatever_the_case(
+    staff_client, bag: Object, submit: Submit
+) -> None:
+    submit(
+        bag, "Seen at a supermarket checkout in Poznan, 2016, on the bottom shelf.", shop_brand="Biedronka"
+    )
+    submit(bag, "My neighbour bought the very same one for her daughter.", shop_brand="BIEDRONKA Sp. z o.o.")
+    submit(bag, "Cheap, sold near the tills of a discount shop in Lodz.", shop_brand="  biedronka ")
+    client = staff_client("analyst")
+    html = _html(client.get("/staff/triage/objects/B17-2026/"))
+    shops = re.search(r"<caption>Top shops and brands</caption>.*?</table>", html, flags=re.DOTALL)
+    assert shops, "the queue has a shops table"
+    rows = re.findall(r'<th scope="row">([^<]*)</th><td class="number">(\d+)</td>', shops.group(0))
+    assert rows == [("Biedronka", "3")], "one shop, in the first tipster's spelling, three clusters"
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/staff/triage/objects/B17-2026/consensus.csv").content.decode()))
+    )
+    assert [row[1] for row in csv_rows if row[0] == "shop"] == ["Biedronka"]
 
 
 def test_cluster_status_refuses_other_statuses(staff_client, tips: Tips) -> None:
@@ -456,6 +533,66 @@ def test_tip_page_shows_highlights_and_records_the_opening(staff_client, staff, 
     assert event.actor_label == "analyst"
     assert event.target_id == str(tips.poland_1.pk)
     assert f'href="/staff/triage/?cluster={tips.poland_1.pk}">all 2 tips</a>' in html
+
+
+def _pager(html: str) -> dict[str, str]:
+    """The tip page's list links: {"list": href, "prev": href, "next": href} (absent when none)."""
+    nav = re.search(r'<nav class="tip-pager".*?</nav>', html, flags=re.DOTALL)
+    assert nav, "the tip page has no previous/next navigation"
+    links = {
+        rel: href.replace("&amp;", "&")
+        for rel, href in re.findall(r'<a rel="(\w+)" href="([^"]+)"', nav.group(0))
+    }
+    first = re.search(r'<a href="([^"]+)"', nav.group(0))
+    assert first
+    return {"list": first.group(1).replace("&amp;", "&"), **links}
+
+
+def _tip_url(tip: Tip, query: str = "") -> str:
+    return f"/staff/triage/tips/{tip.pk}/{query}"
+
+
+def test_tip_page_links_to_the_previous_and_next_tips_by_arrival(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    # Arrival order: poland_1, poland_2, france, lamp; the inbox lists the newest first.
+    assert _pager(_html(client.get(_tip_url(tips.france)))) == {
+        "list": INBOX,
+        "prev": _tip_url(tips.lamp),
+        "next": _tip_url(tips.poland_2),
+    }
+    assert _pager(_html(client.get(_tip_url(tips.lamp)))) == {"list": INBOX, "next": _tip_url(tips.france)}
+    assert _pager(_html(client.get(_tip_url(tips.poland_1)))) == {
+        "list": INBOX,
+        "prev": _tip_url(tips.poland_2),
+    }
+
+
+def test_tip_page_walks_the_list_it_was_opened_from(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    inbox = _html(client.get(f"{INBOX}?object=B17-2026&has_links=no"))
+    # The inbox's links carry its filters to the tip page.
+    query = "?object=B17-2026&has_links=no"
+    assert f'href="{_tip_url(tips.poland_2, query).replace("&", "&amp;")}"' in inbox
+    assert _tip_url(tips.lamp) not in inbox
+    # The lamp (another object) and the French tip (a link) are skipped.
+    pager = _pager(_html(client.get(_tip_url(tips.poland_2, query))))
+    assert pager == {"list": f"{INBOX}{query}", "next": _tip_url(tips.poland_1, query)}
+    assert _pager(_html(client.get(_tip_url(tips.poland_1, query)))) == {
+        "list": f"{INBOX}{query}",
+        "prev": _tip_url(tips.poland_2, query),
+    }
+    # Filters that are no longer valid fall back to the whole inbox rather than failing.
+    stale = _pager(_html(client.get(_tip_url(tips.poland_2, "?object=GONE-1"))))
+    assert stale == {"list": INBOX, "prev": _tip_url(tips.france), "next": _tip_url(tips.poland_1)}
+
+
+def test_tip_page_walks_the_other_reports(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    client.post(BULK, {"tips": [tips.poland_1.pk, tips.lamp.pk], "action": "other"})
+    other = _html(client.get(OTHER))
+    assert f'href="{_tip_url(tips.lamp, "?list=other")}"' in other
+    pager = _pager(_html(client.get(_tip_url(tips.lamp, "?list=other"))))
+    assert pager == {"list": OTHER, "next": _tip_url(tips.poland_1, "?list=other")}
 
 
 def test_tip_page_shows_links_as_text_and_warns_about_contact(staff_client, tips: Tips) -> None:

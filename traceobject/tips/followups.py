@@ -17,12 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
 from traceobject.audit.services import audit_record
+from traceobject.core.countries import country_choices
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
+from traceobject.gallery.selectors import objects_public
 from traceobject.tips import vault
 from traceobject.tips.models import FollowUp, FollowUpKind, Receipt, Tip
 from traceobject.tips.payload import TipPayload
@@ -64,6 +67,18 @@ class TipsterThread:
     # None for tips from before follow-ups: the server never had a copy the tipster could open.
     payload: TipPayload | None
     messages: list[ThreadMessage]
+    # Whether the object still asks the public for tips: exactly when it is in the public gallery, so
+    # that this page says no more than the gallery does (a located object stays there, taking tips,
+    # until the disclosure rule lets it show; withdrawn and archived ones have left it).
+    needs_tips: bool = True
+
+    @property
+    def country_name(self) -> str:
+        """The country the tipster chose, named in the page's language (the tip keeps the code)."""
+        code = self.payload.country if self.payload else ""
+        if not code:
+            return ""
+        return dict(country_choices(get_language() or "en")).get(code.upper(), code)
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,12 @@ def followup_thread_for_tipster(*, access: TipsterAccess) -> TipsterThread | Non
             "kind", "created_at", "sealed_tipster", "tip_id"
         )
     ]
-    return TipsterThread(tip=tip, payload=payload, messages=messages)
+    return TipsterThread(
+        tip=tip,
+        payload=payload,
+        messages=messages,
+        needs_tips=objects_public().filter(pk=tip.object_id).exists(),
+    )
 
 
 def followup_reply(*, tip: Tip, receipt_private_key: PrivateKey, text: str) -> FollowUp:

@@ -6,6 +6,9 @@ analyst changes tips, the clusters and objects touched are recomputed from their
 
 Support excludes tips an analyst has ruled out (not relevant, duplicate) and tips that are not about
 the object ("other reports"); verified support is support from tips marked relevant.
+
+An object's score for a value adds, per cluster saying it, the cluster's best confidence, counted
+``VERIFIED_WEIGHT`` times when the cluster is verified.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, When
 
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage import sql
 from traceobject.triage.models import Cluster, ClusterSupport, ObjectSupport, Signal, SignalKind, Tally
+
+# A cluster an analyst verified (it holds a tip marked relevant) weighs this many times an unverified
+# one in the score, and the consensus ranks verified support first (selectors.consensus): the crowd
+# proposes, the analysts' verdicts decide.
+VERIFIED_WEIGHT = 2
 
 # Tips that do not count as evidence: judged so by an analyst, or held in a surge (a flood must not
 # move an object's consensus before an analyst has looked; releasing them recounts).
@@ -66,13 +74,14 @@ def support_add(
     values = list(values)
     if not values:
         return
-    existing: dict[tuple[str, str], tuple[int, float]] = {}
+    existing: dict[tuple[str, str], tuple[int, float, int]] = {}
     if not new_cluster:
         kinds = sorted({v.kind for v in values})
         found = sorted({v.value for v in values})
         query = (
             f"SELECT {sql.column(ClusterSupport, 'kind')}, {sql.column(ClusterSupport, 'value')}, "  # noqa: S608
-            f"{sql.column(ClusterSupport, 'tips')}, {sql.column(ClusterSupport, 'confidence')} "
+            f"{sql.column(ClusterSupport, 'tips')}, {sql.column(ClusterSupport, 'confidence')}, "
+            f"{sql.column(ClusterSupport, 'relevant_tips')} "
             f"FROM {sql.table(ClusterSupport)} WHERE {sql.column(ClusterSupport, 'cluster')} = %s "
             f"AND {sql.column(ClusterSupport, 'kind')} IN ({sql.placeholders(kinds)}) "
             f"AND {sql.column(ClusterSupport, 'value')} IN ({sql.placeholders(found)})"
@@ -80,12 +89,15 @@ def support_add(
         with connection.cursor() as cursor:
             cursor.execute(query, [cluster_id, *kinds, *found])
             existing = {
-                (kind, value): (tips, confidence) for kind, value, tips, confidence in cursor.fetchall()
+                (kind, value): (tips, confidence, relevant)
+                for kind, value, tips, confidence, relevant in cursor.fetchall()
             }
     object_rows = []
     for item in values:
-        tips_before, confidence_before = existing.get((item.kind, item.value), (0, 0.0))
+        tips_before, confidence_before, relevant_before = existing.get((item.kind, item.value), (0, 0.0, 0))
         counted_before = tips_before > 0
+        # A new tip is unverified, but the cluster it joins may be verified: its rise weighs as such.
+        weight = VERIFIED_WEIGHT if counted_before and relevant_before > 0 else 1
         object_rows.append(
             {
                 "object": object_id,
@@ -94,7 +106,7 @@ def support_add(
                 "clusters": 0 if counted_before else 1,
                 "relevant_clusters": 0,
                 "tips": 1,
-                "score": max(0.0, item.confidence - (confidence_before if counted_before else 0.0)),
+                "score": weight * max(0.0, item.confidence - (confidence_before if counted_before else 0.0)),
             }
         )
     sql.insert(
@@ -166,6 +178,14 @@ def supports_refresh(*, cluster_ids: Iterable[int]) -> None:
     objects_refresh(object_ids=object_ids)
 
 
+# One cluster's part of an object's score (ClusterSupport columns).
+WEIGHTED_CONFIDENCE = Case(
+    When(relevant_tips__gt=0, then=F("confidence") * VERIFIED_WEIGHT),
+    default=F("confidence"),
+    output_field=FloatField(),
+)
+
+
 def objects_refresh(*, object_ids: Iterable[int]) -> None:
     """Rebuild the consensus rows of whole objects from their cluster rows."""
     object_ids = list(object_ids)
@@ -176,7 +196,7 @@ def objects_refresh(*, object_ids: Iterable[int]) -> None:
             clusters=Count("id"),
             relevant_clusters=Count("id", filter=Q(relevant_tips__gt=0)),
             tips_sum=Sum("tips"),
-            score=Sum("confidence"),
+            score=Sum(WEIGHTED_CONFIDENCE),
         )
     )
     ObjectSupport.objects.filter(object_id__in=object_ids).delete()

@@ -203,7 +203,7 @@ def signal_rows(signals: Signals, terms: list[tuple[str, str, str]]) -> list[Sig
         rows.append(
             (
                 SignalKind.SHOP,
-                digests[(SignalKind.SHOP, signals.shop)],
+                term_digest(SignalKind.SHOP, signals.shop),
                 "field",
                 1.0,
                 "shop_brand",
@@ -215,11 +215,13 @@ def signal_rows(signals: Signals, terms: list[tuple[str, str, str]]) -> list[Sig
 
 
 def signal_terms(signals: Signals) -> list[tuple[str, str, str]]:
-    """(kind, digest, text) of the tip's domains and shop: see ``triage.terms``."""
-    terms = [(SignalKind.DOMAIN, link.domain) for link in signals.links]
+    """(kind, digest, text) of the tip's domains and shop: see ``triage.terms``. The digest is of the
+    grouping key (the normalised shop), the text is what the pages show (the tipster's spelling; the
+    first one seen is kept, ``terms_store``)."""
+    terms = {(SignalKind.DOMAIN, link.domain): link.domain for link in signals.links}
     if signals.shop:
-        terms.append((SignalKind.SHOP, signals.shop))
-    return [(str(kind), term_digest(kind, text), text) for kind, text in dict.fromkeys(terms)]
+        terms[(SignalKind.SHOP, signals.shop)] = signals.shop_text or signals.shop
+    return [(str(kind), term_digest(kind, key), text) for (kind, key), text in terms.items()]
 
 
 def support_values(signals: Signals) -> list[SupportValue]:

@@ -138,15 +138,21 @@ class ObjectSupport(models.Model):
     clusters = models.PositiveIntegerField(default=0)
     relevant_clusters = models.PositiveIntegerField(default=0)
     tips = models.PositiveIntegerField(default=0)
-    # Sum over clusters of the cluster's best confidence: ranks a country named outright above one
-    # guessed from an ambiguous city.
+    # Sum over clusters of the cluster's best confidence, a verified cluster's counted twice
+    # (aggregates.VERIFIED_WEIGHT): ranks a country named outright above one guessed from an ambiguous
+    # city, and one analysts verified above one they have not.
     score = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["object", "kind", "value"], name="triage_object_support_key")
         ]
-        indexes = [models.Index(fields=["object", "kind", "-score"], name="triage_object_support_rank")]
+        # The consensus's order: verified support first, then the score.
+        indexes = [
+            models.Index(
+                fields=["object", "kind", "-relevant_clusters", "-score"], name="triage_object_support_rank"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}={self.value} for {self.object_id}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from traceobject.gallery.models import Object
 from traceobject.tips.models import Tip, TipStatus
+from traceobject.triage.aggregates import VERIFIED_WEIGHT
 from traceobject.triage.models import Cluster, ObjectSupport, Signal, SignalKind, Tally
 from traceobject.triage.terms import terms_open
 
@@ -117,6 +118,24 @@ def inbox_page(filters: InboxFilters, *, before: int | None = None, size: int = 
         total=min(total, COUNT_CAP),
         capped=total > COUNT_CAP,
     )
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The tips beside one tip in a list that runs newest first, as the inbox does."""
+
+    newer: int | None  # the row above it: "previous"
+    older: int | None  # the row below it: "next"
+
+
+def tip_neighbours(*, tip_id: int, filters: InboxFilters) -> Neighbours:
+    """The previous and next tips of the inbox list ``filters`` describes (two indexed queries, only
+    ids), so an analyst walks a filtered list one tip page after another; with empty filters, the
+    whole inbox by arrival."""
+    tips = inbox_queryset(filters).order_by()
+    newer = tips.filter(pk__gt=tip_id).order_by("pk").values_list("pk", flat=True).first()
+    older = tips.filter(pk__lt=tip_id).order_by("-pk").values_list("pk", flat=True).first()
+    return Neighbours(newer=newer, older=older)
 
 
 def capped_count(tips: QuerySet[Tip]) -> int:
@@ -228,9 +247,9 @@ class Support:
 
     @property
     def weight(self) -> int:
-        """Support for the map's shading: a cluster an analyst verified counts twice, so that verdicts
-        show on the map as they are given."""
-        return self.clusters + self.relevant_clusters
+        """Support for the map's shading: a cluster an analyst verified counts ``VERIFIED_WEIGHT`` times
+        (as in the score), so that verdicts show on the map as they are given."""
+        return self.clusters + (VERIFIED_WEIGHT - 1) * self.relevant_clusters
 
 
 @dataclass
@@ -245,8 +264,9 @@ class Consensus:
 
 
 def _supports(obj: Object, kind: str, limit: int | None) -> list[Support]:
+    # Verified support first (the analysts' verdicts outrank the crowd), then the weighted score.
     ranked = ObjectSupport.objects.filter(object=obj, kind=kind, clusters__gt=0).order_by(
-        "-score", "-clusters", "value"
+        "-relevant_clusters", "-score", "-clusters", "value"
     )
     rows = list(ranked if limit is None else ranked[:limit])
     labels = terms_open(kind, [row.value for row in rows]) if kind != SignalKind.COUNTRY else {}

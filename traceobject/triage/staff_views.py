@@ -157,12 +157,12 @@ def _countries(tip: Tip) -> list[str]:
     return codes
 
 
-def _inbox_row(tip: Tip, text: str, *, inbox_url: str) -> InboxRow:
+def _inbox_row(tip: Tip, text: str, *, inbox_url: str, tip_query: str = "") -> InboxRow:
     created = timezone.localtime(tip.created_at)
     size = tip.cluster.size if tip.cluster_id and tip.cluster else 0
     return InboxRow(
         pk=tip.pk,
-        url=reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}),
+        url=reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + tip_query,
         created_iso=created.isoformat(),
         created=created.strftime("%Y-%m-%d %H:%M"),
         is_other=tip.is_other,
@@ -191,9 +191,23 @@ def _inbox_row(tip: Tip, text: str, *, inbox_url: str) -> InboxRow:
     )
 
 
-def _inbox_rows(tips: list[Tip], payloads: dict[int, TipPayload]) -> list[InboxRow]:
+def _inbox_rows(tips: list[Tip], payloads: dict[int, TipPayload], *, tip_query: str = "") -> list[InboxRow]:
     inbox_url = reverse("staff:triage_inbox")
-    return [_inbox_row(tip, payloads[tip.pk].text, inbox_url=inbox_url) for tip in tips if tip.pk in payloads]
+    return [
+        _inbox_row(tip, payloads[tip.pk].text, inbox_url=inbox_url, tip_query=tip_query)
+        for tip in tips
+        if tip.pk in payloads
+    ]
+
+
+# The tip page's marker of a tip opened from the other reports (whose filters do not say so).
+LIST_OTHER = {"list": "other"}
+
+
+def _list_query(kept: dict[str, str], *, other: bool) -> str:
+    """The query string that carries a list's filters to a tip page, for its previous/next links."""
+    params = {**kept, **LIST_OTHER} if other else kept
+    return f"?{urlencode(params)}" if params else ""
 
 
 def _count_text(page: selectors.Page) -> str:
@@ -221,12 +235,12 @@ def _inbox_page(request: HttpRequest, *, other: bool) -> HttpResponse:
     form.show_counts(selectors.inbox_facets(object_id=form.object_id()), counted=not other)
     page = None
     rows: list[InboxRow] = []
+    kept = form.kept()
     if valid:
         page = selectors.inbox_page(form.filters(), before=form.cursor(), size=selectors.PAGE_SIZE)
         payloads = services.tips_read(actor=request.user, tips=page.tips, where="other" if other else "inbox")
-        rows = _inbox_rows(page.tips, payloads)
+        rows = _inbox_rows(page.tips, payloads, tip_query=_list_query(kept, other=other))
     name = "staff:triage_other" if other else "staff:triage_inbox"
-    kept = form.kept()
     held = selectors.surge_held_count()
     showing_held = valid and form.cleaned_data.get("status") == TipStatus.SURGE
     return render(
@@ -461,11 +475,50 @@ def cluster_status(request: HttpRequest, cluster_id: int) -> HttpResponse:
 # --- One tip ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TipPager:
+    """The tip page's way back to its list and on to the previous and next tips of that list."""
+
+    list_url: str
+    newer_url: str
+    older_url: str
+    filtered: bool
+
+
+def _tip_pager(request: HttpRequest, tip: Tip) -> TipPager:
+    """The list the tip was opened from, read from the query string the inbox's links carry; without
+    one (or with filters no longer valid), the whole inbox by arrival."""
+    other = request.GET.get("list") == LIST_OTHER["list"]
+    filters, kept = selectors.InboxFilters(), {}
+    if any(key != "list" for key in request.GET):
+        form = InboxFilterForm(
+            request.GET, user=request.user, objects=selectors.objects_with_tips(), other_queue=other
+        )
+        if form.is_valid():
+            filters, kept = form.filters(), form.kept()
+    if other and not kept:
+        filters = selectors.InboxFilters(other=True)
+    neighbours = selectors.tip_neighbours(tip_id=tip.pk, filters=filters)
+    query = _list_query(kept, other=other)
+
+    def tip_url(pk: int | None) -> str:
+        return reverse("staff:triage_tip", kwargs={"tip_id": pk}) + query if pk else ""
+
+    list_url = reverse("staff:triage_other" if other else "staff:triage_inbox")
+    return TipPager(
+        list_url=f"{list_url}?{urlencode(kept)}" if kept else list_url,
+        newer_url=tip_url(neighbours.newer),
+        older_url=tip_url(neighbours.older),
+        filtered=bool(kept),
+    )
+
+
 @staff_view(Permission.TIPS_TIP_READ)
 @never_cache
 @require_safe
 def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = _tip_or_404(tip_id)
+    pager = _tip_pager(request, tip)
     # Read before ``tip_open`` lowers it: the page marks the replies that were new to the analysts.
     reply_was_waiting = tip.reply_waiting
     payload, notes = services.tip_open(actor=request.user, tip=tip)
@@ -476,6 +529,7 @@ def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
         "staff/triage/tip.html",
         {
             "tip": tip,
+            "pager": pager,
             "payload": payload,
             "notes": notes,
             "terms": _term_labels([tip]),

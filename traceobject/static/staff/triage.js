@@ -102,7 +102,9 @@
     var bulk = document.getElementById("triage-bulk");
     if (bulk) {
       var action = bulk.querySelector('select[name="action"]');
-      if (!action) {
+      // The option must exist (it is in the "Set the status" group): setting a value the select
+      // lacks leaves it empty, and the submit would only meet the browser's "select an item".
+      if (!action || !action.querySelector('option[value="status:' + status + '"]')) {
         return;
       }
       if (!bulk.querySelector('input[name="tips"]:checked')) {

@@ -21,7 +21,7 @@ from traceobject.triage.signals.codes import CODE_CONFIDENCE, find_codes
 from traceobject.triage.signals.countries import Mention, find_mentions
 from traceobject.triage.signals.gazetteer import country_codes
 from traceobject.triage.signals.gazetteer import gazetteer as load_gazetteer
-from traceobject.triage.signals.language import Guess, detect, detector
+from traceobject.triage.signals.language import Guess, detect, detector, own_words_guess, place_spans
 from traceobject.triage.signals.links import (
     DOMAIN_CONFIDENCE,
     Url,
@@ -31,7 +31,7 @@ from traceobject.triage.signals.links import (
     link_urls,
 )
 from traceobject.triage.signals.normalise import fold
-from traceobject.triage.signals.shops import normalise_shop
+from traceobject.triage.signals.shops import display_shop, normalise_shop
 from traceobject.triage.signals.types import CountrySignal, LinkSignal, Signals
 
 if TYPE_CHECKING:
@@ -131,10 +131,27 @@ def _field_signal(country: str) -> list[CountrySignal]:
     return [CountrySignal(code=code, source="field", confidence=FIELD_CONFIDENCE, field="country")]
 
 
+def _own_words_language(text: str) -> Guess:
+    """The tip's language, weighing its own words above the places it names: the text is detected
+    again with the place names blanked (the cities and countries the gazetteer finds, street and
+    compound names by their form). The first guess only picks the case endings of that scan."""
+    guess = detect(text)
+    if not text:
+        return guess
+    masked = [(url.start, url.end) for url in find_urls(text)]
+    mentions = find_mentions(
+        fold(text), field="text", language=guess.language, plausible=guess.plausible, masked=masked
+    )
+    # Cities only: a country's name or a demonym is written in the tip's own language ("Polski",
+    # "marca francesa") and tells it, where "Lyon" in an English tip does not.
+    spans = [(m.start, m.end) for m in mentions if m.source == "city"] + place_spans(text)
+    return own_words_guess(text, spans, guess)
+
+
 def _extract(
     *, text: str, country: str = "", place: str = "", shop_brand: str = "", links: list[str] | None = None
 ) -> Signals:
-    guess = detect(text)
+    guess = _own_words_language(text)
     mentions: list[Mention] = []
     signals: list[CountrySignal] = []
     link_signals: list[LinkSignal] = []
@@ -151,8 +168,13 @@ def _extract(
     firm |= {mention.entry.codes[0][0] for mention in mentions if len(mention.entry.codes) == 1}
     signals += _settle(mentions, firm)
     signals.sort(key=lambda signal: (_FIELD_ORDER.get(signal.field, 9), signal.start or 0))
+    shop = normalise_shop(shop_brand)
     return Signals(
-        language=guess.language, countries=signals, links=link_signals, shop=normalise_shop(shop_brand)
+        language=guess.language,
+        countries=signals,
+        links=link_signals,
+        shop=shop,
+        shop_text=display_shop(shop_brand) if shop else "",
     )
 
 

@@ -84,6 +84,7 @@ class Guess:
 
     language: str = ""
     plausible: frozenset[str] = frozenset()
+    score: float = 0.0  # the likeliest language's score: lingua's confidence plus the function words
 
 
 def detect(text: str) -> Guess:
@@ -108,7 +109,91 @@ def detect(text: str) -> Guess:
         return Guess()
     top = scores[ranked[0]]
     plausible = frozenset(language for language in ranked[:3] if scores[language] >= PLAUSIBLE_SHARE * top)
-    return Guess(language=ranked[0], plausible=plausible)
+    return Guess(language=ranked[0], plausible=plausible, score=top)
+
+
+# Words that open a street or square's name (folded to lower case): "rue de la République",
+# "boulevard Haussmann", "calle Mayor", "ulica Długa". The name after one is a place, not the tip's words.
+STREET_WORDS = frozenset(
+    """rue avenue av ave boulevard bd bld blvd place pl allée allee chemin quai impasse cours route
+    faubourg passage square esplanade straße strasse str platz gasse weg damm ring ulica ul aleja al
+    plac calle c avenida avda plaza paseo pza carrer rambla via viale piazza corso largo vicolo rua
+    praça praca travessa straat laan plein gracht kade utca tér ut út""".split()  # noqa: SIM905
+)
+# Small words that join the parts of a place's name: "Marché aux Puces de Saint-Ouen", "Porta di Roma".
+NAME_PARTICLES = frozenset(
+    """de du des d la le les l aux au sur sous lès di del della dei degli da dal do dos das van von
+    der den ter het""".split()  # noqa: SIM905
+)
+_NAME_WORD = re.compile("[^\\W\\d_]+(?:['\u2019\\-][^\\W\\d_]+)*")
+# Below this many letters left once place names are masked, the tip's own words are too few to weigh.
+OWN_WORDS_MIN_LETTERS = 12
+# The tip's own words overrule the whole text's language only when they are this sure of theirs (a
+# Guess.score: above lingua's 1.0, so some function words must agree). Short tips that lose a city
+# ("Mýdlo je z hotelu v Brně", "Мило з готелю в Одесі") otherwise read as a neighbouring language:
+# measured on bench/data/signals_eval.jsonl and the hold-out set (docs/benchmarks.md).
+OWN_WORDS_MIN_SCORE = 1.0
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are place names by their form: a street word with the name after it
+    ("rue de la République"), and capitalised names joined by particles ("Porte de Clignancourt").
+    The gazetteer finds the cities and countries (``countries.find_mentions``)."""
+    words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(text)]
+    spans: list[tuple[int, int]] = []
+
+    def joined(left: int, right: int) -> bool:
+        """The two words are neighbours in one name: only spaces (or an apostrophe) between them."""
+        return text[words[left][1] : words[right][0]].strip(" '\u2019") == ""
+
+    index = 0
+    while index < len(words):
+        start, _end, word = words[index]
+        street = word.casefold().rstrip(".") in STREET_WORDS
+        last_name = -1  # the last capitalised word of the name found from here
+        particles = 0
+        cursor = index + 1
+        while cursor < len(words) and joined(cursor - 1, cursor):
+            following = words[cursor][2]
+            if following.casefold() in NAME_PARTICLES:
+                particles += 1
+            elif _capitalised(following):
+                last_name = cursor
+            else:
+                break
+            cursor += 1
+        if last_name > 0 and (street or (_capitalised(word) and particles and last_name > index + 1)):
+            spans.append((start, words[last_name][1]))
+            index = last_name + 1
+        else:
+            index += 1
+    return spans
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans blanked (same length, so the other spans stay valid)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def own_words_guess(text: str, spans: list[tuple[int, int]], guess: Guess) -> Guess:
+    """The language of the tip's own words: ``text`` detected again with the place names in ``spans``
+    blanked, since "Monoprix, rue de la République, Lyon" makes an English tip read as French. Kept
+    only when enough of the tip's own words remain and they are sure of their language; otherwise
+    ``guess`` (of the whole text)."""
+    if not spans:
+        return guess
+    masked = mask(text, spans)
+    if _letters(_NOISE.sub(" ", masked)) < OWN_WORDS_MIN_LETTERS:
+        return guess
+    own = detect(masked)
+    return own if own.language and own.score >= OWN_WORDS_MIN_SCORE else guess
 
 
 def detect_language(text: str) -> str:

@@ -2,7 +2,8 @@
 """The shop or brand field, normalised so that the same shop counts once across tips.
 
 "IKEA", "Ikea GmbH" and " ikea. " are one shop for the "top shops" of an object; "Biedronka Sp. z o.o."
-is Biedronka. Only the legal form is dropped, never a word of the name itself.
+is Biedronka. Only the legal form is dropped, never a word of the name itself. The pages show the
+tipster's spelling (``display_shop``), never the folded key.
 """
 
 from __future__ import annotations
@@ -67,3 +68,10 @@ def normalise_shop(value: str) -> str:
     """Case and diacritics folded, whitespace collapsed, punctuation and legal form trimmed."""
     name = re.sub(r"\s+", " ", fold_key(value or "")).strip(_PUNCTUATION)
     return _strip_legal_form(name).strip(_PUNCTUATION)
+
+
+def display_shop(value: str) -> str:
+    """The shop as the tipster wrote it, for the analysts' pages: whitespace collapsed and outer
+    punctuation trimmed, case and letters kept ("Biedronka", not "biedronka"). Tips are grouped by
+    ``normalise_shop``; the first spelling seen of a shop is the one shown."""
+    return re.sub(r"\s+", " ", value or "").strip(_PUNCTUATION)

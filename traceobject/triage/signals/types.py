@@ -39,7 +39,8 @@ class Signals:
     language: str = ""  # ISO 639-1 code, "" when unknown
     countries: list[CountrySignal] = field(default_factory=list)  # every mention, in reading order
     links: list[LinkSignal] = field(default_factory=list)
-    shop: str = ""  # the shop/brand field, normalised ("" when empty)
+    shop: str = ""  # the shop/brand field, normalised ("" when empty): the key tips are grouped by
+    shop_text: str = ""  # the same field as the tipster spelt it, for display ("" when ``shop`` is)
 
     def best_countries(self) -> dict[str, CountrySignal]:
         """One signal per country: the most confident mention."""
