@@ -59,9 +59,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("server-data")
+def _serve(data_dir: Path, steps: list[tuple[str, ...]]) -> Iterator[Server]:
+    """Run ``steps`` (``traceobject`` commands) in a fresh data directory, then ``serve`` as make run does."""
     port = _free_port()
     env = {
         key: value
@@ -70,10 +69,8 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     }
     env |= {"TRACEOBJECT_ENV": "embedded", "TRACEOBJECT_DATA_DIR": str(data_dir), "PORT": str(port)}
     server = Server(f"http://127.0.0.1:{port}", data_dir, data_dir / "server.log", env)
-    # The same steps as `make run`.
-    server.manage("migrate", "--noinput")
-    server.manage("collectstatic", "--noinput", "--verbosity", "0")
-    server.manage("demo", "--if-empty")
+    for step in steps:
+        server.manage(*step)
     with server.log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "traceobject.cli", "serve", "--workers", "2"],
@@ -101,6 +98,39 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo content, with the accounts each test makes for itself."""
+    steps = [
+        ("migrate", "--noinput"),
+        ("collectstatic", "--noinput", "--verbosity", "0"),
+        ("demo", "--if-empty"),
+    ]
+    yield from _serve(tmp_path_factory.mktemp("server-data"), steps)
+
+
+def make_run_steps() -> list[tuple[str, ...]]:
+    """The ``traceobject`` steps of the Makefile's ``run`` target, read from the Makefile itself, so that
+    the team's walk starts exactly where a newcomer's ``make run`` does."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    steps = []
+    for line in recipe.splitlines()[1:]:
+        words = line.split()
+        command = words.index("$(BIN)/traceobject") if "$(BIN)/traceobject" in words else None
+        if command is not None and words[command + 1] != "serve":
+            steps.append(tuple(words[command + 1 :]))
+    return steps
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Exactly what ``make run`` sets up: the demo team, the demo content, the key escrow."""
+    steps = make_run_steps()
+    assert [step[0] for step in steps] == ["migrate", "collectstatic", "demostaff", "demo", "vault"], steps
+    yield from _serve(tmp_path_factory.mktemp("team-data"), steps)
 
 
 @pytest.fixture(scope="session")
