@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import ObjectFactory, TipFactory
-from tests.leads.conftest import authorities, loop, proposal, tips  # noqa: F401 - fixtures
+from tests.leads.conftest import authorities, loop, proposal, tip_receipts, tips  # noqa: F401 - fixtures
 from tests.utils import find_all, find_by_id
 from traceobject.gallery import services as gallery_services
 from traceobject.gallery.models import ObjectStatus
