@@ -74,7 +74,9 @@ def test_make_run_order_builds_every_stage_through_the_services(settings: Any) -
     assert not object_safety_report(obj=review).blocking
     with pytest.raises(ApplicationError):
         object_approve(actor=review.author, obj=review, checklist=REVIEW_CHECKLIST)
-    object_approve(actor=User.objects.get(username="demo-publisher-2"), obj=review, checklist=REVIEW_CHECKLIST)
+    object_approve(
+        actor=User.objects.get(username="demo-publisher-2"), obj=review, checklist=REVIEW_CHECKLIST
+    )
     assert Object.objects.get(pk=review.pk).status == ObjectStatus.APPROVED
 
     # 2. A proposal by demo-analyst waiting for a second person.

@@ -54,6 +54,8 @@ class DemoSummary:
     images: int
     tips: int
     languages: int
+    # One line per object that shows a stage of the lifecycle, for the command to print.
+    stages: tuple[str, ...] = ()
 
 
 def picture_seed(seed: int, code: str, index: int) -> int:
@@ -142,6 +144,41 @@ def _in_review(
     return object_submit(actor=author, obj=obj)
 
 
+def _story(item: DemoObject) -> str:
+    story = item.determination
+    if item.status == ObjectStatus.IN_REVIEW:
+        return f"in review, written by {AUTHOR}: waiting for a second publisher"
+    if story is None:
+        return ""
+    if story.confirmed_days_ago is None:
+        return f"{story.kind} proposed by demo-analyst: waiting for a second person to confirm"
+    parts = [f"{story.kind}, confirmed {story.confirmed_days_ago} days ago"]
+    if story.sent_days_ago is not None:
+        parts.append(f"lead to {', '.join(story.countries)} sent {story.sent_days_ago} days ago")
+        acknowledged = story.acknowledged_days_ago
+        parts.append(
+            f"acknowledged {acknowledged} days ago" if acknowledged is not None else "not acknowledged"
+        )
+    if story.outcomes:
+        parts.append(
+            f"{len(story.outcomes)} outcomes, one corrected"
+            if any(outcome.corrected for outcome in story.outcomes)
+            else f"{len(story.outcomes)} outcomes"
+        )
+    return "; ".join(parts)
+
+
+def stage_lines() -> tuple[str, ...]:
+    """What each lifecycle stage's object is, for ``traceobject demo`` to print."""
+    lines = []
+    for item in OBJECTS:
+        story = _story(item)
+        if story:
+            thread = " (a tipster answered a follow-up question)" if item.follow_up else ""
+            lines.append(f"{item.code}: {story}{thread}")
+    return tuple(lines)
+
+
 def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
     """Create the demo content in one transaction, so that a failure leaves nothing half made."""
     if tips < 0:
@@ -197,6 +234,7 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
         images=images,
         tips=len(written),
         languages=len({tip.language for tip in written}),
+        stages=stage_lines() if team is not None else (),
     )
 
 
