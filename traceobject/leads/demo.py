@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from django.db import transaction
@@ -22,7 +22,6 @@ from nacl.public import PrivateKey
 
 from traceobject.accounts.services import DEMO_PARTNER_COUNTRIES, demo_password
 from traceobject.audit.services import audit_record
-from traceobject.gallery.demo.content import DemoDetermination, DemoFollowUp, DemoObject
 from traceobject.gallery.models import Object
 from traceobject.leads.models import Authority, Confidence, Determination, Lead, Outcome
 from traceobject.leads.services import (
@@ -40,6 +39,9 @@ from traceobject.tips.models import FollowUp, StaffKey, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import receipt_private_key
 from traceobject.triage.services import tip_open
+
+if TYPE_CHECKING:  # the gallery's demo loader imports this module: its content only for the types
+    from traceobject.gallery.demo.content import DemoDetermination, DemoFollowUp, DemoObject
 
 # One list with the demo partner accounts, so that every demo authority has a partner who can read its leads.
 DEMO_COUNTRIES = DEMO_PARTNER_COUNTRIES
