@@ -43,11 +43,54 @@ class DemoRelease:
     days_ago: int
 
 
+# Batch K went out long enough ago for one of its objects to have been traced, its lead sent, and the
+# outcomes reported in an earlier calendar quarter (past any quiet period or publication delay).
 RELEASES = (
-    DemoRelease("K", "Batch K", 60),
-    DemoRelease("L", "Batch L", 30),
+    DemoRelease("K", "Batch K", 400),
+    DemoRelease("L", "Batch L", 45),
     DemoRelease("M", "Batch M", 3),
 )
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    """What a partner reported on a lead, ``days_ago``; ``corrected`` is a later correction of it:
+    (count, days_ago, update)."""
+
+    kind: str
+    days_ago: int
+    update: str
+    count: int = 0
+    corrected: tuple[int, int, str] | None = None
+
+
+@dataclass(frozen=True)
+class DemoDetermination:
+    """The analysts' decision on an object, walked through the real services and then dated back.
+
+    ``confirmed_days_ago`` None leaves the proposal waiting for a second person; ``sent_days_ago`` None
+    leaves the leads ready, and so on. Kinds and outcome kinds are the leads app's values, as strings.
+    """
+
+    kind: str
+    rationale: str
+    proposed_days_ago: int
+    countries: tuple[str, ...] = ()
+    confirmed_days_ago: int | None = None
+    sent_days_ago: int | None = None
+    note_for_authority: str = ""
+    acknowledged_days_ago: int | None = None
+    outcomes: tuple[DemoOutcome, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoFollowUp:
+    """An analyst's question to the tipster of one of the object's tips, and the tipster's answer."""
+
+    question: str
+    asked_days_ago: int
+    answer: str
+    answered_days_ago: int
 
 
 @dataclass(frozen=True)
@@ -65,16 +108,30 @@ class DemoObject:
     pictures: tuple[tuple[Picture, str], ...]
     status: str = ObjectStatus.PUBLISHED
     audience: str = Audience.PUBLIC
-    # Identified or widespread objects: when, in days before now, the analysts recorded it.
-    located: tuple[str, int] | None = None
     related: tuple[str, ...] = ()
+    # The country where the object's trail leads (half its tips point there); empty: chosen by the seed.
+    trail: str = ""
+    determination: DemoDetermination | None = None
+    follow_up: DemoFollowUp | None = None
+
+    @property
+    def located_days_ago(self) -> int | None:
+        """Days since the determination was confirmed (the object left the gallery), or None."""
+        return self.determination.confirmed_days_ago if self.determination else None
+
+    @property
+    def tips_until_days_ago(self) -> int:
+        """Tips arrive until the analysts proposed a determination that was then confirmed."""
+        if self.determination and self.determination.confirmed_days_ago is not None:
+            return self.determination.proposed_days_ago
+        return 0
 
 
 SHOP_QUESTION = "Which shop or brand sold this?"
 COUNTRY_QUESTION = "In which country was it on sale?"
 
 OBJECTS = (
-    # --- Batch K: the oldest release; four of its objects have been located since.
+    # --- Batch K: the oldest release; three of its objects have been located since.
     DemoObject(
         code="K01-2026",
         category="textiles",
@@ -92,7 +149,52 @@ OBJECTS = (
                 "Cream wallpaper with rows of small blue flowers",
             ),
         ),
-        located=(ObjectStatus.IDENTIFIED, 12),
+        trail="FR",
+        # Traced long ago: the lead was sent, acknowledged and reported on in an earlier quarter.
+        determination=DemoDetermination(
+            kind="identified",
+            rationale=(
+                "Independent tips from France name the same discount chain and the years 2010 to 2013; "
+                "the pattern matches its catalogue."
+            ),
+            countries=("FR",),
+            proposed_days_ago=212,
+            confirmed_days_ago=210,
+            sent_days_ago=200,
+            note_for_authority=(
+                "The wallpaper was sold in France between 2010 and 2013. The tipster of the first selected "
+                "tip answered our question about the shop (see the thread)."
+            ),
+            acknowledged_days_ago=198,
+            outcomes=(
+                DemoOutcome(
+                    kind="investigation_opened",
+                    days_ago=190,
+                    update="Investigation opened; the room is being compared with our seizures.",
+                ),
+                DemoOutcome(
+                    kind="victim_identified",
+                    count=1,
+                    days_ago=176,
+                    update="One child identified and safeguarded.",
+                ),
+                DemoOutcome(
+                    kind="offender_arrested",
+                    count=2,
+                    days_ago=168,
+                    update="Two suspects arrested.",
+                    corrected=(1, 160, "Correction: one suspect arrested; the second was a witness."),
+                ),
+            ),
+        ),
+        follow_up=DemoFollowUp(
+            question="Do you remember which shop it was, and in which town?",
+            asked_days_ago=240,
+            answer=(
+                "It was the discount shop on the main square, I think in 2011. They had a whole aisle of it."
+            ),
+            answered_days_ago=238,
+        ),
         related=("K02-2026", "K03-2026"),
     ),
     DemoObject(
@@ -152,7 +254,15 @@ OBJECTS = (
                 "A green bottle with a yellow HERBAFRESH label on a bathroom shelf",
             ),
         ),
-        located=(ObjectStatus.WIDESPREAD, 20),
+        # Sold in many countries: the trail was ruled out long ago.
+        determination=DemoDetermination(
+            kind="widespread",
+            rationale=(
+                "Tips name the same bottle in a dozen countries over ten years: the trail is ruled out."
+            ),
+            proposed_days_ago=302,
+            confirmed_days_ago=300,
+        ),
     ),
     DemoObject(
         code="K05-2026",
@@ -241,7 +351,16 @@ OBJECTS = (
                 "A beige block of flats with green balconies",
             ),
         ),
-        located=(ObjectStatus.IDENTIFIED, 5),
+        trail="DE",
+        # Traced just now: the lead went out two days ago, inside the quiet period, not yet acknowledged.
+        determination=DemoDetermination(
+            kind="identified",
+            rationale="Several tips from Germany place this type of block in the same city.",
+            countries=("DE",),
+            proposed_days_ago=4,
+            confirmed_days_ago=3,
+            sent_days_ago=2,
+        ),
     ),
     DemoObject(
         code="K10-2026",
@@ -304,6 +423,20 @@ OBJECTS = (
                 "A pink trainer with white laces on a tiled floor",
             ),
         ),
+        trail="NL",
+        # Proposed by one analyst yesterday: waiting for a second person to confirm or reject it.
+        determination=DemoDetermination(
+            kind="identified",
+            rationale="Most tips with a shop name point to a Dutch chain and its 2015 children's range.",
+            countries=("NL",),
+            proposed_days_ago=1,
+        ),
+        follow_up=DemoFollowUp(
+            question="Was the trainer bought new, and do you remember the size range on the shelf?",
+            asked_days_ago=3,
+            answer="Bought new, in a shop in Utrecht. The shelf had sizes 28 to 34.",
+            answered_days_ago=1,
+        ),
     ),
     DemoObject(
         code="L04-2026",
@@ -334,7 +467,12 @@ OBJECTS = (
                 "A cream biscuit box with a red KRONBERG band",
             ),
         ),
-        located=(ObjectStatus.WIDESPREAD, 8),
+        determination=DemoDetermination(
+            kind="widespread",
+            rationale="The same box was sold by a chain with shops in most of Europe.",
+            proposed_days_ago=9,
+            confirmed_days_ago=8,
+        ),
     ),
     DemoObject(
         code="L06-2026",
@@ -610,6 +748,25 @@ OBJECTS = (
             ),
         ),
         status=ObjectStatus.DRAFT,
+    ),
+    # Written and submitted by demo-publisher: waiting for a second publisher (demo-publisher-2) to review.
+    DemoObject(
+        code="M13-2026",
+        category="furniture",
+        release=None,
+        title="Yellow bedside lamp with a white shade",
+        description=(
+            "A small lamp with a round yellow ceramic base and a white pleated shade, on a bedside table."
+        ),
+        questions=("Which shop sold this lamp?", COUNTRY_QUESTION),
+        hints=("The switch is on the cable.",),
+        pictures=(
+            (
+                Picture("lamp", ("#f4f1e8", "#d9b22c")),
+                "A bedside lamp with a yellow base and a white pleated shade",
+            ),
+        ),
+        status=ObjectStatus.IN_REVIEW,
     ),
 )
 
@@ -933,10 +1090,12 @@ class TipWriter:
         self._countries = {country.code: country for country in COUNTRIES}
         self._languages = {language.code: language for language in LANGUAGES}
 
-    def trail(self) -> Trail:
-        """Where and when an object's real trail leads, for the tips that follow it."""
+    def trail(self, country: str = "") -> Trail:
+        """Where and when an object's real trail leads, for the tips that follow it: ``country`` when
+        the demo's story needs one (a determination names it), else one chosen by the seed."""
         codes = [country.code for country in COUNTRIES if country.code not in {"US", "CH"}]
-        return Trail(self.rng.choice(codes), self.rng.randint(2008, 2020))
+        chosen = self.rng.choice(codes)
+        return Trail(country or chosen, self.rng.randint(2008, 2020))
 
     def write(self, *, title: str, trail: Trail, earlier: Sequence[DemoTip]) -> DemoTip:
         rng = self.rng

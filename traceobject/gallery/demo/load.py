@@ -1,8 +1,12 @@
-"""Loading the demo: categories, releases, objects with drawn images, and sealed tips.
+"""Loading the demo: categories, releases, objects with drawn images, sealed tips, and every stage of
+an object's life.
 
 Everything goes through the same services as real content (``object_image_add`` sanitizes the images,
 ``tip_submit`` seals the tips in the vault), so the demo also shows that path working end to end, and a
-copy of a demo database holds no tip in plain text either.
+copy of a demo database holds no tip in plain text either. In embedded mode the stages after
+publication are walked by the demo team (``demostaff``; made here if missing) through the staff's own
+services: an object in review (``object_create``, ``object_image_upload``, ``object_submit``), and the
+determinations, follow-ups, leads and outcomes of ``leads.demo.leads_demo_stages``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,15 @@ import random
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone, translation
 
+from traceobject.accounts.models import User
+from traceobject.accounts.services import demo_staff_create
 from traceobject.core.errors import ApplicationError
 from traceobject.gallery.demo.content import CATEGORY_ORDER, OBJECTS, RELEASES, DemoObject, DemoTip, TipWriter
 from traceobject.gallery.demo.drawing import render_jpeg
@@ -26,9 +35,15 @@ from traceobject.gallery.models import (
     ObjectStatus,
     Release,
 )
-from traceobject.imaging.services import object_image_add
-from traceobject.leads.demo import leads_demo_load
+from traceobject.gallery.services import ObjectFields, object_create, object_submit
+from traceobject.imaging.services import object_image_add, object_image_process, object_image_upload
+from traceobject.leads.demo import SubmittedTip, leads_demo_load, leads_demo_stages
 from traceobject.tips.services import tip_submit
+
+# The demo account that writes the object waiting in review (demo-publisher-2 can then approve it).
+AUTHOR = "demo-publisher"
+# The demo authorities' addresses reach nobody: the leads the demo sends notify no mail server.
+_NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class DemoSummary:
     images: int
     tips: int
     languages: int
+    # One line per object that shows a stage of the lifecycle, for the command to print.
+    stages: tuple[str, ...] = ()
 
 
 def picture_seed(seed: int, code: str, index: int) -> int:
@@ -70,7 +87,8 @@ def _categories() -> dict[str, Category]:
 
 
 def _create_object(item: DemoObject, category: Category, release: Release | None) -> Object:
-    # Objects to be located are created published: they collected their tips before being traced.
+    # Objects to be determined are created published: the determinations start from there.
+    status = ObjectStatus.PUBLISHED if item.determination else item.status
     obj = Object(
         code=item.code,
         title=item.title,
@@ -78,9 +96,10 @@ def _create_object(item: DemoObject, category: Category, release: Release | None
         description=item.description,
         questions=list(item.questions),
         hints=list(item.hints),
-        status=ObjectStatus.PUBLISHED if item.located else item.status,
+        status=status,
         audience=item.audience,
         release=release,
+        published_at=release.publish_at if release and status == ObjectStatus.PUBLISHED else None,
         is_demo=True,
     )
     obj.full_clean()  # the code validator and field limits, as the admin form would apply them
@@ -93,6 +112,73 @@ def _tip_time(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + (end - start) * (rng.random() ** 2)
 
 
+def _demo_team() -> dict[str, Any] | None:
+    """The demo team by username, made now if ``demostaff`` has not run; None outside embedded mode,
+    where demo accounts do not exist (the stages after publication are then left out)."""
+    if not settings.EMBEDDED:
+        return None
+    demo_staff_create(if_missing=True)
+    return {user.username: user for user in User.objects.filter(is_demo=True, is_active=True)}
+
+
+def _in_review(
+    item: DemoObject, category: Category, pictures: list[tuple[bytes, str]], author: Any
+) -> Object:
+    """An object written, illustrated and submitted by ``author`` through the staff's services, its
+    images processed and scanned now (the task queued on commit finds them done and changes nothing)."""
+    obj = object_create(
+        actor=author,
+        fields=ObjectFields(
+            code=item.code,
+            title=item.title,
+            category=category,
+            description=item.description,
+            questions=item.questions,
+            hints=item.hints,
+        ),
+    )
+    Object.objects.filter(pk=obj.pk).update(is_demo=True)
+    for data, alt in pictures:
+        image = object_image_upload(actor=author, obj=obj, data=data, alt_text=alt)
+        object_image_process(image_id=image.pk)
+    return object_submit(actor=author, obj=obj)
+
+
+def _story(item: DemoObject) -> str:
+    story = item.determination
+    if item.status == ObjectStatus.IN_REVIEW:
+        return f"in review, written by {AUTHOR}: waiting for a second publisher"
+    if story is None:
+        return ""
+    if story.confirmed_days_ago is None:
+        return f"{story.kind} proposed by demo-analyst: waiting for a second person to confirm"
+    parts = [f"{story.kind}, confirmed {story.confirmed_days_ago} days ago"]
+    if story.sent_days_ago is not None:
+        parts.append(f"lead to {', '.join(story.countries)} sent {story.sent_days_ago} days ago")
+        acknowledged = story.acknowledged_days_ago
+        parts.append(
+            f"acknowledged {acknowledged} days ago" if acknowledged is not None else "not acknowledged"
+        )
+    if story.outcomes:
+        parts.append(
+            f"{len(story.outcomes)} outcomes, one corrected"
+            if any(outcome.corrected for outcome in story.outcomes)
+            else f"{len(story.outcomes)} outcomes"
+        )
+    return "; ".join(parts)
+
+
+def stage_lines() -> tuple[str, ...]:
+    """What each lifecycle stage's object is, for ``traceobject demo`` to print."""
+    lines = []
+    for item in OBJECTS:
+        story = _story(item)
+        if story:
+            thread = " (a tipster answered a follow-up question)" if item.follow_up else ""
+            lines.append(f"{item.code}: {story}{thread}")
+    return tuple(lines)
+
+
 def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
     """Create the demo content in one transaction, so that a failure leaves nothing half made."""
     if tips < 0:
@@ -103,9 +189,10 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
     pictures = _render_all(seed)
     rng = random.Random(seed)  # noqa: S311 - demo content, not security
     now = timezone.now()
-    with transaction.atomic():
+    with override_settings(EMAIL_BACKEND=_NO_MAIL), transaction.atomic():
         if Object.objects.filter(code__in=codes).exists():  # again, now under the write lock
             raise ApplicationError("The demo content is already loaded.")
+        team = _demo_team()
         categories = _categories()
         releases = {
             release.key: Release.objects.create(
@@ -116,6 +203,13 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
         objects: dict[str, Object] = {}
         images = 0
         for item in OBJECTS:
+            if item.status == ObjectStatus.IN_REVIEW:
+                if team is not None:
+                    objects[item.code] = _in_review(
+                        item, categories[item.category], pictures[item.code], team[AUTHOR]
+                    )
+                    images += len(pictures[item.code])
+                continue
             release = releases[item.release] if item.release else None
             obj = _create_object(item, categories[item.category], release)
             objects[item.code] = obj
@@ -129,15 +223,10 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
             if item.related:
                 objects[item.code].related.add(*(objects[code] for code in item.related))
 
-        written = _submit_tips(rng, objects, releases, count=tips, now=now)
+        written, submitted = _submit_tips(rng, objects, releases, count=tips, now=now)
         leads_demo_load()  # the authorities that determinations send leads to
-
-        for item in OBJECTS:
-            if item.located:
-                status, days_ago = item.located
-                Object.objects.filter(pk=objects[item.code].pk).update(
-                    status=status, located_at=now - timedelta(days=days_ago)
-                )
+        if team is not None:
+            leads_demo_stages(items=OBJECTS, objects=objects, tips=submitted, team=team, now=now)
     return DemoSummary(
         categories=len(categories),
         releases=len(releases),
@@ -145,28 +234,34 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
         images=images,
         tips=len(written),
         languages=len({tip.language for tip in written}),
+        stages=stage_lines() if team is not None else (),
     )
 
 
 def _submit_tips(
     rng: random.Random, objects: dict[str, Object], releases: dict[str, Release], *, count: int, now: datetime
-) -> list[DemoTip]:
+) -> tuple[list[DemoTip], dict[str, list[SubmittedTip]]]:
     """Spread ``count`` tips unevenly over the public objects, as attention is uneven, dated in the past.
 
     The tips are written first and submitted in the order of their dates, so that arrival order (the
-    inbox's order) and dates agree, as they would in a real deployment.
+    inbox's order) and dates agree, as they would in a real deployment. An object that was determined
+    took its tips until the analysts proposed the determination. Returns the tips as written, and as
+    stored per object code (with their receipts, which the follow-ups of the demo need).
     """
     open_items = [
         (item, releases[item.release].publish_at)
         for item in OBJECTS
         if item.release is not None
         and item.audience == Audience.PUBLIC
-        and (item.located or item.status == ObjectStatus.PUBLISHED)
+        and item.status == ObjectStatus.PUBLISHED
     ]
     writer = TipWriter(rng)
-    trails = {item.code: writer.trail() for item, _start in open_items}
+    trails = {item.code: writer.trail(item.trail) for item, _start in open_items}
     # A few objects draw many tips and most draw a handful; located ones drew enough to be traced.
-    weights = [(3.0 if item.located else 1.0) * rng.uniform(0.2, 1.0) ** 2 for item, _start in open_items]
+    weights = [
+        (3.0 if item.located_days_ago is not None else 1.0) * rng.uniform(0.2, 1.0) ** 2
+        for item, _start in open_items
+    ]
     earlier: dict[str, list[DemoTip]] = {item.code: [] for item, _start in open_items}
     written: list[DemoTip] = []
     dated = []
@@ -174,10 +269,14 @@ def _submit_tips(
         tip = writer.write(title=item.title, trail=trails[item.code], earlier=earlier[item.code])
         earlier[item.code].append(tip)
         written.append(tip)
-        end = now - timedelta(days=item.located[1]) if item.located else now
+        end = now - timedelta(days=item.tips_until_days_ago)
         when = _tip_time(rng, start + timedelta(minutes=5), end - timedelta(minutes=5))
         dated.append((when, item.code, tip))
     dated.sort(key=lambda entry: entry[0])
+    submitted: dict[str, list[SubmittedTip]] = {}
     for when, code, tip in dated:
-        tip_submit(obj=objects[code], payload=tip.payload, is_demo=True, received_at=when)
-    return written
+        result = tip_submit(obj=objects[code], payload=tip.payload, is_demo=True, received_at=when)
+        submitted.setdefault(code, []).append(
+            SubmittedTip(tip=result.tip, payload=tip.payload, receipt=result.receipt)
+        )
+    return written, submitted

@@ -44,3 +44,7 @@ class Command(BaseCommand):
                 f"{summary.tips} tips in {summary.languages} languages."
             )
         )
+        if summary.stages:
+            self.stdout.write("Lifecycle stages, each walked through the services by the demo team:")
+            for line in summary.stages:
+                self.stdout.write(f"  {line}")
