@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageDraw
 
+from tests.disclosure import locate
 from tests.factories import image_bytes
 from tests.utils import drain, tip_form_data
 from traceobject.audit.models import AuditEvent
@@ -127,8 +128,10 @@ def test_a_withdrawn_object_disappears_from_every_public_page(
     withdrawn = object_factory(code="GONE-1", title="Striped towel")
     object_image_factory(obj=withdrawn)
     neighbour = object_factory(code="STAY-1", related=[withdrawn])
-    located = object_factory(code="FOUND-1", status=ObjectStatus.IDENTIFIED, located_at=timezone.now())
-    object_factory(code="FOUND-2", status=ObjectStatus.WIDESPREAD, located_at=timezone.now())
+    # Located and past the quiet period of the disclosure rule, so shown on /identified/.
+    located = object_factory(code="FOUND-1")
+    locate(located, kind=ObjectStatus.IDENTIFIED)
+    locate(object_factory(code="FOUND-2"), kind=ObjectStatus.WIDESPREAD)
 
     assert set(_gallery_codes(client)) == {"GONE-1", "STAY-1"}
     assert "GONE-1" in _html(client.get(f"/objects/{neighbour.code}/"))
