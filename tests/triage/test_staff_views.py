@@ -766,3 +766,22 @@ def test_a_client_without_javascript_uses_plain_forms(tips: Tips, staff) -> None
         assert html.count('name="csrfmiddlewaretoken"') >= len(forms), url
     refused = client.post(BULK, {"tips": [tips.france.pk], "action": "status:relevant"})
     assert refused.status_code == 403
+
+
+
+# --- Dates ------------------------------------------------------------------------------------------------
+
+
+def test_dates_are_written_day_first_with_the_month_spelled_out(staff_client, tips: Tips) -> None:
+    # Staff pages are in English (no language prefix); Django's own English formats would say
+    # "July 12, 2026, 3:17 p.m." and "07/12/2026 3:17 p.m.", read as 7 December in most of Europe.
+    Tip.objects.filter(pk=tips.france.pk).update(created_at=datetime(2026, 7, 12, 15, 17, 5, tzinfo=UTC))
+    client = staff_client("analyst")
+    page = _html(client.get(f"/staff/triage/tips/{tips.france.pk}/"))
+    assert "Received 12 July 2026, 15:17 UTC, about" in " ".join(page.split())
+    inbox = _html(client.get(INBOX))
+    cell = re.search(rf'<tr[^>]*id="tip-{tips.france.pk}".*?<time datetime="([^"]+)">([^<]+)</time>', inbox, re.S)
+    assert cell
+    # The machine value stays ISO 8601.
+    assert cell.group(1).startswith("2026-07-12T15:17:05")
+    assert cell.group(2) == "12 Jul 2026, 15:17"

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -164,7 +164,7 @@ def _inbox_row(tip: Tip, text: str, *, inbox_url: str, tip_query: str = "") -> I
         pk=tip.pk,
         url=reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + tip_query,
         created_iso=created.isoformat(),
-        created=created.strftime("%Y-%m-%d %H:%M"),
+        created=date_format(created, "SHORT_DATETIME_FORMAT"),
         is_other=tip.is_other,
         object_code=tip.object.code,
         object_title=tip.object.title,
