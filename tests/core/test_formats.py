@@ -21,7 +21,11 @@ NAMED = {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_
 # Machine values: ISO 8601 for <time datetime="…">, the zone's name, a Unix time.
 MACHINE = {"c", "e", "U"}
 # On purpose: the audit trail shows UTC times to the second and says so; the dossier is an export.
-EXCEPTIONS = {"templates/staff/audit/list.html", "templates/staff/audit/detail.html", "templates/leads/dossier.html"}
+EXCEPTIONS = {
+    "templates/staff/audit/list.html",
+    "templates/staff/audit/detail.html",
+    "templates/leads/dossier.html",
+}
 DATE_FILTER = re.compile(r"""\|(?:date|time)(?::(?:"([^"]*)"|'([^']*)'))?""")
 
 MOMENT = datetime(2026, 7, 12, 15, 17, tzinfo=UTC)
@@ -65,7 +69,8 @@ def test_the_check_sees_a_hard_coded_format() -> None:
 )
 def test_named_formats_in_each_language(language: str, long: str, short: str, day: str) -> None:
     template = engines["django"].from_string(
-        '{{ when|date:"DATETIME_FORMAT" }}|{{ when|date:"SHORT_DATETIME_FORMAT" }}|{{ day|date:"DATE_FORMAT" }}'
+        '{{ when|date:"DATETIME_FORMAT" }}|{{ when|date:"SHORT_DATETIME_FORMAT" }}'
+        '|{{ day|date:"DATE_FORMAT" }}'
     )
     with translation.override(language):
         assert template.render({"when": MOMENT, "day": date(2026, 7, 12)}) == f"{long}|{short}|{day}"
@@ -73,6 +78,8 @@ def test_named_formats_in_each_language(language: str, long: str, short: str, da
 
 def test_english_is_never_month_first() -> None:
     # Django's own English formats would give "07/12/2026" (read as 7 December in Europe) and "3:17 p.m.".
-    template = engines["django"].from_string('{{ when|date:"SHORT_DATE_FORMAT" }} {{ when|date:"TIME_FORMAT" }}')
+    template = engines["django"].from_string(
+        '{{ when|date:"SHORT_DATE_FORMAT" }} {{ when|date:"TIME_FORMAT" }}'
+    )
     with translation.override("en"):
         assert template.render({"when": MOMENT}) == "12 Jul 2026 15:17"

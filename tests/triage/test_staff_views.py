@@ -9,6 +9,7 @@ import hashlib
 import io
 import re
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
@@ -409,6 +410,43 @@ def test_queue_shows_the_consensus_and_the_clusters(staff_client, tips: Tips) ->
     assert html.count('action="/staff/triage/clusters/') == 2
 
 
+class _FlexItems(HTMLParser):
+    """The text that sits directly in each ``<p class="cluster-meta">``, outside any child element.
+
+    The paragraph is a flex container with a gap: each run of bare text there is a flex item of its
+    own, so a comma left bare after the tip's link is drawn apart from it ("#309 , 2026")."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bare: list[str] = []
+        self._depth = 0  # 0: outside; 1: directly in the paragraph; more: inside one of its children
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += 1
+        elif tag == "p" and ("class", "cluster-meta") in attrs:
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth == 1 and data.strip():
+            self.bare.append(data.strip())
+
+
+def test_the_first_tip_and_its_date_stay_together(staff_client, tips: Tips) -> None:
+    html = _html(staff_client("analyst").get("/staff/triage/objects/B17-2026/"))
+    items = _FlexItems()
+    items.feed(html)
+    assert html.count('class="cluster-meta"') == 2
+    assert items.bare == []
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert f"First tip: #{tips.poland_1.pk}, " in text
+    assert " ," not in text
+
+
 def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client, staff, tips: Tips) -> None:
     client = staff_client("analyst")
     queue = "/staff/triage/objects/B17-2026/"
@@ -768,7 +806,6 @@ def test_a_client_without_javascript_uses_plain_forms(tips: Tips, staff) -> None
     assert refused.status_code == 403
 
 
-
 # --- Dates ------------------------------------------------------------------------------------------------
 
 
@@ -780,7 +817,9 @@ def test_dates_are_written_day_first_with_the_month_spelled_out(staff_client, ti
     page = _html(client.get(f"/staff/triage/tips/{tips.france.pk}/"))
     assert "Received 12 July 2026, 15:17 UTC, about" in " ".join(page.split())
     inbox = _html(client.get(INBOX))
-    cell = re.search(rf'<tr[^>]*id="tip-{tips.france.pk}".*?<time datetime="([^"]+)">([^<]+)</time>', inbox, re.S)
+    cell = re.search(
+        rf'<tr[^>]*id="tip-{tips.france.pk}".*?<time datetime="([^"]+)">([^<]+)</time>', inbox, re.S
+    )
     assert cell
     # The machine value stays ISO 8601.
     assert cell.group(1).startswith("2026-07-12T15:17:05")
