@@ -690,6 +690,47 @@ def test_notes_are_added_and_sealed(staff_client, staff, tips: Tips) -> None:
     assert client.get("/staff/triage/tips/999999/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("form_class", "field", "anchor"),
+    [("note-form", "text", "#notes"), ("note-form", "question", "#follow-up")],
+)
+def test_a_note_or_a_question_keeps_the_list_the_tip_was_opened_from(
+    staff_client, tips: Tips, form_class: str, field: str, anchor: str
+) -> None:
+    client = staff_client("analyst")
+    query = "?object=B17-2026&has_links=no"
+    page = _html(client.get(_tip_url(tips.poland_2, query)))
+    actions = [
+        str(form.attrs["action"])
+        for form in find_all(page, "form")
+        if form.attrs.get("class") == form_class
+        and f'name="{field}"' in _form_html(page, str(form.attrs["action"]))
+    ]
+    assert len(actions) == 1
+    assert actions[0].endswith(query)
+    response = client.post(actions[0], {field: "Which shop, and which year?"})
+    assert response.status_code == 302
+    assert response["Location"] == _tip_url(tips.poland_2, query) + anchor
+    # Back on the page, previous/next still walk the filtered list, not the whole inbox by arrival.
+    assert _pager(_html(client.get(response["Location"]))) == {
+        "list": f"{INBOX}{query}",
+        "next": _tip_url(tips.poland_1, query),
+    }
+
+
+def _form_html(page: str, action: str) -> str:
+    """The markup of the form posting to ``action`` (as written in the page, ampersands escaped)."""
+    escaped = action.replace("&", "&amp;")
+    start = page.index(f'action="{escaped}"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_without_a_list_the_note_goes_back_to_the_bare_tip_page(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    page = _html(client.get(_tip_url(tips.france)))
+    assert f'action="/staff/triage/tips/{tips.france.pk}/notes/"' in page
+
+
 def test_every_page_records_which_tips_it_showed(staff_client, tips: Tips) -> None:
     client = staff_client("analyst")
     client.get(f"{INBOX}?object=L20-2026")

@@ -34,6 +34,7 @@ from traceobject.gallery.models import Object
 from traceobject.tips.followup_forms import QuestionForm
 from traceobject.tips.followups import followups_for_staff
 from traceobject.tips.models import Tip, TipStatus
+from traceobject.tips.staff_views import tip_page_back
 from traceobject.tips.payload import TipPayload
 from traceobject.triage import selectors, services
 from traceobject.triage.highlight import country_name, excerpt, language_name
@@ -483,6 +484,8 @@ class TipPager:
     newer_url: str
     older_url: str
     filtered: bool
+    # The list's query string ("" or "?…"), for the page's own forms to carry through their post.
+    query: str
 
 
 def _tip_pager(request: HttpRequest, tip: Tip) -> TipPager:
@@ -510,6 +513,7 @@ def _tip_pager(request: HttpRequest, tip: Tip) -> TipPager:
         newer_url=tip_url(neighbours.newer),
         older_url=tip_url(neighbours.older),
         filtered=bool(kept),
+        query=query,
     )
 
 
@@ -553,7 +557,7 @@ def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
 def tip_note(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = _tip_or_404(tip_id)
     form = NoteForm(request.POST)
-    back = reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + "#notes"
+    back = tip_page_back(request, tip.pk, "#notes")
     if not form.is_valid():
         _error_messages(request, form)
         return redirect(back)
