@@ -149,7 +149,8 @@ def test_the_trail_names_the_object_by_its_code(
 ) -> None:
     # Internal ids mean nothing to an auditor ("determination 1 of 33"); the object's code does.
     event = AuditEvent.objects.get(action="determination.propose")
-    assert event.target_label == f"determination {proposal.pk} of {published_object.code} (identified, proposed)"
+    expected = f"determination {proposal.pk} of {published_object.code} (identified, proposed)"
+    assert event.target_label == expected
     # The internal note on the Polish tip (the fixture) names the tip's object the same way.
     note = AuditEvent.objects.get(action="tip.note_add")
     assert note.target_label == f"tip {tips[0].pk} on {published_object.code}"

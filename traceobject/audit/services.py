@@ -176,8 +176,8 @@ def audit_record(
 
     ``actor`` is the acting staff user; for a command or the system, pass ``actor=None`` and a
     ``actor_label`` such as ``"system:demo"``. ``target`` must be saved; its label is its
-    ``audit_label()`` when the model has one (object codes rather than ids), else ``str(target)``. ``details`` must be JSON
-    (see the module docstring) and must never identify a tipster.
+    ``audit_label()`` when the model has one (object codes rather than ids), else ``str(target)``.
+    ``details`` must be JSON (see the module docstring) and must never identify a tipster.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction of the audited action")

@@ -34,8 +34,8 @@ from traceobject.gallery.models import Object
 from traceobject.tips.followup_forms import QuestionForm
 from traceobject.tips.followups import followups_for_staff
 from traceobject.tips.models import Tip, TipStatus
-from traceobject.tips.staff_views import tip_page_back
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.staff_views import tip_page_back
 from traceobject.triage import selectors, services
 from traceobject.triage.highlight import country_name, excerpt, language_name
 from traceobject.triage.maps import countries_missing_from_map
