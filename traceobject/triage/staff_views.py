@@ -214,7 +214,7 @@ def _list_query(kept: dict[str, str], *, other: bool) -> str:
 def _count_text(page: selectors.Page) -> str:
     number = number_format(page.total, force_grouping=True)
     if page.capped:
-        return _("%(count)s+ tips") % {"count": number}
+        return ngettext("%(count)s+ tip", "%(count)s+ tips", page.total) % {"count": number}
     return ngettext("%(count)s tip", "%(count)s tips", page.total) % {"count": number}
 
 
