@@ -191,6 +191,68 @@ def test_translations_keep_placeholders_and_add_no_markup(lang: str) -> None:
     assert not problems, f"{lang}:\n" + "\n".join(problems)
 
 
+# French typography: a no-break space (U+00A0, or the narrow U+202F) before ":", ";", "!" and "?", and
+# inside « ». Placeholders, template tags, markup (with what <kbd> and <code> hold), URLs, entities and
+# times such as 12:30 are not prose, so they are masked before the check.
+NO_BREAK_SPACES = "\u00a0\u202f"
+NOT_PROSE_RE = re.compile(
+    r"<(kbd|code)>.*?</\1>|</?[a-zA-Z][^>]*>"
+    r"|%(?:%|\(\w+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|[sd])|{{.*?}}|{%.*?%}|{\w*}"
+    r"|\b[a-z][a-z0-9+.-]*://\S*|\bmailto:\S+|&#?\w+;|\d:\d",
+    re.DOTALL,
+)
+
+
+def french_typography_problems(text: str) -> list[str]:
+    """Each place in ``text`` where French wants a no-break space and has none (shown with context)."""
+    prose = NOT_PROSE_RE.sub(lambda match: "x" * len(match.group(0)), text)
+    problems = []
+    for at, sign in enumerate(prose):
+        before = prose[at - 1] if at else "\n"
+        after = prose[at + 1] if at + 1 < len(prose) else "\n"
+        if sign in ":;!?":
+            wrong = before != "\n" and before not in NO_BREAK_SPACES and not (sign in "!?" and before in "!?")
+        elif sign == "«":
+            wrong = after not in NO_BREAK_SPACES
+        elif sign == "»":
+            wrong = before not in NO_BREAK_SPACES
+        else:
+            continue
+        if wrong:
+            problems.append(repr(text[max(0, at - 25) : at + 10]))
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"),
+    [
+        ("Pays\u00a0: %(country)s", 0),
+        ("Pays : %(country)s", 1),
+        ("Pays: %(country)s", 1),
+        ("%(field)s\u00a0: %(error)s", 0),
+        ("Vu à 12:30 sur https://example.org/?a=1;b=2", 0),
+        ('Appuyez sur <kbd>?</kbd>, ou <a href="/x?y">ici</a>\u00a0!', 0),
+        ("Vraiment\u00a0?!", 0),
+        ("cliquez sur « Quitter »", 2),
+        ("cliquez sur «\u00a0Quitter\u00a0»", 0),
+        ("{% url 'x' %} &amp; {{ a:b }}", 0),
+    ],
+)
+def test_the_french_typography_check(text: str, problems: int) -> None:
+    assert len(french_typography_problems(text)) == problems
+
+
+def test_french_puts_a_no_break_space_before_double_signs() -> None:
+    problems = []
+    for message in _messages(_read_catalog("fr")):
+        forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        for form in forms:
+            problems.extend(
+                f"{_describe(message)}: {where}" for where in french_typography_problems(form or "")
+            )
+    assert not problems, "use U+00A0 before : ; ! ? and inside « »:\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(TEMPLATES_DIR)))
 def test_template_strings_are_in_both_catalogs(template: Path) -> None:
     missing = _missing_from_catalogs(_template_messages(template))

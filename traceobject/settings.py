@@ -203,6 +203,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates without the American month-first order; fr and de keep Django's formats.
+FORMAT_MODULE_PATH = ["traceobject.core.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -144,6 +144,19 @@ def test_propose_stores_countries_and_tips_and_audits(
     assert _actions()[-1] == "determination.propose"
 
 
+def test_the_trail_names_the_object_by_its_code(
+    proposal: Determination, published_object: Object, tips: tuple[Tip, Tip]
+) -> None:
+    # Internal ids mean nothing to an auditor ("determination 1 of 33"); the object's code does.
+    event = AuditEvent.objects.get(action="determination.propose")
+    expected = f"determination {proposal.pk} of {published_object.code} (identified, proposed)"
+    assert event.target_label == expected
+    # The internal note on the Polish tip (the fixture) names the tip's object the same way.
+    note = AuditEvent.objects.get(action="tip.note_add")
+    assert note.target_label == f"tip {tips[0].pk} on {published_object.code}"
+    assert published_object.code != str(published_object.pk)
+
+
 def test_one_live_determination_per_object(staff: dict[str, Any], proposal: Determination) -> None:
     with pytest.raises(ApplicationError, match="already has a determination"):
         determination_propose(

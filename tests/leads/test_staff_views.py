@@ -72,6 +72,13 @@ def test_the_form_shows_the_candidates_with_counts_and_their_tips(
     assert f'value="{de.pk}"' in html
     assert POLAND_TIP[:40] in html
     assert GERMANY_TIP[:30] in html
+    # Each supporting tip's label reads "#<id> <date> <status> — <excerpt>", no space before punctuation.
+    labels = [
+        " ".join(re.sub(r"<[^>]+>", "", label).split())
+        for label in re.findall(r"<label><input[^>]*-tips.*?</label>", html, re.S)
+    ]
+    assert {label.split()[0] for label in labels} == {f"#{pl.pk}", f"#{de.pk}"}
+    assert not [label for label in labels if re.search(r"\s[,;.:]", label)]
     # The tip text shown was audited: who saw which tips, where.
     event = AuditEvent.objects.filter(action="tips.view").latest("id")
     assert event.details["where"] == "determination"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -347,3 +348,17 @@ def test_a_located_object_says_no_more_than_its_public_page_and_never_which_kind
         assert "idespread" not in main, status
         pages[status] = re.sub(r'value="[^"]*"|T\d{4}-2026|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}[^<"]*', "", main)
     assert pages["identified"] == pages["widespread"], "the page cannot tell identified from widespread"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "written"),
+    [("", "12 Jul 2026, 15:17"), ("/fr", "12/07/2026 15:17"), ("/de", "12.07.2026 15:17")],
+)
+def test_the_thread_dates_messages_as_the_pages_language_writes_dates(client, tip, prefix, written) -> None:
+    analyst = make_staff("fv-analyst", "analyst")
+    question = followup_ask(actor=analyst, tip=tip, text="Which market?")
+    FollowUp.objects.filter(pk=question.pk).update(created_at=datetime(2026, 7, 12, 15, 17, tzinfo=UTC))
+    client.post(f"{prefix}{ENTRY}", {"receipt": tip.receipt_code})
+    html = client.get(f"{prefix}{THREAD}").content.decode()
+    times = [(e.attrs["datetime"], e.text) for e in find_all(html, "time")]
+    assert ("2026-07-12T15:17:00+00:00", written) in times

@@ -168,6 +168,18 @@ def test_six_links_are_refused() -> None:
     assert _numbers(_errors(links=links)["links"][0]) == [5, 6]
 
 
+def test_the_limit_on_links_agrees_with_its_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deployment allowing a single link must not read "at most 1 links".
+    monkeypatch.setattr("traceobject.tips.forms.MAX_LINKS", 1)
+    links = "https://example.org/1\nhttps://example.org/2"
+    assert _errors(links=links)["links"] == ["Please give at most 1 link (you gave 2)."]
+    text = f"{VALID_TIP_TEXT} See https://example.org/1 and https://example.org/2"
+    assert _errors(text=text)["text"] == [
+        "Please write at most 1 web address in the text (you wrote 2). "
+        "Put the most useful one in the Links field."
+    ]
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -9,6 +9,7 @@ import hashlib
 import io
 import re
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
@@ -409,6 +410,43 @@ def test_queue_shows_the_consensus_and_the_clusters(staff_client, tips: Tips) ->
     assert html.count('action="/staff/triage/clusters/') == 2
 
 
+class _FlexItems(HTMLParser):
+    """The text that sits directly in each ``<p class="cluster-meta">``, outside any child element.
+
+    The paragraph is a flex container with a gap: each run of bare text there is a flex item of its
+    own, so a comma left bare after the tip's link is drawn apart from it ("#309 , 2026")."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bare: list[str] = []
+        self._depth = 0  # 0: outside; 1: directly in the paragraph; more: inside one of its children
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += 1
+        elif tag == "p" and ("class", "cluster-meta") in attrs:
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth == 1 and data.strip():
+            self.bare.append(data.strip())
+
+
+def test_the_first_tip_and_its_date_stay_together(staff_client, tips: Tips) -> None:
+    html = _html(staff_client("analyst").get("/staff/triage/objects/B17-2026/"))
+    items = _FlexItems()
+    items.feed(html)
+    assert html.count('class="cluster-meta"') == 2
+    assert items.bare == []
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert f"First tip: #{tips.poland_1.pk}, " in text
+    assert " ," not in text
+
+
 def test_one_click_marks_the_whole_cluster_and_moves_the_consensus(staff_client, staff, tips: Tips) -> None:
     client = staff_client("analyst")
     queue = "/staff/triage/objects/B17-2026/"
@@ -652,6 +690,47 @@ def test_notes_are_added_and_sealed(staff_client, staff, tips: Tips) -> None:
     assert client.get("/staff/triage/tips/999999/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("form_class", "field", "anchor"),
+    [("note-form", "text", "#notes"), ("note-form", "question", "#follow-up")],
+)
+def test_a_note_or_a_question_keeps_the_list_the_tip_was_opened_from(
+    staff_client, tips: Tips, form_class: str, field: str, anchor: str
+) -> None:
+    client = staff_client("analyst")
+    query = "?object=B17-2026&has_links=no"
+    page = _html(client.get(_tip_url(tips.poland_2, query)))
+    actions = [
+        str(form.attrs["action"])
+        for form in find_all(page, "form")
+        if form.attrs.get("class") == form_class
+        and f'name="{field}"' in _form_html(page, str(form.attrs["action"]))
+    ]
+    assert len(actions) == 1
+    assert actions[0].endswith(query)
+    response = client.post(actions[0], {field: "Which shop, and which year?"})
+    assert response.status_code == 302
+    assert response["Location"] == _tip_url(tips.poland_2, query) + anchor
+    # Back on the page, previous/next still walk the filtered list, not the whole inbox by arrival.
+    assert _pager(_html(client.get(response["Location"]))) == {
+        "list": f"{INBOX}{query}",
+        "next": _tip_url(tips.poland_1, query),
+    }
+
+
+def _form_html(page: str, action: str) -> str:
+    """The markup of the form posting to ``action`` (as written in the page, ampersands escaped)."""
+    escaped = action.replace("&", "&amp;")
+    start = page.index(f'action="{escaped}"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_without_a_list_the_note_goes_back_to_the_bare_tip_page(staff_client, tips: Tips) -> None:
+    client = staff_client("analyst")
+    page = _html(client.get(_tip_url(tips.france)))
+    assert f'action="/staff/triage/tips/{tips.france.pk}/notes/"' in page
+
+
 def test_every_page_records_which_tips_it_showed(staff_client, tips: Tips) -> None:
     client = staff_client("analyst")
     client.get(f"{INBOX}?object=L20-2026")
@@ -766,3 +845,23 @@ def test_a_client_without_javascript_uses_plain_forms(tips: Tips, staff) -> None
         assert html.count('name="csrfmiddlewaretoken"') >= len(forms), url
     refused = client.post(BULK, {"tips": [tips.france.pk], "action": "status:relevant"})
     assert refused.status_code == 403
+
+
+# --- Dates ------------------------------------------------------------------------------------------------
+
+
+def test_dates_are_written_day_first_with_the_month_spelled_out(staff_client, tips: Tips) -> None:
+    # Staff pages are in English (no language prefix); Django's own English formats would say
+    # "July 12, 2026, 3:17 p.m." and "07/12/2026 3:17 p.m.", read as 7 December in most of Europe.
+    Tip.objects.filter(pk=tips.france.pk).update(created_at=datetime(2026, 7, 12, 15, 17, 5, tzinfo=UTC))
+    client = staff_client("analyst")
+    page = _html(client.get(f"/staff/triage/tips/{tips.france.pk}/"))
+    assert "Received 12 July 2026, 15:17 UTC, about" in " ".join(page.split())
+    inbox = _html(client.get(INBOX))
+    cell = re.search(
+        rf'<tr[^>]*id="tip-{tips.france.pk}".*?<time datetime="([^"]+)">([^<]+)</time>', inbox, re.S
+    )
+    assert cell
+    # The machine value stays ISO 8601.
+    assert cell.group(1).startswith("2026-07-12T15:17:05")
+    assert cell.group(2) == "12 Jul 2026, 15:17"

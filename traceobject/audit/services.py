@@ -175,8 +175,9 @@ def audit_record(
     could deadlock with one that locked them before.
 
     ``actor`` is the acting staff user; for a command or the system, pass ``actor=None`` and a
-    ``actor_label`` such as ``"system:demo"``. ``target`` must be saved. ``details`` must be JSON
-    (see the module docstring) and must never identify a tipster.
+    ``actor_label`` such as ``"system:demo"``. ``target`` must be saved; its label is its
+    ``audit_label()`` when the model has one (object codes rather than ids), else ``str(target)``.
+    ``details`` must be JSON (see the module docstring) and must never identify a tipster.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction of the audited action")
@@ -195,7 +196,11 @@ def audit_record(
     target_id = str(target.pk) if target is not None else ""
     target_label = ""
     if target is not None:
-        target_label = str(target).replace("\x00", "")[: _field_limit("target_label")]
+        # A model may name itself for the trail by public codes (audit_label) where its str() shows
+        # internal ids of related rows; the audit app cannot import those models, hence the hook.
+        audit_label = getattr(target, "audit_label", None)
+        shown = audit_label() if callable(audit_label) else str(target)
+        target_label = str(shown).replace("\x00", "")[: _field_limit("target_label")]
     for name, value in (("actor_label", label), ("target_type", target_type), ("target_id", target_id)):
         _check_text(value, name)
         if len(value) > _field_limit(name):

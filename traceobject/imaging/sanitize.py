@@ -26,6 +26,7 @@ import imagehash
 import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageCms, ImageFile, ImageFilter
 from pillow_heif import register_heif_opener
 
@@ -272,7 +273,11 @@ def open_checked(data: bytes, *, max_pixels: int, max_bytes: int | None = None) 
     fmt = sniff(data)
     if fmt == "JPEG" and jpeg_scan_count(data) > MAX_JPEG_SCANS:
         raise ApplicationError(
-            _("The JPEG file has more than %(count)s progressive scans and is refused.")
+            ngettext(
+                "The JPEG file has more than %(count)s progressive scan and is refused.",
+                "The JPEG file has more than %(count)s progressive scans and is refused.",
+                MAX_JPEG_SCANS,
+            )
             % {"count": MAX_JPEG_SCANS}
         )
     declared = _webp_declared_size(data) if fmt == "WEBP" else None
@@ -535,7 +540,14 @@ def check_edits(
     if not isinstance(redactions, list | tuple):
         raise ApplicationError(_("The redactions must be a list."))
     if len(redactions) > MAX_REDACTIONS:
-        raise ApplicationError(_("At most %(count)s redactions per image.") % {"count": MAX_REDACTIONS})
+        raise ApplicationError(
+            ngettext(
+                "At most %(count)s redaction per image.",
+                "At most %(count)s redactions per image.",
+                MAX_REDACTIONS,
+            )
+            % {"count": MAX_REDACTIONS}
+        )
     checked = []
     for item in redactions:
         if not isinstance(item, dict) or set(item) != {"box", "mode"}:

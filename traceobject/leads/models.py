@@ -87,6 +87,10 @@ class Determination(models.Model):
     def __str__(self) -> str:
         return f"determination {self.pk} of {self.object_id} ({self.kind}, {self.state})"
 
+    def audit_label(self) -> str:
+        """The audit trail's label: the object by its code, which staff know, not its internal id."""
+        return f"determination {self.pk} of {self.object.code} ({self.kind}, {self.state})"
+
 
 class DeterminationCountry(models.Model):
     """One likely country of an identified determination, with its confidence and supporting tips."""
@@ -183,3 +187,7 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.lead_id}"
+
+    def audit_label(self) -> str:
+        """The audit trail's label: the lead by its reference, not its internal id."""
+        return f"{self.kind} on {self.lead.reference}"

@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
@@ -89,7 +90,12 @@ def _clean_claims(obj: Object, kind: str, countries: Sequence[CountryClaim]) -> 
         raise ApplicationError(_("Name at least one likely country."), field="countries")
     if len(countries) > MAX_COUNTRIES:
         raise ApplicationError(
-            _("Name at most %(count)d countries; more than that is widespread.") % {"count": MAX_COUNTRIES},
+            ngettext(
+                "Name at most %(count)d country; more than that is widespread.",
+                "Name at most %(count)d countries; more than that is widespread.",
+                MAX_COUNTRIES,
+            )
+            % {"count": MAX_COUNTRIES},
             field="countries",
         )
     known = country_codes()

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.countries import country_choices, country_codes
@@ -133,7 +133,11 @@ def claims_from(form: DeterminationForm, rows: Sequence[CountryRowForm]) -> list
     elif kind == DeterminationKind.IDENTIFIED and len(claims) > MAX_COUNTRIES:
         form.add_error(
             None,
-            _("Include at most %(count)d countries; more than that is widespread.")
+            ngettext(
+                "Include at most %(count)d country; more than that is widespread.",
+                "Include at most %(count)d countries; more than that is widespread.",
+                MAX_COUNTRIES,
+            )
             % {"count": MAX_COUNTRIES},
         )
     elif kind == DeterminationKind.WIDESPREAD and claims:

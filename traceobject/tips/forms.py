@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.countries import country_choices
@@ -116,9 +116,12 @@ class TipForm(forms.Form):
         found = len(_TEXT_LINK_RE.findall(text))
         if found > MAX_LINKS:
             raise ValidationError(
-                _(
+                ngettext(
+                    "Please write at most %(max)d web address in the text (you wrote %(count)d). "
+                    "Put the most useful one in the Links field.",
                     "Please write at most %(max)d web addresses in the text (you wrote %(count)d). "
-                    "Put the most useful ones in the Links field."
+                    "Put the most useful ones in the Links field.",
+                    MAX_LINKS,
                 ),
                 params={"max": MAX_LINKS, "count": found},
                 code="too_many_links",
@@ -153,7 +156,11 @@ class TipForm(forms.Form):
         lines = [line for _number, line in numbered]
         if len(lines) > MAX_LINKS:
             raise ValidationError(
-                _("Please give at most %(max)d links (you gave %(count)d)."),
+                ngettext(
+                    "Please give at most %(max)d link (you gave %(count)d).",
+                    "Please give at most %(max)d links (you gave %(count)d).",
+                    MAX_LINKS,
+                ),
                 params={"max": MAX_LINKS, "count": len(lines)},
                 code="too_many",
             )

@@ -85,6 +85,10 @@ class Tip(models.Model):
     def __str__(self) -> str:
         return f"tip {self.pk} on {self.object_id}"
 
+    def audit_label(self) -> str:
+        """The audit trail's label: the object by its code, which staff know, not its internal id."""
+        return f"tip {self.pk} on {self.object.code}"
+
 
 class Receipt(models.Model):
     tip = models.OneToOneField(Tip, on_delete=models.CASCADE, related_name="receipt")

@@ -22,6 +22,17 @@ from traceobject.tips.followups import followup_ask
 from traceobject.tips.models import Tip
 
 
+def tip_page_back(request: HttpRequest, tip_id: int, anchor: str) -> str:
+    """The triage tip page to go back to after a post from it (a note, a question).
+
+    The page's forms carry, in their action's query string, the filters of the list the tip was opened
+    from; handing them back keeps its previous/next links within that list instead of the whole inbox.
+    The tip page validates them again and falls back to the inbox when they are no longer valid.
+    """
+    query = request.GET.urlencode()
+    return reverse("staff:triage_tip", kwargs={"tip_id": tip_id}) + (f"?{query}" if query else "") + anchor
+
+
 @staff_view(Permission.TIPS_FOLLOWUP_ASK)
 @never_cache
 @require_POST
@@ -29,7 +40,7 @@ def followup_question(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = Tip.objects.filter(pk=tip_id).first()
     if tip is None:
         raise Http404
-    back = reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + "#follow-up"
+    back = tip_page_back(request, tip.pk, "#follow-up")
     form = QuestionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -60,6 +60,10 @@ class Cluster(models.Model):
     def __str__(self) -> str:
         return f"cluster {self.pk} of {self.object_id}"
 
+    def audit_label(self) -> str:
+        """The audit trail's label: the object by its code, which staff know, not its internal id."""
+        return f"cluster {self.pk} of {self.object.code}"
+
 
 class Signal(models.Model):
     """One fact a machine read from one tip, with its source and confidence."""

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +35,7 @@ from traceobject.tips.followup_forms import QuestionForm
 from traceobject.tips.followups import followups_for_staff
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.staff_views import tip_page_back
 from traceobject.triage import selectors, services
 from traceobject.triage.highlight import country_name, excerpt, language_name
 from traceobject.triage.maps import countries_missing_from_map
@@ -164,7 +165,7 @@ def _inbox_row(tip: Tip, text: str, *, inbox_url: str, tip_query: str = "") -> I
         pk=tip.pk,
         url=reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + tip_query,
         created_iso=created.isoformat(),
-        created=created.strftime("%Y-%m-%d %H:%M"),
+        created=date_format(created, "SHORT_DATETIME_FORMAT"),
         is_other=tip.is_other,
         object_code=tip.object.code,
         object_title=tip.object.title,
@@ -213,7 +214,7 @@ def _list_query(kept: dict[str, str], *, other: bool) -> str:
 def _count_text(page: selectors.Page) -> str:
     number = number_format(page.total, force_grouping=True)
     if page.capped:
-        return _("%(count)s+ tips") % {"count": number}
+        return ngettext("%(count)s+ tip", "%(count)s+ tips", page.total) % {"count": number}
     return ngettext("%(count)s tip", "%(count)s tips", page.total) % {"count": number}
 
 
@@ -483,6 +484,8 @@ class TipPager:
     newer_url: str
     older_url: str
     filtered: bool
+    # The list's query string ("" or "?…"), for the page's own forms to carry through their post.
+    query: str
 
 
 def _tip_pager(request: HttpRequest, tip: Tip) -> TipPager:
@@ -510,6 +513,7 @@ def _tip_pager(request: HttpRequest, tip: Tip) -> TipPager:
         newer_url=tip_url(neighbours.newer),
         older_url=tip_url(neighbours.older),
         filtered=bool(kept),
+        query=query,
     )
 
 
@@ -553,7 +557,7 @@ def tip_detail(request: HttpRequest, tip_id: int) -> HttpResponse:
 def tip_note(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = _tip_or_404(tip_id)
     form = NoteForm(request.POST)
-    back = reverse("staff:triage_tip", kwargs={"tip_id": tip.pk}) + "#notes"
+    back = tip_page_back(request, tip.pk, "#notes")
     if not form.is_valid():
         _error_messages(request, form)
         return redirect(back)

@@ -131,7 +131,10 @@ def tips_per_day_chart(dashboard: DashboardFigures) -> SafeString:
     points = list(dashboard.tips_per_day)
     return daily_bar_chart_svg(
         points,
-        label=_("Tips per day (UTC), last %(days)d days") % {"days": len(points)},
+        label=ngettext(
+            "Tips per day (UTC), last %(days)d day", "Tips per day (UTC), last %(days)d days", len(points)
+        )
+        % {"days": len(points)},
         title=_day_title,
         start=points[0][0] if points else None,
         end=points[-1][0] if points else None,
