@@ -37,7 +37,9 @@ def _fresh_limits() -> Iterator[None]:
 
 
 def _post(client: Client, **data: str) -> object:
-    return client.post(FORM, {"text": TEXT, "page": PAGE, "contact": CONTACT} | data, REMOTE_ADDR=CLIENT_ADDRESS)
+    return client.post(
+        FORM, {"text": TEXT, "page": PAGE, "contact": CONTACT} | data, REMOTE_ADDR=CLIENT_ADDRESS
+    )
 
 
 # --- The public form ------------------------------------------------------------------------------
