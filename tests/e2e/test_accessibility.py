@@ -27,6 +27,8 @@ def _axe() -> Any:
 
 def _violations(page: Any) -> list[str]:
     results = _axe().run(page)
+    # A run that checked nothing (the script not injected, an empty page) must not pass as "0 violations".
+    assert results.response["passes"], f"{page.url}: axe checked nothing"
     found = []
     for violation in results.response["violations"]:
         targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]

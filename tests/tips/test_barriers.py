@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.test import Client, override_settings
 
 from tests.utils import all_table_rows, field_errors, find_all, value_contains
@@ -36,7 +37,7 @@ def _fresh_limits() -> Iterator[None]:
     caches[ratelimit.CACHE_ALIAS].clear()
 
 
-def _post(client: Client, **data: str) -> object:
+def _post(client: Client, **data: str) -> HttpResponse:
     return client.post(
         FORM, {"text": TEXT, "page": PAGE, "contact": CONTACT} | data, REMOTE_ADDR=CLIENT_ADDRESS
     )
