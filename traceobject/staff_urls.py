@@ -7,6 +7,7 @@ Every view included here must be wrapped in ``core.staff.staff_view`` (or ``staf
 from django.urls import include, path
 
 from traceobject.core import staff_views
+from traceobject.tips import barrier_views
 
 app_name = "staff"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("triage/", include("traceobject.tips.staff_urls")),  # follow-up questions
     path("leads/", include("traceobject.leads.staff_urls")),
     path("", include("traceobject.stats.staff_urls")),  # dashboard/
+    path("barrier-reports/", barrier_views.barrier_report_list, name="barrier_report_list"),
 ]

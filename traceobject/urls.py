@@ -15,6 +15,7 @@ from django.views.static import serve
 from traceobject.core.bench_views import floor
 from traceobject.core.views import accessibility, healthz
 from traceobject.gallery.selectors import public_derivative_exists
+from traceobject.tips import barrier_views
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
@@ -57,6 +58,9 @@ if settings.BENCH_FLOOR:
 urlpatterns += i18n_patterns(
     # The accessibility statement on the EU model (Decision (EU) 2018/1523), linked from every footer.
     path("accessibility/", accessibility, name="accessibility"),
+    # Reporting a barrier without an account or JavaScript (tips.barriers).
+    path("accessibility/report/", barrier_views.barrier_report, name="barrier_report"),
+    path("accessibility/report/thanks/", barrier_views.barrier_report_thanks, name="barrier_report_thanks"),
     path("", include("traceobject.gallery.urls")),
     prefix_default_language=False,
 )

@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # Tips and triage
     "tip.open": _("Opened a tip"),
     "tips.view": _("Viewed a list of tips"),
+    "barriers.view": _("Read accessibility barrier reports"),
     "tip.note_add": _("Added a note to a tip"),
     "tip.question": _("Asked the tipster a question"),
     "tip.questions_resealed": _("Re-sealed a tip's questions"),

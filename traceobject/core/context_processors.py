@@ -44,6 +44,7 @@ STAFF_NAV: list[tuple[Any, str, Permission]] = [
     (_("Accounts"), "staff:user_list", Permission.ACCOUNTS_USER_MANAGE),
     (_("Vault"), "staff:vault", Permission.ACCOUNTS_USER_MANAGE),
     (_("Audit trail"), "staff:audit_list", Permission.AUDIT_EVENT_READ),
+    (_("Barrier reports"), "staff:barrier_report_list", Permission.TIPS_BARRIER_READ),
 ]
 
 

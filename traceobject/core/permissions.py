@@ -36,6 +36,9 @@ class Permission(StrEnum):
     TIPS_TIP_UPDATE = "tips:tip:update"
     # Asking a tipster a question through the anonymous follow-up channel (``tips.followups``).
     TIPS_FOLLOWUP_ASK = "tips:followup:ask"
+    # Reading the accessibility barrier reports sent through the statement's public form (``tips.barriers``):
+    # sealed like tips, so only the roles that hold the tip key; administrators too, who answer them.
+    TIPS_BARRIER_READ = "tips:barrier:read"
     PARTNER_PORTAL_VIEW = "partner:portal:view"
     LEADS_DETERMINATION_PROPOSE = "leads:determination:propose"
     LEADS_DETERMINATION_CONFIRM = "leads:determination:confirm"
@@ -62,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.AUDIT_EVENT_EXPORT,
             P.LEADS_AUTHORITY_MANAGE,
             P.STATS_DASHBOARD_VIEW,
+            P.TIPS_BARRIER_READ,
         }
     ),
     Role.PUBLISHER: frozenset(
@@ -73,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.GALLERY_RELEASE_MANAGE,
             P.GALLERY_OBJECT_WITHDRAW,
             P.TIPS_TIP_READ,
+            P.TIPS_BARRIER_READ,
             # A determination is confirmed by a second person: an analyst or a publisher.
             P.LEADS_DETERMINATION_PROPOSE,
             P.LEADS_DETERMINATION_CONFIRM,
@@ -90,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.TIPS_TIP_READ,
             P.TIPS_TIP_UPDATE,
             P.TIPS_FOLLOWUP_ASK,
+            P.TIPS_BARRIER_READ,
             P.LEADS_DETERMINATION_PROPOSE,
             P.LEADS_DETERMINATION_CONFIRM,
             P.LEADS_LEAD_READ,

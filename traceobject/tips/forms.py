@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.countries import country_choices
 from traceobject.tips.antiabuse.pow import challenge_new
+from traceobject.tips.barriers import BarrierPayload
 from traceobject.tips.services import MAX_LINKS, TipPayload
 from traceobject.tips.submissions import submission_token_new, submission_token_valid
 
@@ -190,4 +192,61 @@ class TipForm(forms.Form):
             time_period=data["time_period"].strip(),
             links=data["links"],
             contact=data["contact"].strip(),
+        )
+
+
+class BarrierReportForm(forms.Form):
+    """The accessibility statement's barrier report (``tips.barriers``): free text and two optional fields."""
+
+    text = forms.CharField(
+        label=_("What went wrong?"),
+        help_text=_(
+            "Say what you tried to do, what happened, and, if it matters, the device, browser or "
+            "assistive technology you use."
+        ),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
+        error_messages={
+            "required": _("Please describe the barrier you met."),
+            "max_length": _("Please write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+    )
+    page = forms.CharField(
+        label=_("Which page? (optional)"),
+        help_text=_("The page's address, or its name, such as “the tip form”."),
+        required=False,
+        max_length=500,
+    )
+    contact = forms.CharField(
+        label=_("How can we answer you? (optional)"),
+        help_text=_("Leave this empty to stay anonymous. We use it only to answer this report."),
+        required=False,
+        max_length=500,
+    )
+    # The tip form's honeypot (hidden by the style sheet), for the same form-filling bots.
+    leave_empty = copy.deepcopy(TipForm.base_fields[HONEYPOT])
+
+    def person_fields(self) -> list[Any]:
+        """The fields a person fills in, in order: the template renders the honeypot apart."""
+        return [field for field in self.visible_fields() if field.name != HONEYPOT]
+
+    def honeypot(self) -> Any:
+        return self[HONEYPOT]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (cleaned.get(HONEYPOT) or "").strip():
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Please empty the field “Leave this field empty” and send your report again."),
+                    code="honeypot",
+                ),
+            )
+        return cleaned
+
+    def payload(self) -> BarrierPayload:
+        data = self.cleaned_data
+        return BarrierPayload(
+            text=data["text"].strip(), page=data["page"].strip(), contact=data["contact"].strip()
         )

@@ -207,3 +207,22 @@ class KeyRotation(models.Model):
 
     def __str__(self) -> str:
         return f"rotation {self.old_key_id} -> {self.new_key_id}"
+
+
+class BarrierReport(models.Model):
+    """An accessibility barrier someone met on the site, sent through the statement's public form.
+
+    Treated like a tip, because it can hold the same kind of secret (a person who could not send a tip
+    may describe the object here instead, or give contact details): everything the visitor wrote is in
+    ``sealed`` (``tips.barriers.BarrierPayload``, sealed to the tip key), and the row holds nothing else
+    that could say who sent it. No receipt and no follow-up: an answer goes to the contact, if given.
+    """
+
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"barrier report {self.pk}"

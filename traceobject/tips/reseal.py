@@ -46,7 +46,7 @@ class SealedColumn:
 def sealed_columns() -> list[SealedColumn]:
     """Every column sealed to the deployment's tip key (the tipster's and authorities' copies are not)."""
     from traceobject.leads.models import Lead, Outcome
-    from traceobject.tips.models import FollowUp, Tip
+    from traceobject.tips.models import BarrierReport, FollowUp, Tip
     from traceobject.triage.models import Term, TipNote
 
     return [
@@ -57,6 +57,7 @@ def sealed_columns() -> list[SealedColumn]:
         SealedColumn("term", Term, "sealed"),
         SealedColumn("lead", Lead, "sealed"),
         SealedColumn("outcome", Outcome, "sealed_update"),
+        SealedColumn("barrier report", BarrierReport, "sealed"),
     ]
 
 
