@@ -104,7 +104,8 @@ def _template_messages(path: Path) -> set[MessageKey]:
     found: set[MessageKey] = set()
     for match in TRANSLATE_RE.finditer(source):
         context = CONTEXT_RE.search(match.group("options"))
-        found.add((match.group("msgid"), context.group("context") if context else None))
+        # As Django's templatize does for a translate tag: a literal "%" becomes "%%" in the catalog.
+        found.add((match.group("msgid").replace("%", "%%"), context.group("context") if context else None))
     for match in BLOCKTRANSLATE_RE.finditer(source):
         options = match.group("options")
         context = CONTEXT_RE.search(options)
