@@ -241,7 +241,7 @@ def test_staff_and_partner_pages_have_no_axe_violations(
     (tmp_path / "partner.pw").write_text(PASSWORD)
     server.manage(
         "createstaff", "--role", "partner", "--country", picked["country"], "--username", "e2e-a11y-partner",
-        "--password-file", str(tmp_path / "partner.pw"),
+        "--password-file", str(tmp_path / "partner.pw"), "--own-password",
     )  # fmt: skip
     script = LEAD.replace("CODE", repr(picked["code"])).replace("COUNTRY", repr(picked["country"]))
     reference = _manage_json(server, script)["reference"]
