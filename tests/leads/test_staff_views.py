@@ -189,6 +189,14 @@ def test_a_second_proposal_is_refused(staff_client: Any, proposal: Determination
     assert "already has a determination" in response.content.decode()
 
 
+def test_opening_the_form_of_an_object_that_has_one_leads_to_it(
+    staff_client: Any, proposal: Determination
+) -> None:
+    response = staff_client("analyst").get(_new_url(proposal.object))
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/leads/determinations/{proposal.pk}/"
+
+
 # --- Confirming ----------------------------------------------------------------------------------
 
 

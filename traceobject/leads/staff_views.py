@@ -177,6 +177,12 @@ def _determination_page(
 def determination_new(request: HttpRequest, code: str) -> HttpResponse:
     obj = _object_or_404(code)
     if request.method != "POST":
+        # One determination waits or holds per object: send the analyst to it rather than let them fill
+        # in a whole form that the service would refuse.
+        current = selectors.determination_for_object(obj)
+        if current is not None:
+            messages.info(request, _("This object already has a determination: here it is."))
+            return redirect("staff:determination_detail", determination_id=current.pk)
         return _determination_page(request, obj, DeterminationForm())
     form = DeterminationForm(request.POST)
     codes = [
