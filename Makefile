@@ -36,11 +36,15 @@ typecheck: $(BIN)/traceobject
 	TRACEOBJECT_ENV=test $(BIN)/mypy traceobject
 
 # SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (REQUIRE_POSTGRES=1 makes it mandatory).
+# Each run gets a throw-away data directory (an empty TRACEOBJECT_DATA_DIR makes settings create one), so
+# that no test reads or changes what `make run` keeps in ./var (its keys above all: a test of the key
+# escrow deletes the data directory's private key); only the derived place-name automaton is shared.
+TEST_ENV := TRACEOBJECT_ENV=test TRACEOBJECT_DATA_DIR= TRACEOBJECT_SIGNALS_CACHE=$(CURDIR)/var/cache
 pytest: $(BIN)/traceobject messages browser
-	TRACEOBJECT_ENV=test $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "--- the suite again on PostgreSQL ---"; \
-	  TRACEOBJECT_ENV=test DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -m "not browser" ; \
+	  $(TEST_ENV) DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest -m "not browser" ; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 	  echo "REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set" >&2; exit 1; \
 	fi
