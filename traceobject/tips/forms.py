@@ -27,7 +27,29 @@ def _country_choices() -> list[tuple[str, Any]]:
     return [("", _("I don't know / not sure")), *country_choices(get_language() or "en")]
 
 
-class TipForm(forms.Form):
+class HoneypotMixin:
+    """The public forms' honeypot: a field the style sheet hides, which only form-filling bots fill in.
+
+    A filled one is an error, not a fake success: a person whose browser filled it in by mistake must
+    learn that nothing was sent. Bots get nothing stored either way."""
+
+    honeypot_message: Any = ""
+
+    def person_fields(self) -> list[Any]:
+        """The fields a person fills in, in order: the template renders the honeypot apart."""
+        return [field for field in self.visible_fields() if field.name != HONEYPOT]  # type: ignore[attr-defined]
+
+    def honeypot(self) -> Any:
+        return self[HONEYPOT]  # type: ignore[index]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}  # type: ignore[misc]
+        if (cleaned.get(HONEYPOT) or "").strip():
+            self.add_error(None, ValidationError(self.honeypot_message, code="honeypot"))  # type: ignore[attr-defined]
+        return cleaned
+
+
+class TipForm(HoneypotMixin, forms.Form):
     text = forms.CharField(
         label=_("What do you know about this object?"),
         help_text=_("Where it was sold, who makes it, where you saw it, when. No clue is too small."),
@@ -106,12 +128,10 @@ class TipForm(forms.Form):
         else:
             self.initial.update(fresh | {"submission": submission_token_new()})
 
-    def tip_fields(self) -> list[Any]:
-        """The fields a person fills in, in order: the template renders the honeypot apart."""
-        return [field for field in self.visible_fields() if field.name != HONEYPOT]
+    honeypot_message = _("Please empty the field “Leave this field empty” and send your tip again.")
 
-    def honeypot(self) -> Any:
-        return self[HONEYPOT]
+    def tip_fields(self) -> list[Any]:
+        return self.person_fields()
 
     def clean_text(self) -> str:
         text: str = self.cleaned_data["text"]
@@ -129,20 +149,6 @@ class TipForm(forms.Form):
                 code="too_many_links",
             )
         return text
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if (cleaned.get(HONEYPOT) or "").strip():
-            # An error, not a fake success: a person whose browser filled it in by mistake must learn
-            # that the tip was not sent. Bots get nothing stored either way.
-            self.add_error(
-                None,
-                ValidationError(
-                    _("Please empty the field “Leave this field empty” and send your tip again."),
-                    code="honeypot",
-                ),
-            )
-        return cleaned
 
     def clean_submission(self) -> str:
         """A malformed token is dropped rather than refused: the tipster could do nothing about it."""
@@ -195,7 +201,7 @@ class TipForm(forms.Form):
         )
 
 
-class BarrierReportForm(forms.Form):
+class BarrierReportForm(HoneypotMixin, forms.Form):
     """The accessibility statement's barrier report (``tips.barriers``): free text and two optional fields."""
 
     text = forms.CharField(
@@ -226,24 +232,7 @@ class BarrierReportForm(forms.Form):
     # The tip form's honeypot (hidden by the style sheet), for the same form-filling bots.
     leave_empty = copy.deepcopy(TipForm.base_fields[HONEYPOT])
 
-    def person_fields(self) -> list[Any]:
-        """The fields a person fills in, in order: the template renders the honeypot apart."""
-        return [field for field in self.visible_fields() if field.name != HONEYPOT]
-
-    def honeypot(self) -> Any:
-        return self[HONEYPOT]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if (cleaned.get(HONEYPOT) or "").strip():
-            self.add_error(
-                None,
-                ValidationError(
-                    _("Please empty the field “Leave this field empty” and send your report again."),
-                    code="honeypot",
-                ),
-            )
-        return cleaned
+    honeypot_message = _("Please empty the field “Leave this field empty” and send your report again.")
 
     def payload(self) -> BarrierPayload:
         data = self.cleaned_data
