@@ -20,7 +20,8 @@ from django.db import connection
 from nacl.public import PrivateKey
 
 from tests.factories import AuthorityFactory
-from tests.tips.vault_helpers import account, keys_of, login
+from tests.vault.helpers import account, keys_of, login
+from traceobject import vault
 from traceobject.leads.models import DeterminationKind, LeadState
 from traceobject.leads.services import (
     CountryClaim,
@@ -28,11 +29,11 @@ from traceobject.leads.services import (
     determination_propose,
     outcome_report,
 )
-from traceobject.tips import keyring, vault
 from traceobject.tips.models import FollowUp, FollowUpKind, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_submit
 from traceobject.triage.services import tip_note_add
+from traceobject.vault import keyring
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def stolen(settings, published_object) -> dict[str, Any]:
     partner = account("pl-police", "partner", country="PL")
     AuthorityFactory(country="PL")
     [tip_key] = keys_of(admin).values()
-    from traceobject.tips.models import VaultKey
+    from traceobject.vault.models import VaultKey
 
     keyring.grant(key=VaultKey.objects.get(authority=None), private=tip_key, users=[analyst, publisher])
     submitted = tip_submit(
