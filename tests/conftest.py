@@ -43,7 +43,7 @@ def _remove_test_data_dir() -> Iterator[None]:
 def _clear_cache() -> Iterator[None]:
     """Headline figures are cached: no test may see another test's counts. The vault's active key is
     kept per process for a few seconds: no test may seal to another test's key."""
-    from traceobject.tips import vault
+    from traceobject import vault
 
     cache.clear()
     vault.active_key_forget()

@@ -46,9 +46,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from traceobject import vault
 from traceobject.accounts.services import logout_record
 from traceobject.core.csrf import NoReferrerCsrfViewMiddleware
 from traceobject.core.staff import is_verified
+from traceobject.vault import VaultLockedError, keyring
 
 STAFF_PREFIX = "/staff/"
 ADMIN_PREFIX = "/django-admin/"
@@ -316,7 +318,7 @@ def _vault_cookie(area: CookieArea) -> tuple[str, str] | None:
 
 class VaultSessionMiddleware:
     """On ``/staff/`` and ``/partner/``: join the session's half and the cookie's half of the vault keys
-    the login unlocked (``tips.keyring``) and hold them for this request only, once the second factor
+    the login unlocked (``vault.keyring``) and hold them for this request only, once the second factor
     has passed. Sets the cookie a login asked for, and removes it with the session.
 
     Goes after the authentication and OTP middleware.
@@ -327,7 +329,6 @@ class VaultSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from traceobject.core.staff import is_verified
-        from traceobject.tips import keyring, vault
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)
@@ -351,8 +352,6 @@ class VaultSessionMiddleware:
         from django.shortcuts import render
 
         from traceobject.core.staff import is_verified
-        from traceobject.tips import keyring
-        from traceobject.tips.vault import VaultLockedError
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)

@@ -27,12 +27,14 @@ from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from traceobject import vault
 from traceobject.accounts.models import LoginThrottle, User
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, Role, user_has_permission
-from traceobject.tips.models import StaffKey
+from traceobject.vault import keyring
+from traceobject.vault.models import StaffKey
 
 # Progressive lock of a username after repeated wrong passwords: the first LOCK_AFTER failures are
 # free, then each failure locks the name for LOCK_BASE doubled per further failure, up to LOCK_MAX.
@@ -303,7 +305,6 @@ def user_create(
 def _vault_keys_give(*, actor: User | None, user: User, password: str) -> None:
     """A new member's own key pair, from the password set now, and the vault keys their role warrants
     that the creating administrator holds (or, for the first account, the deployment's tip key)."""
-    from traceobject.tips import keyring
 
     keyring.staff_key_create(user=user, password=password)
     keyring.tip_key_bootstrap(user=user, actor=actor)
@@ -333,7 +334,6 @@ def user_update(*, actor: User, user: User, role: str, country: str, is_active: 
             )
         current.role, current.country, current.is_active = role, country, is_active
         current.save(update_fields=["role", "country", "is_active"])
-        from traceobject.tips import keyring
 
         # A deactivated account keeps no vault key; a new role keeps only what it warrants.
         if not is_active:
@@ -373,7 +373,6 @@ def password_change(*, user: User, current: str, new: str) -> bool:
     (it was reset outside this page), in which case the member has a new, empty key and needs a new
     grant from an administrator.
     """
-    from traceobject.tips import keyring
 
     if not user.check_password(current):
         raise ApplicationError(_("The current password is wrong."), field="current")
@@ -395,7 +394,6 @@ def password_change(*, user: User, current: str, new: str) -> bool:
 def vault_access_grant(*, actor: User, user: User) -> list[str]:
     """An administrator gives ``user`` the vault keys their role warrants, from the keys the
     administrator's own session holds. Audited (``vault.grant``) by the keyring."""
-    from traceobject.tips import keyring
 
     _require_manager(actor, "")
     if not user.is_active:
@@ -458,7 +456,6 @@ def demo_staff_keys() -> dict[bytes, Any]:
     escrow, and how a demo account added later gets the keys that only its teammates hold (an
     authority's key is granted once, when it is made, and then forgotten).
     """
-    from traceobject.tips import keyring
 
     if not settings.EMBEDDED:
         raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))
@@ -479,7 +476,6 @@ def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
     comes from the configuration (before the escrow) or from a teammate; an authority key, which only
     its partners and the administrators hold, from a teammate who holds it.
     """
-    from traceobject.tips import keyring, vault
 
     if not settings.EMBEDDED:
         raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))

@@ -20,6 +20,7 @@ from babel import Locale
 from django.db import transaction
 from nacl.public import PrivateKey
 
+from traceobject import vault
 from traceobject.accounts.services import DEMO_PARTNER_COUNTRIES, demo_password
 from traceobject.audit.services import audit_record
 from traceobject.gallery.models import Object
@@ -33,12 +34,13 @@ from traceobject.leads.services import (
     outcome_correct,
     outcome_report,
 )
-from traceobject.tips import keyring, vault
 from traceobject.tips.followups import followup_ask, followup_reply
-from traceobject.tips.models import FollowUp, StaffKey, Tip
+from traceobject.tips.models import FollowUp, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import receipt_private_key
 from traceobject.triage.services import tip_open
+from traceobject.vault import keyring
+from traceobject.vault.models import StaffKey
 
 if TYPE_CHECKING:  # the gallery's demo loader imports this module: its content only for the types
     from traceobject.gallery.demo.content import DemoDetermination, DemoFollowUp, DemoObject

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from traceobject import vault
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
@@ -43,13 +44,13 @@ from traceobject.leads.models import (
     OutcomeKind,
 )
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
-from traceobject.tips import keyring, vault
 from traceobject.tips.models import FollowUp, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
 from traceobject.triage.highlight import country_name
 from traceobject.triage.models import Signal, SignalKind
 from traceobject.triage.terms import terms_open
+from traceobject.vault import keyring
 
 logger = logging.getLogger(__name__)
 

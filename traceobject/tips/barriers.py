@@ -17,10 +17,10 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 
+from traceobject import vault
 from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, permission_require
 from traceobject.core.writelock import sqlite_write_queue
-from traceobject.tips import vault
 from traceobject.tips.models import BarrierReport
 
 REPORTS_PER_PAGE = 25

@@ -21,12 +21,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
+from traceobject import vault
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_choices
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.selectors import objects_public
-from traceobject.tips import vault
 from traceobject.tips.models import FollowUp, FollowUpKind, Receipt, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import LENGTH as RECEIPT_LENGTH

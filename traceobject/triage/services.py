@@ -11,11 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from traceobject import vault
 from traceobject.accounts.models import User
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
-from traceobject.tips import vault
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
