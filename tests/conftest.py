@@ -54,6 +54,7 @@ def _flush_lifts_the_audit_triggers() -> Iterator[None]:
         with audit_triggers_lifted(self.connection):
             original(self, sql_list)
 
+    execute_sql_flush.__wrapped__ = original  # type: ignore[attr-defined]
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
     yield
     BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]

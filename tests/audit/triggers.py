@@ -35,9 +35,15 @@ def audit_triggers_lifted(connection: BaseDatabaseWrapper = default_connection) 
                     [list(APPEND_ONLY_TABLES)],
                 )
                 tables = [row[0] for row in cursor.fetchall()]
+                # PostgreSQL alters no table with foreign-key checks still deferred in this transaction
+                # (Django's keys are INITIALLY DEFERRED): run them now, then defer again as before.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table in tables:
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-                saved: list[str] = [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                saved: list[str] = ["SET CONSTRAINTS ALL IMMEDIATE"]
+                saved += [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+                saved += ["SET CONSTRAINTS ALL DEFERRED"]
             elif connection.vendor == "sqlite":
                 cursor.execute("SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'trigger'")
                 triggers = [
@@ -64,5 +70,6 @@ def audit_trigger_names(connection: BaseDatabaseWrapper = default_connection) ->
                 [list(APPEND_ONLY_TABLES)],
             )
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+            return {name for name, table in cursor.fetchall() if table in APPEND_ONLY_TABLES}
         return {row[0] for row in cursor.fetchall()}

@@ -57,7 +57,7 @@ def create_triggers(apps, schema_editor):
     else:
         raise RuntimeError(f"no append-only triggers for the {vendor} database: add them before using it")
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # None: the "%" in RAISE is not a placeholder
 
 
 def drop_triggers(apps, schema_editor):
