@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from traceobject import vault
 from traceobject.accounts.models import LoginThrottle, User
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError
@@ -80,7 +81,7 @@ def _audit_login_failed(*, username: str, stage: str, reason: str) -> None:
     tried = tried.encode("utf-8", "replace").decode("utf-8")
     audit_record(
         actor=None,
-        action="auth.login_failed",
+        action=AuditAction.AUTH_LOGIN_FAILED,
         details={"username": tried, "stage": stage, "reason": reason},
     )
 
@@ -167,7 +168,9 @@ def login_otp_check(*, user: User, token: str) -> TOTPDevice:
             raise ApplicationError(_("This account has no authenticator yet."))
         outcome = _verify(device, token)
         if outcome == "ok":
-            audit_record(actor=user, action="auth.login", target=user, details={"second_factor": "totp"})
+            audit_record(
+                actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
+            )
         else:
             _audit_login_failed(username=user.get_username(), stage="second_factor", reason=outcome)
     if outcome != "ok":
@@ -187,7 +190,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-            audit_record(actor=user, action="auth.otp_enrolment_start", target=user)
+            audit_record(actor=user, action=AuditAction.AUTH_OTP_ENROLMENT_START, target=user)
     return device
 
 
@@ -206,8 +209,10 @@ def totp_enrolment_confirm(*, user: User, token: str) -> TOTPDevice:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            audit_record(actor=user, action="auth.otp_enrol", target=user)
-            audit_record(actor=user, action="auth.login", target=user, details={"second_factor": "totp"})
+            audit_record(actor=user, action=AuditAction.AUTH_OTP_ENROL, target=user)
+            audit_record(
+                actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
+            )
         else:
             _audit_login_failed(username=user.get_username(), stage="second_factor_enrolment", reason=outcome)
     if outcome != "ok":
@@ -220,7 +225,7 @@ def logout_record(*, user: Any, reason: str = "user") -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         return
     with transaction.atomic():
-        audit_record(actor=user, action="auth.logout", target=user, details={"reason": reason})
+        audit_record(actor=user, action=AuditAction.AUTH_LOGOUT, target=user, details={"reason": reason})
 
 
 # --- Account administration ----------------------------------------------------------------------
@@ -294,7 +299,7 @@ def user_create(
         audit_record(
             actor=actor,
             actor_label=actor_label,
-            action="user.create",
+            action=AuditAction.USER_CREATE,
             target=user,
             details={"role": role, "country": country},
         )
@@ -343,7 +348,7 @@ def user_update(*, actor: User, user: User, role: str, country: str, is_active: 
         details: dict[str, object] = {"changes": changes}
         if revoked:
             details["vault_grants_revoked"] = revoked
-        audit_record(actor=actor, action="user.update", target=current, details=details)
+        audit_record(actor=actor, action=AuditAction.USER_UPDATE, target=current, details=details)
     return current
 
 
@@ -362,7 +367,9 @@ def user_otp_reset(*, actor: User, user: User) -> int:
         for device in devices:
             device.delete()
         User.objects.filter(pk=current.pk).update(session_generation=F("session_generation") + 1)
-        audit_record(actor=actor, action="user.otp_reset", target=current, details={"devices": len(devices)})
+        audit_record(
+            actor=actor, action=AuditAction.USER_OTP_RESET, target=current, details={"devices": len(devices)}
+        )
     return len(devices)
 
 
@@ -387,7 +394,9 @@ def password_change(*, user: User, current: str, new: str) -> bool:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         kept = keyring.staff_key_rewrap(user=user, old_password=current, new_password=new)
-        audit_record(actor=user, action="user.password_change", target=user, details={"vault_key_kept": kept})
+        audit_record(
+            actor=user, action=AuditAction.USER_PASSWORD_CHANGE, target=user, details={"vault_key_kept": kept}
+        )
     return kept
 
 
@@ -512,7 +521,7 @@ def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
             audit_record(
                 actor=None,
                 actor_label="system:demo",
-                action="user.create",
+                action=AuditAction.USER_CREATE,
                 target=user,
                 details={"role": user.role, "country": user.country, "demo": True},
             )

@@ -28,6 +28,7 @@ class Job:
 DAILY_JOBS: tuple[Job, ...] = (
     Job("retention_purge", "traceobject.tips.tasks.retention_purge"),
     Job("sessions_clear", "traceobject.core.tasks.sessions_clear"),
+    Job("audit_chain_check", "traceobject.audit.tasks.audit_chain_check"),
 )
 
 

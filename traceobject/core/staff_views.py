@@ -13,9 +13,14 @@ from traceobject.core.staff import staff_view
 @staff_view(Permission.STAFF_WORKSPACE_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """A work list, not a second navigation: what waits for this person, counted and linked."""
+    from traceobject.audit.selectors import audit_integrity_alert
     from traceobject.stats.worklist import staff_worklist  # a page composed from the apps above core
 
-    return render(request, "staff/home.html", {"worklist": staff_worklist(user=request.user)})
+    context = {
+        "worklist": staff_worklist(user=request.user),
+        "audit_alert": audit_integrity_alert(user=request.user),
+    }
+    return render(request, "staff/home.html", context)
 
 
 @staff_view(Permission.GALLERY_OBJECT_READ)

@@ -22,6 +22,7 @@ from nacl.public import PrivateKey
 
 from traceobject import vault
 from traceobject.accounts.services import DEMO_PARTNER_COUNTRIES, demo_password
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.gallery.models import Object
 from traceobject.leads.models import Authority, Confidence, Determination, Lead, Outcome
@@ -77,7 +78,7 @@ def leads_demo_load() -> list[Authority]:
             audit_record(
                 actor=None,
                 actor_label="system:demo",
-                action="authority.demo_load",
+                action=AuditAction.AUTHORITY_DEMO_LOAD,
                 details={"countries": created},
             )
     return authorities

@@ -20,6 +20,7 @@ from django.db import transaction
 from nacl.public import PrivateKey
 
 from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.vault import hooks, keyring
@@ -98,7 +99,7 @@ def escrow(*, private: PrivateKey, remove_key_file: bool) -> EscrowReport:
         audit_record(
             actor=None,
             actor_label="cli",
-            action="vault.escrow",
+            action=AuditAction.VAULT_ESCROW,
             details={
                 "key": key.key_id,
                 "granted": [user.pk for user in granted],

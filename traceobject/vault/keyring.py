@@ -35,6 +35,7 @@ from nacl.public import PrivateKey
 from nacl.secret import SecretBox
 
 from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, Role, role_permissions
 from traceobject.vault.fields import sealed_columns
@@ -187,7 +188,7 @@ def authority_public_key(*, authority: Any) -> bytes:
         audit_record(
             actor=None,
             actor_label="system:vault",
-            action="vault.key_create",
+            action=AuditAction.VAULT_KEY_CREATE,
             target=authority,
             details={"key": key.key_id, "granted": [user.pk for user in granted]},
         )
@@ -247,7 +248,7 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
             audit_record(
                 actor=actor if getattr(actor, "pk", None) else None,
                 actor_label="" if getattr(actor, "pk", None) else "system:vault",
-                action="vault.grant",
+                action=AuditAction.VAULT_GRANT,
                 target=user,
                 details={"keys": [key.key_id]},
             )
@@ -268,7 +269,7 @@ def grant_held(*, actor: Any, user: Any, actor_label: str = "") -> list[str]:
             audit_record(
                 actor=actor,
                 actor_label="" if actor is not None else actor_label,
-                action="vault.grant",
+                action=AuditAction.VAULT_GRANT,
                 target=user,
                 details={"keys": granted},
             )
@@ -305,7 +306,9 @@ def _own_key(*, user: Any, password: str) -> PrivateKey:
             audit_record(
                 actor=None,
                 actor_label="system:vault",
-                action="vault.key_pair_create" if staff_key is None else "vault.key_pair_reset",
+                action=AuditAction.VAULT_KEY_PAIR_CREATE
+                if staff_key is None
+                else AuditAction.VAULT_KEY_PAIR_RESET,
                 target=user,
             )
     if (

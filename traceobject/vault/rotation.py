@@ -23,6 +23,7 @@ from django_tasks import task
 from nacl.public import PrivateKey
 
 from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
@@ -119,7 +120,7 @@ def rotation_start(*, actor: Any) -> KeyRotation:
         _rotation_hand_over(rotation, old)
         audit_record(
             actor=actor,
-            action="vault.rotation_start",
+            action=AuditAction.VAULT_ROTATION_START,
             target=rotation,
             details={"old": old_key.key_id, "new": new_key.key_id, "granted": [u.pk for u in holders]},
         )
@@ -140,7 +141,7 @@ def rotation_resume(*, actor: Any) -> KeyRotation:
         raise ApplicationError(_("Your session does not hold the old tip key. Log out and in again."))
     with transaction.atomic():
         _rotation_hand_over(rotation, old)
-        audit_record(actor=actor, action="vault.rotation_resume", target=rotation)
+        audit_record(actor=actor, action=AuditAction.VAULT_ROTATION_RESUME, target=rotation)
     transaction.on_commit(lambda: rotation_run.enqueue(rotation_id=rotation.pk))
     return rotation
 
@@ -208,7 +209,7 @@ def rotation_run(*, rotation_id: int) -> str:
         audit_record(
             actor=None,
             actor_label="system:vault",
-            action="vault.rotation_finish",
+            action=AuditAction.VAULT_ROTATION_FINISH,
             target=rotation,
             details={"resealed": rotation.resealed},
         )
