@@ -34,7 +34,7 @@ from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -222,7 +222,7 @@ class AreaCsrfViewMiddleware(NoReferrerCsrfViewMiddleware):
             request.COOKIES = cookies
         super().process_request(request)
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response = super().process_response(request, response)
         area = cookie_area(request.path_info)
         set_here = response.cookies.get(settings.CSRF_COOKIE_NAME)
