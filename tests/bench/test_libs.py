@@ -23,5 +23,6 @@ def test_tiny_run() -> None:
     assert csrf["queries"]["session"]["first_visit_writes"] >= 1
     assert csrf["queries"]["cookie"]["cookies_set"] == ["to_csrf"]
     assert csrf["queries"]["session"]["cookies_set"] == ["to_session"]
-    assert csrf["area_middleware"]["area_us"] > 0
+    assert csrf["area_middleware"]["held_cookie"]["area_us"] > 0
+    assert csrf["area_middleware"]["new_cookie"]["area_us"] > 0
     assert result["pow"]["variants"]["ours"]["check_us"] > 0
