@@ -1,14 +1,16 @@
 """CSRF checking that survives ``Referrer-Policy: no-referrer``.
 
 With that policy, browsers send ``Origin: null`` on form posts and no ``Referer`` at all, and Django's
-stock middleware then refuses every form over HTTPS (it wants a Referer when no Origin is given). We keep
+stock middleware then refuses every form (``null`` matches no allowed origin, and without an Origin it
+wants a Referer over HTTPS). We keep
 the part of the check that stops forgery, the secret token in the form matched against the cookie (which
 is ``SameSite=Strict``, so another site's form never carries it), and treat a ``null`` origin as "no
 origin given". A real foreign origin is still refused, and a Referer that is present is still checked.
 
 Only Django's public middleware hooks are used (``process_view`` edits ``request.META`` before the stock
 check reads it), so no private method of ``CsrfViewMiddleware`` is overridden: a Django upgrade that
-renames one cannot silently switch this off. ``tests/core/test_csrf.py`` pins the hooks' signatures.
+renames one cannot silently switch this off. ``tests/accounts/test_csrf_areas.py`` pins the
+hooks' signatures; ``tests/core/test_csrf.py`` covers the null origin.
 """
 
 from __future__ import annotations
