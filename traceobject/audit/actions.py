@@ -46,6 +46,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "image.reprocess": _("Processed an image again"),
     "release.create": _("Created a release"),
     "release.schedule": _("Scheduled a release"),
+    "category.create": _("Created a category"),
+    "category.edit": _("Changed a category"),
     # Tips and triage
     "tip.open": _("Opened a tip"),
     "tips.view": _("Viewed a list of tips"),
