@@ -19,7 +19,7 @@ def test_the_notice_names_the_secrets_a_copy_of_the_data_folder_carries(
     settings.DATA_DIR, settings.KEYS_DIR, settings.BEHIND_TLS_PROXY = tmp_path, tmp_path / "keys", False
     _keys(tmp_path / "keys", "django-secret.key", "receipt-pepper.key")
     text = "\n".join(embedded_notice())
-    assert f"a copy of {tmp_path}: it holds the secret key and the receipt pepper" in text
+    assert f"a copy of the data folder {tmp_path}: it holds the secret key and the receipt pepper" in text
     assert "shops and web domains" in text
     assert "follow-up cookie" in text
     assert "TRACEOBJECT_SECRETS_DIR=" in text
@@ -42,4 +42,4 @@ def test_the_notice_follows_where_the_secrets_are(settings, tmp_path, monkeypatc
     settings.DATA_DIR, settings.KEYS_DIR = tmp_path, tmp_path / "keys"
     monkeypatch.setenv("TRACEOBJECT_SECRET_KEY", "from-the-environment")
     text = "\n".join(embedded_notice())
-    assert "it holds the receipt pepper (" in text
+    assert "it holds the receipt pepper (in" in text

@@ -76,13 +76,16 @@ def embedded_notice() -> list[str]:
     lines = ["Embedded mode: a demonstration, not a deployment for real tips. It does not protect against:"]
     if in_data and kept:
         lines += [
-            f"  - a copy of {data_dir}: it holds {' and '.join(kept)} ({keys_dir}), with which the copy",
-            "    can test guesses of the shops and web domains tipsters named (and of short pieces of their",
-            "    text), and open a captured follow-up cookie. Keep them outside the data folder:",
+            f"  - a copy of the data folder {data_dir}: it holds {' and '.join(kept)} (in {keys_dir}).",
+            "    With them, the copy can test guesses of the shops and web domains tipsters named (and of",
+            "    short pieces of their text) and open a captured follow-up cookie. Keep them outside the",
+            "    data folder, for instance in",
             "    TRACEOBJECT_SECRETS_DIR=/another/disk/traceobject-keys (move the files there first).",
         ]
     else:
-        lines.append(f"  - a copy of {data_dir} together with the secrets kept in {keys_dir}.")
+        lines.append(
+            f"  - a copy of the data folder {data_dir} together with the secrets kept in {keys_dir}."
+        )
     if not settings.BEHIND_TLS_PROXY:
         lines.append(
             "  - a network observer: plain HTTP; behind a TLS proxy set TRACEOBJECT_BEHIND_TLS_PROXY=1."
