@@ -25,6 +25,7 @@ def test_the_notice_names_the_secrets_a_copy_of_the_data_folder_carries(
     assert "TRACEOBJECT_SECRETS_DIR=" in text
     assert "TRACEOBJECT_BEHIND_TLS_PROXY=1" in text
     assert "docs/security.md" in text
+    assert "demo team's vault keys" in text
 
 
 def test_the_notice_follows_where_the_secrets_are(settings, tmp_path, monkeypatch) -> None:

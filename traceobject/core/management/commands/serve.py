@@ -91,7 +91,8 @@ def embedded_notice() -> list[str]:
             "  - a network observer: plain HTTP; behind a TLS proxy set TRACEOBJECT_BEHIND_TLS_PROXY=1."
         )
     lines += [
-        "  - anyone who knows the demo team's passwords (printed by make run): they open the staff side.",
+        "  - anyone who knows the demo team's passwords (printed by make run, the same everywhere): they",
+        "    open the staff side, and with a copy of the data folder they unwrap the demo team's vault keys.",
         'See docs/security.md, section "Embedded mode".',
     ]
     return lines
