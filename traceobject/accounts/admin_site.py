@@ -54,7 +54,7 @@ class ReadOnlyAdminMixin:
         return {}
 
 
-class ServiceModelAdmin(ModelAdmin):  # type: ignore[type-arg]
+class ServiceModelAdmin(ModelAdmin):
     """A model admin whose writes are the services' writes.
 
     Adding and changing are offered only to a user whose role holds ``permission`` (the one the
@@ -113,11 +113,11 @@ class ServiceModelAdmin(ModelAdmin):  # type: ignore[type-arg]
 
 
 class StaffAdminSite(AdminSite):
-    def register(  # type: ignore[override]
+    def register(
         self,
         model_or_iterable: Any,
         admin_class: type[ModelAdmin] | None = None,
-        **options: Any,  # type: ignore[type-arg]
+        **options: Any,
     ) -> None:
         admin_class = admin_class or ModelAdmin
         if not issubclass(admin_class, ServiceModelAdmin):

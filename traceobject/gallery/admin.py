@@ -21,7 +21,7 @@ from traceobject.gallery.models import Category, Object, ObjectImage, Release
 from traceobject.gallery.services import category_create, category_edit
 
 
-class ObjectImageInline(admin.TabularInline):  # type: ignore[type-arg]
+class ObjectImageInline(admin.TabularInline):
     model = ObjectImage
     fields = ("position", "alt_text", "status", "width", "height", "processed_at")
     readonly_fields = fields
@@ -29,7 +29,7 @@ class ObjectImageInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Object)
-class ObjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ObjectAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "category", "status", "audience", "release")
     list_filter = ("status", "audience", "category", "release")
     search_fields = ("code", "title")
@@ -37,7 +37,7 @@ class ObjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReleaseAdmin(admin.ModelAdmin):
     list_display = ("name", "publish_at")
 
 
