@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +24,7 @@ from tests.factories import CategoryFactory, ObjectFactory, image_bytes
 from tests.leads.conftest import Loop, authorities, dispatched, loop, proposal, tip_receipts, tips  # noqa: F401
 from tests.staff_fixtures import login_verified, make_staff
 from tests.tips.vault_helpers import account
-from traceobject.accounts.admin_site import ServiceModelAdmin, StaffAdminSite
+from traceobject.accounts.admin_site import ServiceModelAdmin, StaffAdminSite, enforce_staff_admin_site
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Audience, Category, Object, ObjectImage, ObjectStatus, Release
@@ -264,3 +265,19 @@ def test_categories_need_the_permission_even_for_a_superuser(root) -> None:
     assert bags.name == "Bags"
     assert not Category.objects.filter(slug="lamps").exists()
     assert not AuditEvent.objects.filter(action__startswith="category.").exists()
+
+
+def test_an_admin_registered_around_the_staff_site_is_made_read_only_at_start() -> None:
+    """Registered by a plain AdminSite's own method (as a replaced site class would), a model admin is
+    writable until ``enforce_staff_admin_site`` (run by ``AccountsConfig.ready``) makes it read-only."""
+    request = RequestFactory().get("/django-admin/")
+    request.user = User(username="root", is_superuser=True, is_active=True, role="publisher")
+    AdminSite.register(admin.site, Tip)
+    try:
+        assert admin.site._registry[Tip].has_change_permission(request)
+        enforce_staff_admin_site()
+        assert not admin.site._registry[Tip].has_change_permission(request)
+        assert not admin.site._registry[Tip].has_delete_permission(request)
+        assert isinstance(admin.site._registry[Category], ServiceModelAdmin)  # left as it was
+    finally:
+        admin.site.unregister(Tip)

@@ -112,6 +112,18 @@ class ServiceModelAdmin(ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
+def _read_only(admin_class: type[ModelAdmin]) -> type[ModelAdmin]:
+    """``admin_class`` itself for a ``ServiceModelAdmin`` (or one already made read-only), else its
+    read-only version."""
+    if issubclass(admin_class, ServiceModelAdmin | ReadOnlyAdminMixin):
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (ReadOnlyAdminMixin, admin_class),
+        {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+    )
+
+
 class StaffAdminSite(AdminSite):
     def register(
         self,
@@ -119,14 +131,7 @@ class StaffAdminSite(AdminSite):
         admin_class: type[ModelAdmin] | None = None,
         **options: Any,
     ) -> None:
-        admin_class = admin_class or ModelAdmin
-        if not issubclass(admin_class, ServiceModelAdmin):
-            admin_class = type(
-                admin_class.__name__,
-                (ReadOnlyAdminMixin, admin_class),
-                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
-            )
-        super().register(model_or_iterable, admin_class, **options)
+        super().register(model_or_iterable, _read_only(admin_class or ModelAdmin), **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
@@ -156,8 +161,13 @@ class StaffAdminConfig(AdminConfig):
 
 def enforce_staff_admin_site() -> None:
     """Undo any later replacement of the admin site's class (called from ``AccountsConfig.ready``,
-    after the admin modules are loaded): a plain ``AdminSite`` would let a password alone in."""
+    after the admin modules are loaded): a plain ``AdminSite`` would let a password alone in, and
+    would have registered writable model admins, which are made read-only here."""
     from django.contrib import admin
 
     if not isinstance(admin.site, StaffAdminSite):
         admin.site.__class__ = StaffAdminSite
+    for model, model_admin in list(admin.site._registry.items()):
+        read_only = _read_only(type(model_admin))
+        if read_only is not type(model_admin):
+            admin.site._registry[model] = read_only(model, admin.site)
