@@ -22,7 +22,7 @@ from django.test import Client, RequestFactory
 
 from tests.factories import CategoryFactory, ObjectFactory, image_bytes
 from tests.leads.conftest import Loop, authorities, dispatched, loop, proposal, tip_receipts, tips  # noqa: F401
-from tests.staff_fixtures import login_verified, make_staff
+from tests.staff_fixtures import STAFF_PASSWORD, login_verified, make_staff
 from tests.tips.vault_helpers import account
 from traceobject.accounts.admin_site import ServiceModelAdmin, StaffAdminSite, enforce_staff_admin_site
 from traceobject.accounts.models import User
@@ -281,3 +281,21 @@ def test_an_admin_registered_around_the_staff_site_is_made_read_only_at_start() 
         assert isinstance(admin.site._registry[Category], ServiceModelAdmin)  # left as it was
     finally:
         admin.site.unregister(Tip)
+
+
+def test_the_admin_password_form_leads_to_the_staff_one(root) -> None:
+    """The admin's own form would change the password unaudited and leave the vault key unopenable."""
+    user = User.objects.get(username="root")
+    hashed = user.password
+    response = root.post(
+        "/django-admin/password_change/",
+        {
+            "old_password": STAFF_PASSWORD,
+            "new_password1": "a new long passphrase 7",
+            "new_password2": "a new long passphrase 7",
+        },
+    )
+    assert (response.status_code, response["Location"]) == (302, "/staff/account/password/")
+    user.refresh_from_db()
+    assert user.password == hashed
+    assert root.get("/django-admin/password_change/done/")["Location"] == "/staff/account/password/"

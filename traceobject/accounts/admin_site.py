@@ -7,7 +7,8 @@
   ``OTPAdminSite`` rule);
 * its login page sends people to the staff login (password, throttling, TOTP, audit), which comes
   back to the admin; the staff and admin sessions are the same (see ``middleware.py``);
-* its logout is the staff logout, so that it is audited too;
+* its logout is the staff logout, so that it is audited too, and its password change is the staff side's
+  (which re-wraps the vault key and is audited);
 * it is read-only by construction: ``register`` makes every model admin read-only (no add, change,
   delete or bulk action), whoever registers it (our apps or Django's and third parties'), unless it is
   a ``ServiceModelAdmin``, whose writes go through the services, with the acting user, the permission
@@ -145,6 +146,18 @@ class StaffAdminSite(AdminSite):
             raise PermissionDenied
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The staff side's password page: it re-wraps the member's vault key and audits the change,
+        where the admin's own form would do neither."""
+        return HttpResponseRedirect(reverse("staff:password_change"))
+
+    def password_change_done(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return HttpResponseRedirect(reverse("staff:password_change"))
 
     def logout(  # type: ignore[override]  # a redirect, not the admin's "logged out" page
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
