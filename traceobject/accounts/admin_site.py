@@ -147,14 +147,14 @@ class StaffAdminSite(AdminSite):
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
 
-    def password_change(
+    def password_change(  # type: ignore[override]  # a redirect, not the admin's form
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         """The staff side's password page: it re-wraps the member's vault key and audits the change,
         where the admin's own form would do neither."""
         return HttpResponseRedirect(reverse("staff:password_change"))
 
-    def password_change_done(
+    def password_change_done(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         return HttpResponseRedirect(reverse("staff:password_change"))
