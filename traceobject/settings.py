@@ -63,8 +63,9 @@ def _required(name: str) -> str:
 if EMBEDDED:
     # Generated secrets live in <data dir>/keys, or outside the data folder in TRACEOBJECT_SECRETS_DIR
     # (docs/security.md: what a copy of the data folder gives away); TRACEOBJECT_SECRET_KEY and
-    # TRACEOBJECT_RECEIPT_PEPPER (or their _FILE) win over both.
-    KEYS_DIR = embedded_keys_dir(DATA_DIR)
+    # TRACEOBJECT_RECEIPT_PEPPER (or their _FILE) win over both. The test suite always keeps its own in its
+    # throw-away data directory: a test of the escrow deletes the private key file.
+    KEYS_DIR = embedded_keys_dir(DATA_DIR) if MODE == "embedded" else DATA_DIR / "keys"
     SECRET_KEY = env_str("TRACEOBJECT_SECRET_KEY") or embedded_secret(KEYS_DIR, "django-secret.key")
     RECEIPT_PEPPER = env_str("TRACEOBJECT_RECEIPT_PEPPER") or embedded_secret(KEYS_DIR, "receipt-pepper.key")
     _public, _private = embedded_vault_keypair(KEYS_DIR)

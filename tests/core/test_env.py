@@ -297,3 +297,15 @@ def test_moving_to_a_secrets_dir_keeps_the_secrets_and_refuses_to_replace_them(t
     after = _load_settings(data, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(secrets_dir))
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout  # the same secret key and tip key: nothing was replaced
+
+
+def test_the_test_suite_never_uses_the_secrets_dir(tmp_path) -> None:
+    """A developer's exported TRACEOBJECT_SECRETS_DIR must not expose make run's keys to the tests (the
+    escrow test deletes the private key file)."""
+    secrets_dir = tmp_path / "secrets"
+    result = _load_settings(
+        tmp_path / "data", TRACEOBJECT_ENV="test", TRACEOBJECT_SECRETS_DIR=str(secrets_dir)
+    )
+    assert result.returncode == 0, result.stderr
+    assert not secrets_dir.exists()
+    assert (tmp_path / "data" / "keys" / "django-secret.key").exists()
