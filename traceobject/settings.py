@@ -31,7 +31,7 @@ from traceobject.core.env import (
     mode_mark,
     mode_select,
 )
-from traceobject.core.keys import embedded_secret, embedded_vault_keypair
+from traceobject.core.keys import embedded_keys_dir, embedded_secret, embedded_vault_keypair
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -61,9 +61,14 @@ def _required(name: str) -> str:
 
 
 if EMBEDDED:
-    SECRET_KEY = env_str("TRACEOBJECT_SECRET_KEY") or embedded_secret(DATA_DIR, "django-secret.key")
-    RECEIPT_PEPPER = env_str("TRACEOBJECT_RECEIPT_PEPPER") or embedded_secret(DATA_DIR, "receipt-pepper.key")
-    _public, _private = embedded_vault_keypair(DATA_DIR)
+    # Generated secrets live in <data dir>/keys, or outside the data folder in TRACEOBJECT_SECRETS_DIR
+    # (docs/security.md: what a copy of the data folder gives away); TRACEOBJECT_SECRET_KEY and
+    # TRACEOBJECT_RECEIPT_PEPPER (or their _FILE) win over both. The test suite always keeps its own in its
+    # throw-away data directory: a test of the escrow deletes the private key file.
+    KEYS_DIR = embedded_keys_dir(DATA_DIR) if MODE == "embedded" else DATA_DIR / "keys"
+    SECRET_KEY = env_str("TRACEOBJECT_SECRET_KEY") or embedded_secret(KEYS_DIR, "django-secret.key")
+    RECEIPT_PEPPER = env_str("TRACEOBJECT_RECEIPT_PEPPER") or embedded_secret(KEYS_DIR, "receipt-pepper.key")
+    _public, _private = embedded_vault_keypair(KEYS_DIR)
     VAULT_PUBLIC_KEY = env_str("TRACEOBJECT_VAULT_PUBLIC_KEY") or _public
     VAULT_PRIVATE_KEY = env_str("TRACEOBJECT_VAULT_PRIVATE_KEY") or _private
     ALLOWED_HOSTS = env_list("TRACEOBJECT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -106,6 +111,8 @@ MIDDLEWARE = [
     "traceobject.core.middleware.ForgetClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "traceobject.core.middleware.SecurityHeadersMiddleware",
+    # Outside every middleware that sets a cookie: the net that makes each of them Secure over HTTPS.
+    "traceobject.core.middleware.SecureCookiesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After the header middleware, so that its 413 and 400 carry them too; before anything reads a body.
     "traceobject.core.middleware.BodySizeLimitMiddleware",
@@ -246,8 +253,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("TRACEOBJECT_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_SSL_REDIRECT = env_bool("TRACEOBJECT_SSL_REDIRECT", False)
-if env_bool("TRACEOBJECT_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("TRACEOBJECT_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every cookie the site sets is Secure, except in embedded or test mode served over plain HTTP (make run on
+# http://127.0.0.1): embedded mode behind a TLS proxy gets Secure cookies too. The project's own cookies
+# (area sessions and CSRF, the vault halves, the follow-up visit) follow SESSION_COOKIE_SECURE or
+# CSRF_COOKIE_SECURE; tests/core/test_secure_cookies.py checks every *_COOKIE_SECURE setting and every
+# cookie a visit collects.
+COOKIES_SECURE = not EMBEDDED or BEHIND_TLS_PROXY
 X_FRAME_OPTIONS = "DENY"
 # The staff session (Path=/staff/; the admin shares it as ADMIN_SESSION_COOKIE_NAME, Path=/django-admin/).
 # Public pages have a cookie of their own, never this one: see accounts/middleware.py.
@@ -257,7 +271,7 @@ PUBLIC_SESSION_COOKIE_NAME = "to_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = not EMBEDDED
+SESSION_COOKIE_SECURE = COOKIES_SECURE
 CSRF_COOKIE_NAME = "to_csrf"  # public pages; the staff side and the admin have their own
 STAFF_CSRF_COOKIE_NAME = "to_staff_csrf"
 ADMIN_CSRF_COOKIE_NAME = "to_admin_csrf"
@@ -277,7 +291,11 @@ if VAULT_KDF not in {"interactive", "min"} or (VAULT_KDF == "min" and MODE != "t
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing outlives the visit
-CSRF_COOKIE_SECURE = not EMBEDDED
+CSRF_COOKIE_SECURE = COOKIES_SECURE
+# No page sets a language cookie (the language is in the URL), but if one ever does, it follows the rest.
+LANGUAGE_COOKIE_SECURE = COOKIES_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "traceobject.core.views.csrf_failure"
 # The mailbox the accessibility statement gives for reporting a barrier (public/accessibility.html).
 ACCESSIBILITY_CONTACT = env_str("TRACEOBJECT_ACCESSIBILITY_CONTACT") or ""

@@ -41,7 +41,7 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
-    # Django's admin is the staff tool until the staff workspace exists; superusers only.
+    # Django's admin, superusers only: read-only except what goes through a service (accounts/admin_site.py).
     path("django-admin/", admin.site.urls),
     path("staff/", include("traceobject.staff_urls")),
     # The partner portal: national authorities read their leads and report outcomes (own cookies).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from tests.accounts.conftest import (
 )
 from tests.staff_fixtures import STAFF_PASSWORD, make_staff
 from tests.utils import csrf_token_from, find_all, parse_html
-from traceobject.accounts.models import LoginThrottle
+from traceobject.accounts.models import LoginThrottle, User
 from traceobject.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,8 @@ def test_wrong_password_is_refused_and_audited(csrf_client) -> None:
     assert "_auth_user_id" not in csrf_client.session
     [failed] = _events("auth.login_failed")
     assert failed.actor is None
-    assert failed.details == {"username": "alice", "stage": "password", "reason": "invalid"}
+    assert failed.target_id == str(User.objects.get(username="alice").pk)
+    assert failed.details == {"account": "known", "stage": "password", "reason": "invalid"}
 
 
 def test_unknown_username_gets_the_same_answer(csrf_client) -> None:
@@ -134,7 +136,9 @@ def test_unknown_username_gets_the_same_answer(csrf_client) -> None:
         == error_text(unknown.content.decode())
         == ("Wrong username or password.")
     )
-    assert [e.details["username"] for e in _events("auth.login_failed")] == ["alice", "nobody-here"]
+    known_event, unknown_event = _events("auth.login_failed")
+    assert (known_event.details["account"], unknown_event.details["account"]) == ("known", "unknown")
+    assert (known_event.target_label, unknown_event.target_label) == ("alice", "")
 
 
 def test_inactive_account_gets_the_same_answer(csrf_client) -> None:
@@ -161,7 +165,8 @@ def test_wrong_code_is_refused(csrf_client) -> None:
     assert "wrong or has already been used" in error_text(response.content.decode())
     assert not _verified(csrf_client)
     [failed] = _events("auth.login_failed")
-    assert failed.details == {"username": "alice", "stage": "second_factor", "reason": "wrong"}
+    assert failed.details == {"account": "known", "stage": "second_factor", "reason": "wrong"}
+    assert failed.target_label == "alice"
     assert not _events("auth.login")
     # The right code still works afterwards.
     assert post_form(csrf_client, OTP_URL, {"token": right})["Location"] == "/staff/"
@@ -438,3 +443,34 @@ def test_login_page_shows_no_sections_to_a_password_only_session(staff, csrf_cli
     html = csrf_client.get(OTP_URL).content.decode()
     assert "/staff/accounts/" not in html
     assert "Log out" in html
+
+
+# --- A password typed into the username box ------------------------------------------------------
+
+
+@pytest.mark.parametrize("area", ["staff", "partner"])
+def test_a_password_typed_as_the_username_leaves_no_trace(csrf_client, caplog, area) -> None:
+    """People type their password into the wrong box. The failed login keeps whether the name matched
+    an account, never the typed text: not in any table (sessions decoded too), not in the logs."""
+    import json
+
+    from django.contrib.sessions.models import Session
+
+    from tests.utils import all_table_rows, value_contains
+
+    make_staff("alice", "analyst")
+    secret = "Tr0ub4dor&3-horse-Staple"
+    caplog.set_level(logging.DEBUG)
+    response = post_form(
+        csrf_client, f"/{area}/login/", {"username": secret, "password": secret.lower(), "next": ""}
+    )
+    assert response.status_code == 200
+    [failed] = _events("auth.login_failed")
+    assert failed.details == {"account": "unknown", "stage": "password", "reason": "invalid"}
+    assert (failed.target_type, failed.target_id, failed.target_label) == ("", "", "")
+    for needle in (secret, secret.casefold(), secret.lower()):
+        for table, row in all_table_rows():
+            assert not any(value_contains(value, needle) for value in row), table
+        for session in Session.objects.all():
+            assert needle not in json.dumps(session.get_decoded())
+        assert needle not in caplog.text

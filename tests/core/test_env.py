@@ -243,3 +243,69 @@ def test_a_marker_that_is_a_symlink_is_not_followed(tmp_path) -> None:
     result = _load_settings(data)
     assert result.returncode != 0
     assert "TRACEOBJECT_SECRET_KEY" in result.stderr
+
+
+# --- Embedded mode's secrets outside the data folder (TRACEOBJECT_SECRETS_DIR) ---------------------------
+
+
+def _secret_values(output: str) -> tuple[str, str]:
+    _mode, secret_key, public_key = output.split()[:3]
+    return secret_key, public_key
+
+
+def test_embedded_mode_keeps_its_secrets_outside_the_data_folder_when_asked(tmp_path) -> None:
+    data, secrets_dir = tmp_path / "var", tmp_path / "elsewhere" / "secrets"
+    result = _load_settings(data, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(secrets_dir))
+    assert result.returncode == 0, result.stderr
+    secret_key, _public = _secret_values(result.stdout)
+    assert not (data / "keys").exists()
+    assert secrets_dir.stat().st_mode & 0o777 == 0o700
+    for name in ("django-secret.key", "receipt-pepper.key", "vault-private.key", "vault-public.key"):
+        assert (secrets_dir / name).stat().st_mode & 0o777 == 0o600
+    assert (secrets_dir / "django-secret.key").read_text(encoding="utf-8") == secret_key
+    # A copy of the data folder carries neither the secret key nor the receipt pepper.
+    pepper = (secrets_dir / "receipt-pepper.key").read_text(encoding="utf-8")
+    for path in data.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            assert secret_key.encode() not in content, path
+            assert pepper.encode() not in content, path
+    again = _load_settings(data, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(secrets_dir))
+    assert again.stdout == result.stdout
+
+
+def test_a_secrets_dir_inside_the_data_folder_is_refused(tmp_path) -> None:
+    result = _load_settings(tmp_path, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(tmp_path / "s"))
+    assert result.returncode != 0
+    assert "TRACEOBJECT_SECRETS_DIR" in result.stderr
+    assert "inside the data directory" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_moving_to_a_secrets_dir_keeps_the_secrets_and_refuses_to_replace_them(tmp_path) -> None:
+    """Set on a data folder that already holds keys, it refuses until they are moved, then uses them."""
+    data, secrets_dir = tmp_path / "var", tmp_path / "secrets"
+    before = _load_settings(data, TRACEOBJECT_ENV="embedded")
+    assert before.returncode == 0, before.stderr
+    refused = _load_settings(data, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(secrets_dir))
+    assert refused.returncode != 0
+    assert "Move them there first" in refused.stderr
+    assert not secrets_dir.exists() or not any(secrets_dir.iterdir())
+    secrets_dir.mkdir(mode=0o700, exist_ok=True)
+    for path in (data / "keys").iterdir():
+        path.rename(secrets_dir / path.name)
+    after = _load_settings(data, TRACEOBJECT_ENV="embedded", TRACEOBJECT_SECRETS_DIR=str(secrets_dir))
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout  # the same secret key and tip key: nothing was replaced
+
+
+def test_the_test_suite_never_uses_the_secrets_dir(tmp_path) -> None:
+    """A developer's exported TRACEOBJECT_SECRETS_DIR must not expose make run's keys to the tests (the
+    escrow test deletes the private key file)."""
+    secrets_dir = tmp_path / "secrets"
+    result = _load_settings(
+        tmp_path / "data", TRACEOBJECT_ENV="test", TRACEOBJECT_SECRETS_DIR=str(secrets_dir)
+    )
+    assert result.returncode == 0, result.stderr
+    assert not secrets_dir.exists()
+    assert (tmp_path / "data" / "keys" / "django-secret.key").exists()

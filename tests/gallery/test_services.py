@@ -17,6 +17,7 @@ from traceobject.gallery import services
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
     Audience,
+    Category,
     ImageStatus,
     Object,
     ObjectStatus,
@@ -560,3 +561,42 @@ def test_a_failed_action_leaves_no_audit_event(staff, in_review, safety) -> None
     with pytest.raises(ApplicationError):
         services.object_approve(actor=staff["publisher_two"], obj=in_review, checklist=ALL_TICKED)
     assert AuditEvent.objects.count() == before
+
+
+# --- Categories (issue 13: the admin's one write, through these services) -------------------------------
+
+
+@pytest.mark.parametrize("name", NOT_PUBLISHERS)
+def test_only_publishers_manage_categories(staff, name) -> None:
+    bags = CategoryFactory(slug="bags", name="Bags", position=10)
+    with pytest.raises(ApplicationError, match="role does not allow"):
+        services.category_create(actor=staff[name], slug="lamps", name="Lamps")
+    with pytest.raises(ApplicationError, match="role does not allow"):
+        services.category_edit(actor=staff[name], category=bags, name="Sacks", position=10)
+    bags.refresh_from_db()
+    assert bags.name == "Bags"
+    assert not Category.objects.filter(slug="lamps").exists()
+    assert not AuditEvent.objects.filter(action__startswith="category.").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "position", "field"),
+    [("not a slug", "Lamps", 1, "slug"), ("lamps", "  ", 1, "name"), ("lamps", "Lamps", 40000, "position")],
+)
+def test_a_refused_category_stores_nothing(staff, slug, name, position, field) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        services.category_create(actor=staff["publisher"], slug=slug, name=name, position=position)
+    assert refused.value.field == field
+    assert not Category.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_unchanged_category_writes_no_event(staff) -> None:
+    bags = services.category_create(actor=staff["publisher"], slug="Bags", name="Bags", position=10)
+    assert bags.slug == "bags"
+    services.category_edit(actor=staff["publisher"], category=bags, name=" Bags ", position=10)
+    assert [event.action for event in AuditEvent.objects.order_by("id")] == ["category.create"]
+    services.category_edit(actor=staff["publisher_two"], category=bags, name="Bags", position=20)
+    moved = AuditEvent.objects.get(action="category.edit")
+    assert moved.actor == staff["publisher_two"]
+    assert moved.details == {"slug": "bags", "position": {"from": 10, "to": 20}}

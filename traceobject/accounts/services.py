@@ -75,15 +75,32 @@ def _locked_message(minutes: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _audit_login_failed(*, username: str, stage: str, reason: str) -> None:
-    # What was typed, made safe for the JSON column: no NUL, no lone surrogate, bounded.
-    tried = username[:USERNAME_MAX_LENGTH].replace("\x00", "")
-    tried = tried.encode("utf-8", "replace").decode("utf-8")
+def _audit_login_failed(*, account: User | None, stage: str, reason: str) -> None:
+    """Record a failed step without what was typed: people type passwords into the username box.
+
+    The event says whether the name matched an account and, when it did, names that account as the
+    target; an unknown name leaves only "unknown".
+    """
     audit_record(
         actor=None,
         action=AuditAction.AUTH_LOGIN_FAILED,
-        details={"username": tried, "stage": stage, "reason": reason},
+        target=account,
+        details={"stage": stage, "reason": reason, "account": "known" if account is not None else "unknown"},
     )
+
+
+def _account_named(username: str) -> User | None:
+    """The account the login form's name designates, found the way Django's ModelBackend finds it."""
+    if len(username) > USERNAME_MAX_LENGTH or "\x00" in username:
+        return None
+    try:
+        username.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no account has it, and the database would refuse it
+        return None
+    try:
+        return User._default_manager.get_by_natural_key(username)
+    except User.DoesNotExist:
+        return None
 
 
 def login_password_check(*, username: str, password: str) -> User:
@@ -98,7 +115,7 @@ def login_password_check(*, username: str, password: str) -> User:
     with transaction.atomic():
         throttle = LoginThrottle.objects.select_for_update().filter(key=key).first()
         if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-            _audit_login_failed(username=username, stage="password", reason="locked")
+            _audit_login_failed(account=_account_named(username), stage="password", reason="locked")
             locked_minutes = _minutes_left(throttle.locked_until, now)
         else:
             locked_minutes = 0
@@ -109,7 +126,7 @@ def login_password_check(*, username: str, password: str) -> User:
     with transaction.atomic():
         if user is None:
             _throttle_failure(key=key, now=timezone.now())
-            _audit_login_failed(username=username, stage="password", reason="invalid")
+            _audit_login_failed(account=_account_named(username), stage="password", reason="invalid")
         else:
             LoginThrottle.objects.filter(key=key).delete()
     if user is None:
@@ -172,7 +189,7 @@ def login_otp_check(*, user: User, token: str) -> TOTPDevice:
                 actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
             )
         else:
-            _audit_login_failed(username=user.get_username(), stage="second_factor", reason=outcome)
+            _audit_login_failed(account=user, stage="second_factor", reason=outcome)
     if outcome != "ok":
         raise _otp_refusal(outcome)
     return device
@@ -214,7 +231,7 @@ def totp_enrolment_confirm(*, user: User, token: str) -> TOTPDevice:
                 actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
             )
         else:
-            _audit_login_failed(username=user.get_username(), stage="second_factor_enrolment", reason=outcome)
+            _audit_login_failed(account=user, stage="second_factor_enrolment", reason=outcome)
     if outcome != "ok":
         raise _otp_refusal(outcome)
     return device

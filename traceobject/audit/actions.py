@@ -53,6 +53,8 @@ class AuditAction(models.TextChoices):
     IMAGE_REPROCESS = "image.reprocess", _("Processed an image again")
     RELEASE_CREATE = "release.create", _("Created a release")
     RELEASE_SCHEDULE = "release.schedule", _("Scheduled a release")
+    CATEGORY_CREATE = "category.create", _("Created a category")
+    CATEGORY_EDIT = "category.edit", _("Changed a category")
     # Tips and triage
     TIP_OPEN = "tip.open", _("Opened a tip")
     TIPS_VIEW = "tips.view", _("Viewed a list of tips")

@@ -130,3 +130,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class SecureCookiesMiddleware:
+    """Mark every cookie the response sets as Secure when the deployment serves HTTPS only
+    (``settings.COOKIES_SECURE``: production, or embedded mode behind a TLS proxy).
+
+    The project's cookies already follow ``SESSION_COOKIE_SECURE`` and ``CSRF_COOKIE_SECURE``; this is
+    the net under them, so that a cookie added later (by our code or a library) cannot travel over plain
+    HTTP by forgetting the flag. Removals (an empty value) are left as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.COOKIES_SECURE:
+            for morsel in response.cookies.values():
+                if morsel.value:
+                    morsel["secure"] = True
+        return response

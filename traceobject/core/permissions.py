@@ -32,6 +32,8 @@ class Permission(StrEnum):
     GALLERY_OBJECT_REVIEW = "gallery:object:review"
     GALLERY_RELEASE_MANAGE = "gallery:release:manage"
     GALLERY_OBJECT_WITHDRAW = "gallery:object:withdraw"
+    # Adding and renaming categories (for now in Django's admin, through ``gallery.services``).
+    GALLERY_CATEGORY_MANAGE = "gallery:category:manage"
     TIPS_TIP_READ = "tips:tip:read"
     TIPS_TIP_UPDATE = "tips:tip:update"
     # Asking a tipster a question through the anonymous follow-up channel (``tips.followups``).
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.GALLERY_OBJECT_REVIEW,
             P.GALLERY_RELEASE_MANAGE,
             P.GALLERY_OBJECT_WITHDRAW,
+            P.GALLERY_CATEGORY_MANAGE,
             P.TIPS_TIP_READ,
             P.TIPS_BARRIER_READ,
             # A determination is confirmed by a second person: an analyst or a publisher.

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -498,3 +499,72 @@ def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
         paths = _public_files(current)
         transaction.on_commit(lambda: _remove_public_files(paths))
     return _refresh(obj, current)
+
+
+# --- Categories --------------------------------------------------------------------------------------
+
+
+def _category_values(name: str, position: int) -> tuple[str, int]:
+    name = " ".join(name.split())
+    if not name:
+        raise ApplicationError(_("Give the category a name."), field="name")
+    if len(name) > Category._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ApplicationError(_("The name is too long."), field="name")
+    if not 0 <= position <= 32767:
+        raise ApplicationError(_("The position must be a number from 0 to 32767."), field="position")
+    return name, position
+
+
+def category_create(*, actor: Any, slug: str, name: str, position: int = 0) -> Category:
+    """A new category. Its slug is its stable name in URLs (``?category=bags``) and never changes."""
+    permission_require(actor, Permission.GALLERY_CATEGORY_MANAGE)
+    slug = slug.strip().lower()
+    try:
+        validate_slug(slug)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="slug") from exc
+    name, position = _category_values(name, position)
+    taken = ApplicationError(
+        _("Another category already has the slug %(slug)s.") % {"slug": slug}, field="slug"
+    )
+    if Category.objects.filter(slug=slug).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            category = Category.objects.create(slug=slug, name=name, position=position)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CATEGORY_CREATE,
+                target=category,
+                details={"slug": slug, "name": name, "position": position},
+            )
+    except IntegrityError as exc:
+        raise taken from exc
+    return category
+
+
+def category_edit(*, actor: Any, category: Category, name: str, position: int) -> Category:
+    """Rename a category or move it in the gallery's list; the audit event keeps both values."""
+    permission_require(actor, Permission.GALLERY_CATEGORY_MANAGE)
+    name, position = _category_values(name, position)
+    with transaction.atomic():
+        try:
+            current = Category.objects.select_for_update().get(pk=category.pk)
+        except Category.DoesNotExist as exc:
+            raise ApplicationError(_("This category no longer exists.")) from exc
+        changes = {
+            key: {"from": before, "to": after}
+            for key, before, after in (("name", current.name, name), ("position", current.position, position))
+            if before != after
+        }
+        if changes:
+            current.name, current.position = name, position
+            current.save(update_fields=["name", "position"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.CATEGORY_EDIT,
+                target=current,
+                details={"slug": current.slug, **changes},
+            )
+    category.name, category.position = current.name, current.position
+    return category

@@ -201,7 +201,8 @@ def object_image_upload(*, actor: Any, obj: Object, data: bytes, alt_text: str =
 def object_image_add(
     *, obj: Object, data: bytes, alt_text: str = "", position: int | None = None
 ) -> ObjectImage:
-    """Upload and process in one step, for the demo, the factories and Django's admin.
+    """Upload and process in one step, for the demo and the factories (not Django's admin, which is
+    read-only for objects: a staff member's upload goes through ``object_image_upload``).
 
     The same checks, storage and processing as ``object_image_upload`` and the task, run in the
     caller's thread; no audit event, as no staff member acts. A file that fails processing is

@@ -91,7 +91,7 @@ def escrow(*, private: PrivateKey, remove_key_file: bool) -> EscrowReport:
     copies = seal_authority_copies(private)
     removed = False
     if remove_key_file:
-        path = Path(settings.DATA_DIR) / "keys" / "vault-private.key"
+        path = Path(getattr(settings, "KEYS_DIR", Path(settings.DATA_DIR) / "keys")) / "vault-private.key"
         if path.exists():
             path.unlink()
             removed = True

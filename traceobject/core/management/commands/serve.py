@@ -10,12 +10,15 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+from traceobject.core.env import env_str
 
 # No %(h)s (remote address), no user agent, no referrer.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -56,6 +59,45 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int, access
     }
 
 
+def embedded_notice() -> list[str]:
+    """What embedded mode does not protect, printed by ``make run`` before it serves (docs/security.md,
+    "Embedded mode")."""
+    data_dir = Path(settings.DATA_DIR)
+    keys_dir = Path(getattr(settings, "KEYS_DIR", data_dir / "keys"))
+    in_data = keys_dir == data_dir or data_dir in keys_dir.parents
+    kept = [
+        label
+        for label, variable, name in (
+            ("the secret key", "TRACEOBJECT_SECRET_KEY", "django-secret.key"),
+            ("the receipt pepper", "TRACEOBJECT_RECEIPT_PEPPER", "receipt-pepper.key"),
+        )
+        if not env_str(variable) and (keys_dir / name).exists()
+    ]
+    lines = ["Embedded mode: a demonstration, not a deployment for real tips. It does not protect against:"]
+    if in_data and kept:
+        lines += [
+            f"  - a copy of the data folder {data_dir}: it holds {' and '.join(kept)} (in {keys_dir}).",
+            "    With them, the copy can test guesses of the shops and web domains tipsters named (and of",
+            "    short pieces of their text) and open a captured follow-up cookie. Keep them outside the",
+            "    data folder, for instance in",
+            "    TRACEOBJECT_SECRETS_DIR=/another/disk/traceobject-keys (move the files there first).",
+        ]
+    else:
+        lines.append(
+            f"  - a copy of the data folder {data_dir} together with the secrets kept in {keys_dir}."
+        )
+    if not settings.BEHIND_TLS_PROXY:
+        lines.append(
+            "  - a network observer: plain HTTP; behind a TLS proxy set TRACEOBJECT_BEHIND_TLS_PROXY=1."
+        )
+    lines += [
+        "  - anyone who knows the demo team's passwords (printed by make run, the same everywhere): they",
+        "    open the staff side, and with a copy of the data folder they unwrap the demo team's vault keys.",
+        'See docs/security.md, section "Embedded mode".',
+    ]
+    return lines
+
+
 class Command(BaseCommand):
     help = "Serve the site with gunicorn; in embedded mode also run the background task worker."
 
@@ -89,6 +131,9 @@ class Command(BaseCommand):
             scheduler = subprocess.Popen(
                 [sys.executable, "-m", "traceobject.cli", "scheduler"], env=os.environ.copy()
             )
+        if settings.MODE == "embedded":
+            for line in embedded_notice():
+                self.stdout.write(self.style.WARNING(line))
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl+C to stop)")
         # The workers fork from this process: they must not inherit an open database connection.
         connections.close_all()
