@@ -1015,6 +1015,29 @@ def test_post(
         assert not valid.done(world)
 
 
+def _missing(value: Any) -> Any:
+    """An argument of the same type that names nothing."""
+    if isinstance(value, int):
+        return 999_999
+    if str(value).startswith("objects/"):
+        return "objects/none/none.jpg"
+    return "ZZ" if len(str(value)) == 2 else "NOPE-9999"
+
+
+@pytest.mark.parametrize("name", sorted(ARGS), ids=str)
+def test_a_refused_role_learns_nothing_of_what_exists(world: World, db: None, name: str) -> None:
+    """403 before any lookup: the outsider, and a role the URL is not for, get the same 403 for an id that
+    names nothing as for a real one, never a 404 that would tell them apart."""
+    get_roles, _post_roles = POLICY[name]
+    kwargs = {key: _missing(value) for key, value in ARGS[name](world).items()}
+    url = reverse(name, kwargs=kwargs)
+    refused = [OUTSIDER, PLAYER[ANALYST] if _area(name) == "partner" else PLAYER[PARTNER]]
+    for account in refused:
+        client = world.client(account)
+        response = client.get(url) if get_roles else client.post(url, {})
+        _assert_error_page(response, name, 403, DENIED)
+
+
 # --- The second factor ----------------------------------------------------------------------------
 
 
