@@ -15,7 +15,8 @@ What it measures, in a throw-away data directory (test mode) with a migrated SQL
    request), ``sanitize`` (decode to encoded derivatives) and ``scan.image_scan``.
 2. **Bomb refusal**, each in a fresh subprocess so its peak memory is its own: a genuine PNG
    decompression bomb (20000x20000 grey, about 400 MB of pixels in a ~400 KB file), a PNG and a TIFF
-   whose headers claim 30000x30000 and 100000x100000, and a WebP claiming 16383x16383. Reported:
+   whose headers claim 30000x30000 and 100000x100000, a WebP claiming 16383x16383, and a progressive
+   JPEG of very many scans (``tests/imaging/corpus.py``'s ``scan_bomb_jpeg``). Reported:
    median refusal time over ``--runs`` calls, the tracemalloc peak of one call, and the process's peak
    resident memory (VmHWM) before and after.
 
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BOMBS = ("png-real-20000", "png-header-30000", "tiff-header-100000", "webp-header-16383")
+BOMBS = ("png-real-20000", "png-header-30000", "tiff-header-100000", "webp-header-16383", "jpeg-scan-bomb")
 
 
 def _setup_django() -> None:
@@ -110,6 +111,8 @@ def bomb(name: str) -> bytes:
         "png-header-30000": lambda: corpus.png_claiming(30000, 30000),
         "tiff-header-100000": lambda: corpus.tiff_claiming(100_000, 100_000),
         "webp-header-16383": lambda: corpus.webp_claiming(16383, 16383),
+        # A progressive JPEG of very many scans: each scan makes libjpeg walk the whole image again.
+        "jpeg-scan-bomb": corpus.scan_bomb_jpeg,
     }
     return makers[name]()
 

@@ -23,7 +23,7 @@ from django.test import Client, RequestFactory
 from tests.factories import CategoryFactory, ObjectFactory, image_bytes
 from tests.leads.conftest import Loop, authorities, dispatched, loop, proposal, tip_receipts, tips  # noqa: F401
 from tests.staff_fixtures import STAFF_PASSWORD, login_verified, make_staff
-from tests.tips.vault_helpers import account
+from tests.vault.helpers import account
 from traceobject.accounts.admin_site import ServiceModelAdmin, StaffAdminSite, enforce_staff_admin_site
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
@@ -141,9 +141,9 @@ def test_no_row_of_any_model_changes_through_the_admin(root, staff, dispatched: 
         "leads.Lead",
         "leads.Outcome",
         "leads.Determination",
-        "tips.VaultKey",
-        "tips.StaffKey",
-        "tips.KeyGrant",
+        "vault.VaultKey",
+        "vault.StaffKey",
+        "vault.KeyGrant",
         "otp_totp.TOTPDevice",
     ):
         assert before[label], label

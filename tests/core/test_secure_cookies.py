@@ -17,7 +17,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
-from tests.tips.vault_helpers import account, login
+from tests.vault.helpers import account, login
 from traceobject.core.middleware import SecureCookiesMiddleware
 from traceobject.tips.followup_cookie import COOKIE_NAME as FOLLOWUP_COOKIE
 

@@ -581,10 +581,15 @@ def test_release_create_refuses_the_past(staff_client) -> None:
     assert not Release.objects.exists()
 
 
-def test_release_assign_without_a_choice(staff_client) -> None:
+def test_release_assign_without_a_choice(staff_client, object_factory) -> None:
+    """No object ticked: the release page again, with the error next to the list, and nothing moves."""
     release = ReleaseFactory(publish_at=timezone.now() + timedelta(days=1))
+    waiting = object_factory(code="W1-2026", status=ObjectStatus.APPROVED, release=None)
     response = staff_client("publisher").post(f"/staff/releases/{release.pk}/assign/", {"audience": "public"})
     assert response.status_code == 400
+    assert "Choose at least one approved object." in field_errors(_html(response), "objects")
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.release_id) == (ObjectStatus.APPROVED, None)
 
 
 @pytest.mark.parametrize("name", ["analyst", "auditor", "partner_a", "outsider", "administrator"])

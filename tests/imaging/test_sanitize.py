@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 
 import numpy as np
@@ -384,16 +383,15 @@ def test_hostile_and_malformed_files_are_refused_clearly(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", ["png-bomb", "tiff-bomb", "webp-bomb", "png-over-limit", "jpeg-scan-bomb"])
-def test_bombs_are_refused_quickly_and_in_little_memory(case: str) -> None:
+def test_bombs_are_refused_from_the_header_in_little_memory(case: str) -> None:
+    """Refused before any pixel is decoded: the peak is far below one decoded frame. How fast is measured
+    by ``bench/images.py`` (docs/benchmarks.md), not here: a unit test asserts no wall-clock time."""
     data = corpus.REFUSED[case][0]()
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(ApplicationError):
         inspect(data, max_pixels=settings.IMAGE_MAX_PIXELS)
-    elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert elapsed < 0.5
     assert peak < 5 * 1024 * 1024
 
 

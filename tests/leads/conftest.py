@@ -113,3 +113,43 @@ def dispatched(staff: dict[str, Any], loop: Loop, tip_receipts: dict[int, str]) 
     lead_send(actor=staff["analyst"], lead=loop.leads["PL"], note_for_authority=AUTHORITY_NOTE)
     lead_send(actor=staff["analyst"], lead=loop.leads["DE"])
     return loop
+
+
+@pytest.fixture
+def more_leads(staff: dict[str, Any], authorities: dict[str, Authority]) -> Any:
+    """``more_leads(count, sent=True, outcome=True)``: ``count`` more leads for Poland, each from its own
+    object, tip and confirmed determination (through the services), sent, with an outcome reported by
+    the Polish partner: the rows that a query-count test adds to see whether queries grow with them."""
+    from tests.factories import ObjectFactory
+    from traceobject.leads.services import outcome_report
+
+    made: list[Lead] = []
+
+    def build(count: int, *, sent: bool = True, outcome: bool = True) -> list[Lead]:
+        leads = []
+        for _ in range(count):
+            obj = ObjectFactory()
+            tip = tip_submit(obj=obj, payload=TipPayload(text=POLAND_TIP, place="Gdańsk")).tip
+            determination = determination_propose(
+                actor=staff["analyst"],
+                obj=obj,
+                kind=DeterminationKind.IDENTIFIED,
+                rationale="Placed by a tip.",
+                countries=[CountryClaim("PL", "likely", PL_RATIONALE, [tip.pk])],
+            )
+            [lead] = determination_confirm(actor=staff["publisher"], determination=determination)
+            if sent:
+                lead = lead_send(actor=staff["analyst"], lead=lead)
+                if outcome:
+                    outcome_report(
+                        actor=staff["partner_a"],
+                        lead=lead,
+                        kind="investigation_opened",
+                        count=0,
+                        update="Opened.",
+                    )
+            leads.append(lead)
+        made.extend(leads)
+        return leads
+
+    return build

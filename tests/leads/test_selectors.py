@@ -100,6 +100,20 @@ def test_lead_figures_from_aggregates(
     assert [o.update for o in lead_outcomes(pl)] == ["Two.", "One."]
 
 
+def test_lead_figures_take_the_same_queries_for_many_leads(
+    staff: dict[str, Any], loop: Loop, more_leads: Any, count_queries: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Aggregates, not rows: the figures of a dozen more leads with outcomes cost no more queries."""
+    _send_both(staff, loop)
+    few = count_queries(lead_figures)
+    assert few <= 6
+    more_leads(12)
+    with django_assert_max_num_queries(few):
+        figures = lead_figures()
+    assert figures.leads_total == 14
+    assert figures.leads_with_outcome == 12
+
+
 def test_lead_figures_empty(db: None) -> None:
     figures = lead_figures()
     assert figures.objects_identified == 0

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.utils import field_errors, tip_form_data
+from tests.utils import field_errors, find_by_id, tip_form_data
 from traceobject.tips.antiabuse.pow import solve
 from traceobject.tips.antiabuse.ratelimit import LIMITS
 from traceobject.tips.models import Receipt, Tip, TipStatus
@@ -144,9 +144,19 @@ def test_unverified_limit_gives_a_clear_429_and_stores_nothing(client: Client) -
 
 
 def test_limits_off(client: Client, settings: Any) -> None:
+    """With the limits off, one address sends more than an hour's allowance, and every tip is stored and
+    answered with its own receipt (a limited answer would be the small "send it again" page)."""
     settings.TRACEOBJECT_RATE_LIMITS = False
-    for _ in range(LIMITS["tip-unverified"].per_hour + 1):
-        assert client.post(TIP_URL, tip_form_data()).status_code == 200
+    sent = LIMITS["tip-unverified"].per_hour + 1
+    receipts = set()
+    for _ in range(sent):
+        response = client.post(TIP_URL, tip_form_data())
+        assert response.status_code == 200
+        code = find_by_id(response.content.decode(), "receipt-code")
+        assert code is not None, "no receipt on the answer"
+        receipts.add(code.text)
+    assert len(receipts) == sent
+    assert _stored() == (sent, sent)
 
 
 def test_a_surge_holds_new_tips_out_of_the_main_queue(client: Client, settings: Any) -> None:
