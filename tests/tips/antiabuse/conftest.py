@@ -28,9 +28,20 @@ def _redis_available() -> bool:
         return False
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def antiabuse_backend(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    """Run a test against the local-memory cache and against a real Redis server."""
+@pytest.fixture(params=["shared-file", "redis"])
+def antiabuse_backend(
+    request: pytest.FixtureRequest, settings: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Run a test against both backends production uses: the shared SQLite file of a deployment without
+    Redis (``sharedcache``), and a real Redis server."""
+    if request.param == "shared-file":
+        settings.CACHES = {
+            **settings.CACHES,
+            "antiabuse": {
+                "BACKEND": "traceobject.tips.antiabuse.sharedcache.SharedSQLiteCache",
+                "LOCATION": str(tmp_path_factory.mktemp("antiabuse") / "cache" / "antiabuse.sqlite3"),
+            },
+        }
     if request.param == "redis":
         if not _redis_available():
             if os.environ.get("REQUIRE_REDIS") == "1":

@@ -22,6 +22,7 @@ import logging
 import math
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -36,8 +37,9 @@ from django.http import HttpRequest
 
 CACHE_ALIAS = "antiabuse"
 logger = logging.getLogger(__name__)
-# What a cache backend raises when its server is away (Redis down, a socket refused).
-CACHE_ERRORS: tuple[type[Exception], ...] = (OSError, redis.exceptions.RedisError)
+# What a cache backend raises when its server is away (Redis down, a socket refused, the shared SQLite file
+# of the fallback locked too long or unwritable).
+CACHE_ERRORS: tuple[type[Exception], ...] = (OSError, redis.exceptions.RedisError, sqlite3.Error)
 # The tag used when a request did not pass through the middleware (a RequestFactory request, a task):
 # such requests share one set of counters rather than escaping the limits.
 UNKNOWN_TAG = "unknown"
