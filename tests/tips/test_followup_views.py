@@ -27,6 +27,7 @@ from traceobject.tips.followup_cookie import (
 from traceobject.tips.followups import MESSAGE_MAX, followup_access, followup_ask
 from traceobject.tips.models import EndedVisit, FollowUp, FollowUpKind, Tip
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.receipts import receipt_backoff_buckets
 
 pytestmark = pytest.mark.django_db
 
@@ -236,26 +237,30 @@ def test_the_tip_being_deleted_ends_the_visit(client, tip) -> None:
 
 
 @override_settings(TRACEOBJECT_RATE_LIMITS=True)
-def test_wrong_receipts_get_slower_and_the_wait_holds_even_for_a_correct_one(client, tip) -> None:
+def test_wrong_receipts_near_a_receipt_get_slower_and_the_wait_holds_for_it(client, tip) -> None:
+    """Typos (or guesses) that keep three of the four groups: after a few, every attempt sharing those
+    groups waits, the correct receipt included; once the wait is over it opens, and clears the slate."""
+    near = tip.receipt_code[:-4] + ("0000" if tip.receipt_code[-4:] != "0000" else "1111")
     with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as clock:
         for _attempt in range(ratelimit.BACKOFF_FREE_FAILURES - 1):
-            assert _enter(client, "0000-0000-0000-0000").status_code == 400
-        assert _enter(client, "0000-0000-0000-0000").status_code == 400  # this one starts the waiting
+            assert _enter(client, near).status_code == 400
+        assert _enter(client, near).status_code == 400  # this one starts the waiting
         response = _enter(client, tip.receipt_code)
         assert response.status_code == 429
         assert int(response["Retry-After"]) >= 1
         assert "Too many attempts" in response.content.decode()
         assert NEUTRAL not in response.content.decode()
         assert COOKIE_NAME not in response.cookies
+        assert _enter(client, "ZZZZ-ZZZZ-ZZZZ-ZZZZ").status_code == 400, "unrelated receipts do not wait"
 
         clock.shift(int(response["Retry-After"]))
-        _enter(client, "0000-0000-0000-0000")
+        _enter(client, near)
         wait = int(_enter(client, tip.receipt_code)["Retry-After"])
         assert wait > 2, "each further failure doubles the wait"
         clock.shift(wait)
         response = _enter(client, tip.receipt_code)
         assert response.status_code == 303, "after the wait the correct receipt opens the tip"
-        assert ratelimit.backoff_wait(response.wsgi_request, "receipt") == 0
+        assert ratelimit.backoff_wait(response.wsgi_request, "receipt", receipt_backoff_buckets(near)) == 0
 
 
 def test_an_analyst_asks_from_the_tip_page(tip) -> None:

@@ -1,10 +1,11 @@
 """The tipster's follow-up pages under /follow-up/: enter the receipt, read the thread, reply, leave.
 
 No account and no server-side session: the only state is the encrypted ``to_followup`` cookie
-(``tips.followup_cookie``), which ends with the browser and expires on the server after some idle
-minutes. Every failure to open a tip, whatever its cause, shows one neutral message, and repeated
-failures make the next attempt wait (``tips.antiabuse.ratelimit`` back-off, keyed by the rotating hash of
-the address, never the address). Pages work without JavaScript and are never cached.
+(``tips.followup_cookie``), which ends with the browser, expires on the server after some idle minutes and
+is refused everywhere once the tipster leaves. Every failure to open a tip, whatever its cause, shows one
+neutral message, and repeated failures make later attempts that share a group of characters with them
+wait (``tips.antiabuse.ratelimit`` back-off, keyed by the rotating hash of the address, never the address,
+and by the receipt's groups). Pages work without JavaScript and are never cached.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from traceobject.tips.followups import (
     followup_visit_end,
     followup_visit_ended,
 )
+from traceobject.tips.receipts import receipt_backoff_buckets
 
 # The back-off scope of receipt attempts (``ratelimit.backoff_*``) and the rate-limit scope of replies.
 RECEIPT_SCOPE = "receipt"
@@ -117,22 +119,26 @@ def followup_entry(request: HttpRequest) -> HttpResponse:
             _clear_access(response)
         return response
     form = ReceiptForm(request.POST)
-    wait = ratelimit.backoff_wait(request, RECEIPT_SCOPE)
+    if not form.is_valid():
+        return _entry_page(request, form, status=400)
+    receipt = form.cleaned_data["receipt"]
+    # The back-off is keyed by this address and by the receipt's own groups, never by the address
+    # alone: someone else's wrong receipts from the same address (an onion service, a NAT) hold up
+    # only receipts that share a group with them, so a genuine tipster is not locked out by them.
+    buckets = receipt_backoff_buckets(receipt)
+    wait = ratelimit.backoff_wait(request, RECEIPT_SCOPE, buckets)
     if wait > 0:
-        # Refused before the receipt is even looked at: waiting is the only way to a next guess.
-        form.is_valid()
+        # Refused before the receipt is looked at: guesses around one receipt wait between tries.
         form.add_error(None, _wait_text(wait))
         response = _entry_page(request, form, status=429)
         response["Retry-After"] = str(wait)
         return response
-    if not form.is_valid():
-        return _entry_page(request, form, status=400)
-    access = followup_access(receipt=form.cleaned_data["receipt"])
+    access = followup_access(receipt=receipt)
     if access is None:
-        ratelimit.backoff_fail(request, RECEIPT_SCOPE)
+        ratelimit.backoff_fail(request, RECEIPT_SCOPE, buckets)
         form.add_error(None, neutral_message())
         return _entry_page(request, form, status=400)
-    ratelimit.backoff_clear(request, RECEIPT_SCOPE)
+    ratelimit.backoff_clear(request, RECEIPT_SCOPE, buckets)
     response = HttpResponseRedirect(reverse("gallery:followup_thread"), status=303)
     _set_access(response, visit_new(access))
     return response
