@@ -349,7 +349,8 @@ BENCH_FLOOR = env_bool("TRACEOBJECT_BENCH_FLOOR", False)
 # daily key that turns client addresses into tags: nothing of it reaches the database or the disk. Redis when
 # TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold across processes), else one
 # SQLite file that every web worker of this host shares (tips.antiabuse.sharedcache), in memory (/dev/shm)
-# when the host has it. Tests keep a per-process memory cache unless a test picks a backend.
+# when the host has it. Tests keep a per-process memory cache unless a test picks a backend (or the
+# benchmark sets TRACEOBJECT_ANTIABUSE_PATH).
 def antiabuse_fallback_path(data_dir: Path) -> Path:
     """Where the shared file lives without Redis: TRACEOBJECT_ANTIABUSE_PATH, else a directory of this user
     in /dev/shm (memory: the day key and the tags never reach a disk), else the data directory's cache."""
@@ -375,7 +376,7 @@ if REDIS_URL:
         # A Redis that stops answering must not hold up a tip for long: the checks fail open.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
-elif MODE == "test":
+elif MODE == "test" and not env_str("TRACEOBJECT_ANTIABUSE_PATH"):
     CACHES["antiabuse"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "antiabuse",
