@@ -400,6 +400,26 @@ def followup_lockout(
     }
 
 
+def receipt_check_rate(*, seconds: float, address: str = "203.0.113.78") -> dict[str, Any]:
+    """How many wrong receipts one client gets answered per second, unpaced, through the whole stack:
+    the blind guesser's rate per connection on this machine (docs/security.md, "Receipts and guessing")."""
+    from django.test import Client
+
+    from traceobject.tips.receipts import receipt_generate
+
+    client, answers = Client(REMOTE_ADDR=address), 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if client.post("/follow-up/", {"receipt": receipt_generate()}).status_code != 400:
+            raise RuntimeError("a random receipt was not simply refused")
+        answers += 1
+    return {
+        "seconds": seconds,
+        "answered": answers,
+        "per_second": round(answers / (time.perf_counter() - started)),
+    }
+
+
 def report_followup(result: dict[str, Any], echo: Callable[[str], None] = print) -> None:
     echo(
         f"follow-up lock-out: attacker {result['attack_per_minute_achieved']}/min wrong receipts "
@@ -409,6 +429,8 @@ def report_followup(result: dict[str, Any], echo: Callable[[str], None] = print)
         f"{result['baseline_median_s']} s, ratio {result['ratio_median']}); "
         f"goal (every visit within 30 s) met: {result['goal_met']}"
     )
+    rate = result["wrong_receipts_one_client"]
+    echo(f"wrong receipts answered for one unpaced client: {rate['per_second']}/s over {rate['seconds']} s")
 
 
 def _setup(redis_url: str | None) -> Path:
@@ -496,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
             every=5.0,
             seed=config.seed,
         )
+        caches["antiabuse"].clear()
+        result["followup_lockout"]["wrong_receipts_one_client"] = receipt_check_rate(seconds=10.0)
     finally:
         if args.redis:
             from django.core.cache import caches

@@ -79,3 +79,10 @@ def test_tiny_followup_lockout() -> None:
     assert set(result["attack_answers"]) <= {"400", "429"}
     assert result["goal_met"]
     assert result["under_attack_max_s"] < 30
+
+
+@pytest.mark.django_db
+def test_receipt_check_rate_counts_answered_wrong_receipts() -> None:
+    result = abuse.receipt_check_rate(seconds=0.5)
+    assert result["answered"] > 0
+    assert result["per_second"] > 0
