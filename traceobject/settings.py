@@ -346,11 +346,11 @@ BENCH_FLOOR = env_bool("TRACEOBJECT_BENCH_FLOOR", False)
 
 # --- Anti-abuse (tips.antiabuse) ---------------------------------------------------------------------
 # Rate limits, proof-of-work single-use marks and the surge counters live in their own cache alias, with the
-# daily key that turns client addresses into tags: nothing of it reaches the database or the disk. Redis when
-# TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold across processes), else one
-# SQLite file that every web worker of this host shares (tips.antiabuse.sharedcache), in memory (/dev/shm)
-# when the host has it. Tests keep a per-process memory cache unless a test picks a backend (or the
-# benchmark sets TRACEOBJECT_ANTIABUSE_PATH).
+# daily key that turns client addresses into tags: nothing of it reaches the database (nor a disk, with Redis
+# or /dev/shm). Redis when TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold
+# across processes), else one SQLite file that every web worker of this host shares
+# (tips.antiabuse.sharedcache), in memory (/dev/shm) when the host has it. Tests keep a per-process memory
+# cache unless a test picks a backend (or the benchmark sets TRACEOBJECT_ANTIABUSE_PATH).
 def antiabuse_fallback_path(data_dir: Path) -> Path:
     """Where the shared file lives without Redis: TRACEOBJECT_ANTIABUSE_PATH, else a directory of this user
     in /dev/shm (memory: the day key and the tags never reach a disk), else the data directory's cache."""

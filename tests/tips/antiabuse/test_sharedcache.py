@@ -124,3 +124,20 @@ def test_a_directory_someone_else_could_open_is_refused(tmp_path: Path) -> None:
     link.symlink_to(directory)
     with pytest.raises(ImproperlyConfigured):
         directory_check(link)
+
+
+def test_the_fallback_file_stays_in_memory_and_apart_per_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traceobject.settings import antiabuse_fallback_path
+
+    monkeypatch.delenv("TRACEOBJECT_ANTIABUSE_PATH", raising=False)
+    first, second = antiabuse_fallback_path(tmp_path / "a"), antiabuse_fallback_path(tmp_path / "b")
+    assert first != second, "two deployments on one host never share counters"
+    shm = Path("/dev/shm")  # noqa: S108 - the place under test
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        assert first.parent == shm / f"traceobject-{os.geteuid()}"
+    else:
+        assert first.parent == tmp_path / "a" / "cache"
+    monkeypatch.setenv("TRACEOBJECT_ANTIABUSE_PATH", str(tmp_path / "elsewhere.sqlite3"))
+    assert antiabuse_fallback_path(tmp_path / "a") == tmp_path / "elsewhere.sqlite3"
