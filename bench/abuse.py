@@ -1,7 +1,12 @@
-"""Abuse resistance: a bot flood, a flood with solved proof of work, and 100 well-behaved users.
+"""Abuse resistance: a bot flood, a flood with solved proof of work, and 100 well-behaved users; and the
+follow-up lock-out: a tipster entering their receipt while someone on the same address sends wrong ones.
 
-    .venv/bin/python -m bench.abuse                           # full scale, local-memory cache
+    .venv/bin/python -m bench.abuse                           # full scale, the shared-file cache
     .venv/bin/python -m bench.abuse --redis redis://127.0.0.1:6379/14 --json-out var/bench-abuse.json
+    .venv/bin/python -m bench.abuse --followup-only [--redis URL]   # only the follow-up lock-out
+
+Without ``--redis`` the ``antiabuse`` cache is the one a deployment without Redis uses: the SQLite file
+shared by the web workers (``tips.antiabuse.sharedcache``), here in the scratch data directory.
 
 What it does, on a scratch SQLite database in a temporary data directory (``TRACEOBJECT_ENV=test`` with
 ``TRACEOBJECT_RATE_LIMITS=1``: the real settings, limits on):
@@ -25,6 +30,13 @@ What it does, on a scratch SQLite database in a temporary data directory (``TRAC
    under Node when ``node`` is installed.
 
 The goal (issue 6): 100 % of genuine tips accepted, at most 1 % of the bot flood in the main queue.
+
+The follow-up lock-out (issue 13, part 6) runs in real time, with real threads through the whole stack:
+an attacker thread posts random wrong receipts to ``/follow-up/`` at ``--attack-per-minute`` (1,000) from
+one address, for ``--followup-seconds``; a tipster on the same address enters their correct receipt every
+few seconds in a fresh browser (a new visit each time) and is timed from the first post to the thread page,
+obeying any ``Retry-After``. The same tipster is timed first without the attacker (the same-run baseline).
+The goal: every visit opens within 30 s; the attacker's own rate and answers are reported too.
 """
 
 from __future__ import annotations
@@ -300,6 +312,127 @@ def _node_timing(difficulty: int, runs: int = 40) -> dict[str, Any] | None:
     return {key: round(value, 1) if isinstance(value, float) else value for key, value in data.items()}
 
 
+def _time_to_thread(client_factory: Callable[[], Any], receipt: str, give_up: float = 120.0) -> float:
+    """Seconds from the first post of ``receipt`` to the thread page, waiting as ``Retry-After`` says."""
+    client = client_factory()
+    started = time.perf_counter()
+    while time.perf_counter() - started < give_up:
+        response = client.post("/follow-up/", {"receipt": receipt})
+        if response.status_code == 303:
+            if client.get(response["Location"]).status_code != 200:
+                raise RuntimeError("the receipt opened no thread")
+            return time.perf_counter() - started
+        if response.status_code != 429:
+            raise RuntimeError(f"the correct receipt got {response.status_code}")
+        time.sleep(int(response["Retry-After"]))
+    return float("inf")
+
+
+def followup_lockout(
+    *, attack_seconds: float, attack_per_minute: int, baseline_seconds: float, every: float, seed: int
+) -> dict[str, Any]:
+    """The tipster's time to open the thread, without and then with an attacker on the same address."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from traceobject.tips.payload import TipPayload
+    from traceobject.tips.receipts import receipt_generate
+    from traceobject.tips.services import tip_submit
+
+    address = "203.0.113.77"  # the onion service's (or the NAT's) one address
+
+    def factory() -> Client:
+        return Client(REMOTE_ADDR=address)
+
+    receipt = tip_submit(obj=bench_object(), payload=TipPayload(text="Seen at a market stall.")).receipt
+    rng = random.Random(seed)
+
+    def tipster(seconds: float) -> list[float]:
+        times: list[float] = []
+        until = time.perf_counter() + seconds
+        while time.perf_counter() < until:
+            times.append(_time_to_thread(factory, receipt))
+            time.sleep(max(0.0, every - times[-1]))
+        return times
+
+    baseline = tipster(baseline_seconds)
+    answers: dict[int, int] = {}
+    stop = threading.Event()
+    wrong = [receipt_generate() for _ in range(int(attack_per_minute * attack_seconds / 60) + 10)]
+    rng.shuffle(wrong)
+
+    def attacker() -> None:
+        client, interval, sent = factory(), 60.0 / attack_per_minute, 0
+        started = time.perf_counter()
+        try:
+            while not stop.is_set() and sent < len(wrong):
+                status = client.post("/follow-up/", {"receipt": wrong[sent]}).status_code
+                answers[status] = answers.get(status, 0) + 1
+                sent += 1
+                delay = started + sent * interval - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=attacker, daemon=True)
+    attack_started = time.perf_counter()
+    thread.start()
+    time.sleep(min(5.0, attack_seconds / 4))  # the flood is under way before the tipster comes
+    under_attack = tipster(attack_seconds - (time.perf_counter() - attack_started))
+    stop.set()
+    thread.join()
+    attack_wall = time.perf_counter() - attack_started
+    sent = sum(answers.values())
+    return {
+        "attack_per_minute_asked": attack_per_minute,
+        "attack_per_minute_achieved": round(sent / attack_wall * 60),
+        "attack_answers": {str(status): count for status, count in sorted(answers.items())},
+        "baseline_visits": len(baseline),
+        "baseline_median_s": round(statistics.median(baseline), 3),
+        "under_attack_visits": len(under_attack),
+        "under_attack_median_s": round(statistics.median(under_attack), 3),
+        "under_attack_max_s": round(max(under_attack), 3),
+        "ratio_median": round(statistics.median(under_attack) / statistics.median(baseline), 2),
+        "goal_met": max(under_attack) <= 30.0,
+    }
+
+
+def receipt_check_rate(*, seconds: float, address: str = "203.0.113.78") -> dict[str, Any]:
+    """How many wrong receipts one client gets answered per second, unpaced, through the whole stack:
+    the blind guesser's rate per connection on this machine (docs/security.md, "Receipts and guessing")."""
+    from django.test import Client
+
+    from traceobject.tips.receipts import receipt_generate
+
+    client, answers = Client(REMOTE_ADDR=address), 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if client.post("/follow-up/", {"receipt": receipt_generate()}).status_code != 400:
+            raise RuntimeError("a random receipt was not simply refused")
+        answers += 1
+    return {
+        "seconds": seconds,
+        "answered": answers,
+        "per_second": round(answers / (time.perf_counter() - started)),
+    }
+
+
+def report_followup(result: dict[str, Any], echo: Callable[[str], None] = print) -> None:
+    echo(
+        f"follow-up lock-out: attacker {result['attack_per_minute_achieved']}/min wrong receipts "
+        f"(answers {result['attack_answers']}); tipster opened the thread in median "
+        f"{result['under_attack_median_s']} s, at most {result['under_attack_max_s']} s, over "
+        f"{result['under_attack_visits']} visits (without the attacker: median "
+        f"{result['baseline_median_s']} s, ratio {result['ratio_median']}); "
+        f"goal (every visit within 30 s) met: {result['goal_met']}"
+    )
+    rate = result["wrong_receipts_one_client"]
+    echo(f"wrong receipts answered for one unpaced client: {rate['per_second']}/s over {rate['seconds']} s")
+
+
 def _setup(redis_url: str | None) -> Path:
     data_dir = Path(tempfile.mkdtemp(prefix="traceobject-abuse-"))
     os.environ.update(
@@ -313,6 +446,8 @@ def _setup(redis_url: str | None) -> Path:
     os.environ.pop("DATABASE_URL", None)
     if redis_url:
         os.environ["TRACEOBJECT_REDIS_URL"] = redis_url
+    else:
+        os.environ["TRACEOBJECT_ANTIABUSE_PATH"] = str(data_dir / "antiabuse" / "shared.sqlite3")
     import django
 
     django.setup()
@@ -351,6 +486,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=Config.seed)
     parser.add_argument("--redis", default=None, help="a Redis URL for the antiabuse cache")
     parser.add_argument("--json-out", type=Path, default=None)
+    parser.add_argument("--followup-only", action="store_true", help="only the follow-up lock-out")
+    parser.add_argument("--followup-seconds", type=float, default=120.0)
+    parser.add_argument("--followup-baseline-seconds", type=float, default=30.0)
+    parser.add_argument("--attack-per-minute", type=int, default=1000)
     args = parser.parse_args(argv)
     config = Config(
         bots=args.bots,
@@ -363,23 +502,40 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     data_dir = _setup(args.redis)
+    result: dict[str, Any] = {}
     try:
-        result = simulate(config)
-        timings = pow_timings(config.difficulty)
+        from django.core.cache import caches
+
+        caches["antiabuse"].clear()
+        if not args.followup_only:
+            result = simulate(config)
+            result["pow"] = pow_timings(config.difficulty)
+        caches["antiabuse"].clear()
+        result["followup_lockout"] = followup_lockout(
+            attack_seconds=args.followup_seconds,
+            attack_per_minute=args.attack_per_minute,
+            baseline_seconds=args.followup_baseline_seconds,
+            every=5.0,
+            seed=config.seed,
+        )
+        caches["antiabuse"].clear()
+        result["followup_lockout"]["wrong_receipts_one_client"] = receipt_check_rate(seconds=10.0)
     finally:
         if args.redis:
             from django.core.cache import caches
 
             caches["antiabuse"].clear()
         shutil.rmtree(data_dir, ignore_errors=True)
-    result["pow"] = timings
-    result["cache"] = "redis" if args.redis else "locmem"
+    result["cache"] = "redis" if args.redis else "shared-file"
     result["when"] = datetime.now(UTC).isoformat(timespec="seconds")
     result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
-    report(result, timings)
+    if not args.followup_only:
+        report(result, result["pow"])
+    report_followup(result["followup_lockout"])
     if args.json_out:
         args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 0 if result["goal_met"] else 1
+    goals = [result["followup_lockout"]["goal_met"]] + ([] if args.followup_only else [result["goal_met"]])
+    return 0 if all(goals) else 1
 
 
 if __name__ == "__main__":

@@ -362,11 +362,30 @@ TRACEOBJECT_LEAD_ACK_DAYS = env_int("TRACEOBJECT_LEAD_ACK_DAYS", 7)
 # intake (the "framework floor"). It stores nothing; leave it off outside benchmarks.
 BENCH_FLOOR = env_bool("TRACEOBJECT_BENCH_FLOOR", False)
 
+
 # --- Anti-abuse (tips.antiabuse) ---------------------------------------------------------------------
 # Rate limits, proof-of-work single-use marks and the surge counters live in their own cache alias, with the
-# daily key that turns client addresses into tags: nothing of it reaches the database or the disk. Redis when
-# TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold across processes), else the
-# process's own memory (one worker: fine for embedded mode, too weak for several gunicorn workers).
+# daily key that turns client addresses into tags: nothing of it reaches the database (nor a disk, with Redis
+# or /dev/shm). Redis when TRACEOBJECT_REDIS_URL is set (shared by every web worker, so the limits hold
+# across processes), else one SQLite file that every web worker of this host shares
+# (tips.antiabuse.sharedcache), in memory (/dev/shm) when the host has it. Tests keep a per-process memory
+# cache unless a test picks a backend (or the benchmark sets TRACEOBJECT_ANTIABUSE_PATH).
+def antiabuse_fallback_path(data_dir: Path) -> Path:
+    """Where the shared file lives without Redis: TRACEOBJECT_ANTIABUSE_PATH, else a directory of this user
+    in /dev/shm (memory: the day key and the tags never reach a disk), else the data directory's cache."""
+    import hashlib
+    import os
+
+    configured = env_str("TRACEOBJECT_ANTIABUSE_PATH", "") or ""
+    if configured:
+        return Path(configured)
+    name = f"antiabuse-{hashlib.blake2b(str(data_dir.resolve()).encode(), digest_size=6).hexdigest()}.sqlite3"
+    shm = Path("/dev/shm")  # noqa: S108 - checked: a directory of our own, mode 0700 (sharedcache)
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm / f"traceobject-{os.geteuid()}" / name
+    return data_dir / "cache" / name
+
+
 REDIS_URL = env_str("TRACEOBJECT_REDIS_URL", "") or ""
 if REDIS_URL:
     CACHES["antiabuse"] = {
@@ -376,10 +395,15 @@ if REDIS_URL:
         # A Redis that stops answering must not hold up a tip for long: the checks fail open.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
-else:
+elif MODE == "test" and not env_str("TRACEOBJECT_ANTIABUSE_PATH"):
     CACHES["antiabuse"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "antiabuse",
+    }
+else:
+    CACHES["antiabuse"] = {
+        "BACKEND": "traceobject.tips.antiabuse.sharedcache.SharedSQLiteCache",
+        "LOCATION": str(antiabuse_fallback_path(DATA_DIR)),
     }
 # Off only for load benchmarks (the system check warns outside debug mode). Tests run with them off unless a
 # test switches them on, because every test client comes from the same address.

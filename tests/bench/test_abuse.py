@@ -64,3 +64,25 @@ def test_pow_timings_run() -> None:
     timings = abuse.pow_timings(4, verifies=20, solves=3)
     assert timings["solution_valid_median_us"] > 0
     assert timings["pow_verify_median_us"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tiny_followup_lockout() -> None:
+    """The lock-out scenario at a few seconds: a real attacker thread, and every visit of the tipster on the
+    same address opens the thread."""
+    result = abuse.followup_lockout(
+        attack_seconds=4, attack_per_minute=600, baseline_seconds=1, every=0.5, seed=1
+    )
+    assert result["baseline_visits"] >= 1
+    assert result["under_attack_visits"] >= 2
+    assert result["attack_answers"].get("400", 0) > 10, "the attacker's wrong receipts were checked"
+    assert set(result["attack_answers"]) <= {"400", "429"}
+    assert result["goal_met"]
+    assert result["under_attack_max_s"] < 30
+
+
+@pytest.mark.django_db
+def test_receipt_check_rate_counts_answered_wrong_receipts() -> None:
+    result = abuse.receipt_check_rate(seconds=0.5)
+    assert result["answered"] > 0
+    assert result["per_second"] > 0

@@ -17,10 +17,17 @@ from tests.staff_fixtures import login_verified, make_staff
 from tests.utils import field_errors, find_all, find_by_id
 from traceobject.audit.models import AuditEvent
 from traceobject.tips.antiabuse import ratelimit
-from traceobject.tips.followup_cookie import ABSOLUTE_SECONDS, COOKIE_NAME, access_dump, access_load
+from traceobject.tips.followup_cookie import (
+    ABSOLUTE_SECONDS,
+    COOKIE_NAME,
+    access_dump,
+    access_load,
+    visit_new,
+)
 from traceobject.tips.followups import MESSAGE_MAX, followup_access, followup_ask
-from traceobject.tips.models import FollowUp, FollowUpKind, Tip
+from traceobject.tips.models import EndedVisit, FollowUp, FollowUpKind, Tip
 from traceobject.tips.payload import TipPayload
+from traceobject.tips.receipts import receipt_backoff_buckets
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +175,59 @@ def test_leave_deletes_the_cookie(client, tip) -> None:
     assert client.get(THREAD).status_code == 303
 
 
+def test_leave_ends_every_copy_of_the_cookie_on_the_server(client, tip) -> None:
+    """A copy of the cookie saved before "Leave" (another tab's, a backup's, a thief's) opens nothing after
+    it, in any browser: the server refuses the visit, not only this browser's cookie jar."""
+    _enter(client, tip.receipt_code)
+    saved = client.cookies[COOKIE_NAME].value
+    copy = Client()
+    copy.cookies[COOKIE_NAME] = saved
+    assert copy.get(THREAD).status_code == 200, "before leaving, a copy works like the original"
+    client.post(LEAVE)
+
+    copy = Client()
+    copy.cookies[COOKIE_NAME] = saved
+    response = copy.get(THREAD)
+    assert response.status_code == 303
+    assert response["Location"] == f"{ENTRY}?from=expired"
+    assert response.cookies[COOKIE_NAME].value == ""
+    copy.cookies[COOKIE_NAME] = saved
+    assert copy.post(THREAD, {"text": "Sent with a saved cookie"}).status_code == 303
+    assert not FollowUp.objects.exists()
+    copy.cookies[COOKIE_NAME] = saved
+    assert copy.get(ENTRY).status_code == 200, "the receipt form, not a way round to the thread"
+
+    # The receipt opens a new visit, which the ended one does not touch.
+    assert _enter(client, tip.receipt_code).status_code == 303
+    assert client.cookies[COOKIE_NAME].value != saved
+    assert client.get(THREAD).status_code == 200
+
+
+def test_leaving_one_visit_leaves_another_visit_of_the_same_tip_open(tip) -> None:
+    phone, laptop = Client(), Client()
+    _enter(phone, tip.receipt_code)
+    _enter(laptop, tip.receipt_code)
+    phone.post(LEAVE)
+    assert phone.get(THREAD).status_code == 303
+    assert laptop.get(THREAD).status_code == 200
+
+
+def test_an_ended_visit_is_kept_only_as_long_as_its_cookie_could_live(client, tip) -> None:
+    with time_machine.travel("2026-11-22 10:20:00+00:00", tick=False) as clock:
+        _enter(client, tip.receipt_code)
+        client.post(LEAVE)
+        ended = EndedVisit.objects.get()
+        # Refused anyway 8 hours after the receipt (18:20), kept to the hour after, and no longer.
+        assert ended.expires_at == datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
+        clock.shift(9 * 3600)
+        other = Client()
+        _enter(other, tip.receipt_code)
+        other.post(LEAVE)
+        assert list(EndedVisit.objects.values_list("expires_at", flat=True)) == [
+            datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+        ], "the next visit ended removes the records past their hour"
+
+
 def test_the_tip_being_deleted_ends_the_visit(client, tip) -> None:
     _enter(client, tip.receipt_code)
     Tip.objects.filter(pk=tip.pk).delete()
@@ -177,26 +237,30 @@ def test_the_tip_being_deleted_ends_the_visit(client, tip) -> None:
 
 
 @override_settings(TRACEOBJECT_RATE_LIMITS=True)
-def test_wrong_receipts_get_slower_and_the_wait_holds_even_for_a_correct_one(client, tip) -> None:
+def test_wrong_receipts_near_a_receipt_get_slower_and_the_wait_holds_for_it(client, tip) -> None:
+    """Typos (or guesses) that keep three of the four groups: after a few, every attempt sharing those
+    groups waits, the correct receipt included; once the wait is over it opens, and clears the slate."""
+    near = tip.receipt_code[:-4] + ("0000" if tip.receipt_code[-4:] != "0000" else "1111")
     with time_machine.travel("2026-11-22 10:00:00+00:00", tick=False) as clock:
         for _attempt in range(ratelimit.BACKOFF_FREE_FAILURES - 1):
-            assert _enter(client, "0000-0000-0000-0000").status_code == 400
-        assert _enter(client, "0000-0000-0000-0000").status_code == 400  # this one starts the waiting
+            assert _enter(client, near).status_code == 400
+        assert _enter(client, near).status_code == 400  # this one starts the waiting
         response = _enter(client, tip.receipt_code)
         assert response.status_code == 429
         assert int(response["Retry-After"]) >= 1
         assert "Too many attempts" in response.content.decode()
         assert NEUTRAL not in response.content.decode()
         assert COOKIE_NAME not in response.cookies
+        assert _enter(client, "ZZZZ-ZZZZ-ZZZZ-ZZZZ").status_code == 400, "unrelated receipts do not wait"
 
         clock.shift(int(response["Retry-After"]))
-        _enter(client, "0000-0000-0000-0000")
+        _enter(client, near)
         wait = int(_enter(client, tip.receipt_code)["Retry-After"])
         assert wait > 2, "each further failure doubles the wait"
         clock.shift(wait)
         response = _enter(client, tip.receipt_code)
         assert response.status_code == 303, "after the wait the correct receipt opens the tip"
-        assert ratelimit.backoff_wait(response.wsgi_request, "receipt") == 0
+        assert ratelimit.backoff_wait(response.wsgi_request, "receipt", receipt_backoff_buckets(near)) == 0
 
 
 def test_an_analyst_asks_from_the_tip_page(tip) -> None:
@@ -265,11 +329,13 @@ def test_an_active_visit_still_ends_after_the_absolute_limit(client, tip) -> Non
 
 def test_the_cookie_is_bound_to_the_secret_key(tip) -> None:
     access = followup_access(receipt=tip.receipt_code)
-    value = access_dump(access, issued=time.time())
+    visit = visit_new(access, now=time.time())
+    value = access_dump(visit)
     loaded = access_load(value)
     assert loaded is not None
-    assert loaded[0].tip_id == tip.pk
-    assert bytes(loaded[0].private_key) == bytes(access.private_key)
+    assert loaded.access.tip_id == tip.pk
+    assert bytes(loaded.access.private_key) == bytes(access.private_key)
+    assert loaded.visit_id == visit.visit_id
     with override_settings(SECRET_KEY="another secret key, after a rotation, long enough"):
         assert access_load(value) is None
     assert access_load(value[:-4]) is None

@@ -6,6 +6,10 @@ tipster's private key (derived from the receipt), encrypted with a key derived f
 the server. The cookie has no Max-Age (it ends when the browser closes), is HttpOnly, SameSite=Strict and
 confined to the follow-up pages' path; the server also refuses it after ``FOLLOWUP_IDLE_MINUTES``
 without a request and after ``ABSOLUTE_SECONDS`` in all, whatever the browser keeps.
+
+Each visit (one correct receipt) carries a random visit id, kept through every refresh of the cookie.
+"Leave" records that id as ended in the database (``tips.followups.followup_visit_end``), so that every
+copy of the cookie, however it was saved, stops opening the thread at once, in every web worker.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from nacl.exceptions import CryptoError
@@ -38,22 +44,42 @@ def _box() -> SecretBox:
     return SecretBox(key)
 
 
-def access_dump(access: TipsterAccess, *, issued: float, now: float | None = None) -> str:
-    """The cookie value for ``access``: issued at ``issued``, last active ``now``."""
+VISIT_ID_BYTES = 16
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What one follow-up cookie holds: the access, when the receipt opened it, and the visit's id."""
+
+    access: TipsterAccess
+    issued: float
+    visit_id: bytes
+
+
+def visit_new(access: TipsterAccess, *, now: float | None = None) -> Visit:
+    """A new visit after a correct receipt, with a fresh random id."""
+    issued = time.time() if now is None else now
+    return Visit(access=access, issued=issued, visit_id=secrets.token_bytes(VISIT_ID_BYTES))
+
+
+def access_dump(visit: Visit, *, now: float | None = None) -> str:
+    """The cookie value for ``visit``, last active ``now``."""
     now = time.time() if now is None else now
     document = {
-        "t": access.tip_id,
-        "k": base64.b64encode(bytes(access.private_key)).decode(),
-        "i": int(issued),
+        "t": visit.access.tip_id,
+        "k": base64.b64encode(bytes(visit.access.private_key)).decode(),
+        "v": base64.b64encode(visit.visit_id).decode(),
+        "i": int(visit.issued),
         "a": int(now),
     }
     sealed = _box().encrypt(json.dumps(document, separators=(",", ":")).encode())
     return base64.urlsafe_b64encode(bytes(sealed)).decode().rstrip("=")
 
 
-def access_load(value: str | None, *, now: float | None = None) -> tuple[TipsterAccess, float] | None:
-    """The access and its issue time a cookie holds, or None if it is missing, forged, damaged or
-    expired (idle too long, or too old)."""
+def access_load(value: str | None, *, now: float | None = None) -> Visit | None:
+    """The visit a cookie holds, or None if it is missing, forged, damaged or expired (idle too long, or
+    too old). Whether the visit was ended with "Leave" is the database's answer
+    (``tips.followups.followup_visit_ended``), not the cookie's."""
     if not value:
         return None
     now = time.time() if now is None else now
@@ -62,13 +88,25 @@ def access_load(value: str | None, *, now: float | None = None) -> tuple[Tipster
         document = json.loads(_box().decrypt(raw))
         tip_id = int(document["t"])
         private_key = PrivateKey(base64.b64decode(document["k"], validate=True))
+        visit_id = base64.b64decode(document["v"], validate=True)
         issued = float(document["i"])
         active = float(document["a"])
     except (ValueError, TypeError, KeyError, CryptoError):
         return None
+    if len(visit_id) != VISIT_ID_BYTES:
+        return None
     if now - active > idle_seconds() or now - issued > ABSOLUTE_SECONDS or active > now + 60:
         return None
-    return TipsterAccess(tip_id=tip_id, private_key=private_key), issued
+    access = TipsterAccess(tip_id=tip_id, private_key=private_key)
+    return Visit(access=access, issued=issued, visit_id=visit_id)
 
 
-__all__ = ["ABSOLUTE_SECONDS", "COOKIE_NAME", "access_dump", "access_load", "idle_seconds"]
+__all__ = [
+    "ABSOLUTE_SECONDS",
+    "COOKIE_NAME",
+    "Visit",
+    "access_dump",
+    "access_load",
+    "idle_seconds",
+    "visit_new",
+]

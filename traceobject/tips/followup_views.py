@@ -1,15 +1,14 @@
 """The tipster's follow-up pages under /follow-up/: enter the receipt, read the thread, reply, leave.
 
 No account and no server-side session: the only state is the encrypted ``to_followup`` cookie
-(``tips.followup_cookie``), which ends with the browser and expires on the server after some idle
-minutes. Every failure to open a tip, whatever its cause, shows one neutral message, and repeated
-failures make the next attempt wait (``tips.antiabuse.ratelimit`` back-off, keyed by the rotating hash of
-the address, never the address). Pages work without JavaScript and are never cached.
+(``tips.followup_cookie``), which ends with the browser, expires on the server after some idle minutes and
+is refused everywhere once the tipster leaves. Every failure to open a tip, whatever its cause, shows one
+neutral message, and repeated failures make later attempts that share a group of characters with them
+wait (``tips.antiabuse.ratelimit`` back-off, keyed by the rotating hash of the address, never the address,
+and by the receipt's groups). Pages work without JavaScript and are never cached.
 """
 
 from __future__ import annotations
-
-import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,15 +21,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from traceobject.core.errors import ApplicationError
 from traceobject.tips.antiabuse import ratelimit
-from traceobject.tips.followup_cookie import COOKIE_NAME, access_dump, access_load
+from traceobject.tips.followup_cookie import (
+    ABSOLUTE_SECONDS,
+    COOKIE_NAME,
+    Visit,
+    access_dump,
+    access_load,
+    visit_new,
+)
 from traceobject.tips.followup_forms import ReceiptForm, ReplyForm
 from traceobject.tips.followups import (
     MESSAGE_MAX,
-    TipsterAccess,
     followup_access,
     followup_reply,
     followup_thread_for_tipster,
+    followup_visit_end,
+    followup_visit_ended,
 )
+from traceobject.tips.receipts import receipt_backoff_buckets
 
 # The back-off scope of receipt attempts (``ratelimit.backoff_*``) and the rate-limit scope of replies.
 RECEIPT_SCOPE = "receipt"
@@ -48,10 +56,19 @@ def _cookie_path() -> str:
     return reverse("gallery:followup")
 
 
-def _set_access(response: HttpResponse, access: TipsterAccess, issued: float) -> None:
+def _visit(request: HttpRequest) -> Visit | None:
+    """The visit the request's cookie holds, unless it is missing, expired, or was ended with "Leave"
+    (in any browser or copy)."""
+    visit = access_load(request.COOKIES.get(COOKIE_NAME))
+    if visit is None or followup_visit_ended(visit_id=visit.visit_id):
+        return None
+    return visit
+
+
+def _set_access(response: HttpResponse, visit: Visit) -> None:
     response.set_cookie(
         COOKIE_NAME,
-        access_dump(access, issued=issued),
+        access_dump(visit),
         max_age=None,  # a browser-session cookie
         path=_cookie_path(),
         secure=bool(settings.SESSION_COOKIE_SECURE),
@@ -91,7 +108,7 @@ def _entry_page(
 def followup_entry(request: HttpRequest) -> HttpResponse:
     """The receipt form. A correct receipt sets the cookie and leads to the thread."""
     if request.method != "POST":
-        if access_load(request.COOKIES.get(COOKIE_NAME)) is not None:
+        if _visit(request) is not None:
             return HttpResponseRedirect(reverse("gallery:followup_thread"))
         notices = {
             "left": _("You have left the follow-up page. Close the browser window to leave no trace."),
@@ -102,24 +119,28 @@ def followup_entry(request: HttpRequest) -> HttpResponse:
             _clear_access(response)
         return response
     form = ReceiptForm(request.POST)
-    wait = ratelimit.backoff_wait(request, RECEIPT_SCOPE)
+    if not form.is_valid():
+        return _entry_page(request, form, status=400)
+    receipt = form.cleaned_data["receipt"]
+    # The back-off is keyed by this address and by the receipt's own groups, never by the address
+    # alone: someone else's wrong receipts from the same address (an onion service, a NAT) hold up
+    # only receipts that share a group with them, so a genuine tipster is not locked out by them.
+    buckets = receipt_backoff_buckets(receipt)
+    wait = ratelimit.backoff_wait(request, RECEIPT_SCOPE, buckets)
     if wait > 0:
-        # Refused before the receipt is even looked at: waiting is the only way to a next guess.
-        form.is_valid()
+        # Refused before the receipt is looked at: guesses around one receipt wait between tries.
         form.add_error(None, _wait_text(wait))
         response = _entry_page(request, form, status=429)
         response["Retry-After"] = str(wait)
         return response
-    if not form.is_valid():
-        return _entry_page(request, form, status=400)
-    access = followup_access(receipt=form.cleaned_data["receipt"])
+    access = followup_access(receipt=receipt)
     if access is None:
-        ratelimit.backoff_fail(request, RECEIPT_SCOPE)
+        ratelimit.backoff_fail(request, RECEIPT_SCOPE, buckets)
         form.add_error(None, neutral_message())
         return _entry_page(request, form, status=400)
-    ratelimit.backoff_clear(request, RECEIPT_SCOPE)
+    ratelimit.backoff_clear(request, RECEIPT_SCOPE, buckets)
     response = HttpResponseRedirect(reverse("gallery:followup_thread"), status=303)
-    _set_access(response, access, issued=time.time())
+    _set_access(response, visit_new(access))
     return response
 
 
@@ -137,10 +158,10 @@ def _to_entry(request: HttpRequest, reason: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def followup_thread(request: HttpRequest) -> HttpResponse:
     """The tipster's tip, the questions and their replies, oldest first, and the reply form."""
-    loaded = access_load(request.COOKIES.get(COOKIE_NAME))
-    if loaded is None:
+    visit = _visit(request)
+    if visit is None:
         return _to_entry(request, "expired")
-    access, issued = loaded
+    access = visit.access
     thread = followup_thread_for_tipster(access=access)
     if thread is None:
         return _to_entry(request, "expired")
@@ -165,7 +186,7 @@ def followup_thread(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 sent = HttpResponseRedirect(f"{reverse('gallery:followup_thread')}?sent=1", status=303)
-                _set_access(sent, access, issued)
+                _set_access(sent, visit)
                 return sent
         else:
             status = 400
@@ -184,12 +205,16 @@ def followup_thread(request: HttpRequest) -> HttpResponse:
     )
     if retry_after:
         response["Retry-After"] = str(retry_after)
-    _set_access(response, access, issued)
+    _set_access(response, visit)
     return response
 
 
 @never_cache
 @require_POST
 def followup_leave(request: HttpRequest) -> HttpResponse:
-    """Forget the visit: the cookie goes, and the receipt is needed again."""
+    """End the visit: the cookie goes, and the server refuses every copy of it from now on, so that a
+    saved or stolen copy opens nothing; the receipt is needed again."""
+    visit = access_load(request.COOKIES.get(COOKIE_NAME))
+    if visit is not None:
+        followup_visit_end(visit_id=visit.visit_id, issued=visit.issued, lifetime=ABSOLUTE_SECONDS)
     return _to_entry(request, "left")

@@ -12,11 +12,14 @@ identify a tipster); the analysts' side records every question and every reading
 
 from __future__ import annotations
 
+import hashlib
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -28,7 +31,7 @@ from traceobject.core.countries import country_choices
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.selectors import objects_public
-from traceobject.tips.models import FollowUp, FollowUpKind, Receipt, Tip
+from traceobject.tips.models import EndedVisit, FollowUp, FollowUpKind, Receipt, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import LENGTH as RECEIPT_LENGTH
 from traceobject.tips.receipts import receipt_digest, receipt_normalize, receipt_private_key
@@ -133,6 +136,32 @@ def followup_access(*, receipt: str) -> TipsterAccess | None:
     if stored is None or bytes(stored) != public:
         return None
     return TipsterAccess(tip_id=tip_id, private_key=private_key)
+
+
+def _visit_digest(visit_id: bytes) -> str:
+    # Keyed by purpose only: the id is 128 random bits, so the digest needs no secret to be unguessable;
+    # it keeps the cookie's own value out of the table.
+    return hashlib.blake2b(visit_id, digest_size=32, person=b"to-visit-end-v1").hexdigest()
+
+
+def followup_visit_end(*, visit_id: bytes, issued: float, lifetime: int) -> None:
+    """End a follow-up visit for every copy of its cookie ("Leave").
+
+    ``lifetime`` is how long after ``issued`` the cookie is refused anyway; the record lasts until then
+    (rounded up to the hour) and no longer. Ending a visit twice is harmless. Expired records go at the
+    same time, so the table holds at most the visits ended in the last ``lifetime`` seconds.
+    """
+    until = datetime.fromtimestamp(math.ceil((issued + lifetime) / 3600) * 3600, tz=UTC)
+    with transaction.atomic():
+        EndedVisit.objects.filter(expires_at__lt=timezone.now()).delete()
+        EndedVisit.objects.bulk_create(
+            [EndedVisit(visit=_visit_digest(visit_id), expires_at=until)], ignore_conflicts=True
+        )
+
+
+def followup_visit_ended(*, visit_id: bytes) -> bool:
+    """Whether "Leave" ended this visit: one indexed lookup on every follow-up page."""
+    return EndedVisit.objects.filter(visit=_visit_digest(visit_id)).exists()
 
 
 def followup_thread_for_tipster(*, access: TipsterAccess) -> TipsterThread | None:

@@ -147,3 +147,20 @@ class BarrierReport(models.Model):
 
     def __str__(self) -> str:
         return f"barrier report {self.pk}"
+
+
+class EndedVisit(models.Model):
+    """A follow-up visit that the tipster ended with "Leave": every copy of its cookie is refused.
+
+    The row holds a keyed digest of the cookie's random visit id, so it names no tip, and the hour after
+    which the cookie would be refused anyway (``followup_cookie.ABSOLUTE_SECONDS`` after the receipt was
+    entered, rounded up to the hour so that it does not date the visit to the second); rows past that
+    hour are deleted. In the database, not in a cache: it must hold in every web worker, survive a restart
+    of Redis and never be evicted.
+    """
+
+    visit = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"ended visit until {self.expires_at:%Y-%m-%d %H:00}"

@@ -34,6 +34,30 @@ def receipt_digest(code: str) -> str:
     return hmac.new(key, receipt_normalize(code).encode(), hashlib.sha256).hexdigest()
 
 
+GROUP = 4  # characters per group, as the receipt is written (7KQ4-M2XD-9TBA-H3PV)
+
+
+def receipt_backoff_buckets(code: str) -> list[str]:
+    """The back-off buckets of an attempted receipt: one per group of four characters, keyed with the
+    pepper, so that the anti-abuse cache holds no part of any receipt in readable form. Empty for a code
+    that is not receipt-shaped (it cannot open anything, so there is nothing to slow down).
+
+    Wrong receipts that share a group with each other (guesses around a receipt partly read) fill the same
+    buckets and get slower; a receipt's own groups are 20 random bits each, so someone else's guesses
+    reach them only by chance (docs/security.md, "Receipts and guessing").
+    """
+    normalized = receipt_normalize(code)
+    if len(normalized) != LENGTH:
+        return []
+    key = hashlib.blake2b(settings.RECEIPT_PEPPER.encode(), digest_size=32, person=b"to-backoff-v1").digest()
+    return [
+        hmac.new(
+            key, f"{start // GROUP}:{normalized[start : start + GROUP]}".encode(), hashlib.sha256
+        ).hexdigest()[:20]
+        for start in range(0, LENGTH, GROUP)
+    ]
+
+
 def receipt_private_key(code: str) -> PrivateKey:
     """The tipster's key pair, derived from the receipt alone (no pepper, nothing stored).
 

@@ -1,4 +1,8 @@
-"""Fixtures for the anti-abuse tests: a clean ``antiabuse`` cache, limits on, and a real Redis variant."""
+"""Fixtures for the anti-abuse tests: a clean ``antiabuse`` cache, limits on, and a real Redis variant.
+
+A missing Redis skips the Redis variants, unless REQUIRE_REDIS=1 (set by ``.ci/run``), which turns the skip
+into a failure: production relies on Redis, so CI may not pass without having run them.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,24 @@ def _redis_available() -> bool:
         return False
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def antiabuse_backend(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    """Run a test against the local-memory cache and against a real Redis server."""
+@pytest.fixture(params=["shared-file", "redis"])
+def antiabuse_backend(
+    request: pytest.FixtureRequest, settings: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Run a test against both backends production uses: the shared SQLite file of a deployment without
+    Redis (``sharedcache``), and a real Redis server."""
+    if request.param == "shared-file":
+        settings.CACHES = {
+            **settings.CACHES,
+            "antiabuse": {
+                "BACKEND": "traceobject.tips.antiabuse.sharedcache.SharedSQLiteCache",
+                "LOCATION": str(tmp_path_factory.mktemp("antiabuse") / "cache" / "antiabuse.sqlite3"),
+            },
+        }
     if request.param == "redis":
         if not _redis_available():
+            if os.environ.get("REQUIRE_REDIS") == "1":
+                pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_TEST_URL}")
             pytest.skip(f"no Redis at {REDIS_TEST_URL}")
         settings.CACHES = {
             **settings.CACHES,

@@ -104,35 +104,49 @@ def test_limits_off_lets_everything_through(settings: Any, clock: Clock) -> None
     request = _request("192.0.2.50")
     assert all(rate_check(request, "tip-unverified").allowed for _ in range(100))
     for _ in range(10):
-        backoff_fail(request, "receipt")
-    assert backoff_wait(request, "receipt") == 0
+        backoff_fail(request, "receipt", ["g0"])
+    assert backoff_wait(request, "receipt", ["g0"]) == 0
 
 
 def test_backoff_grows_exponentially_and_is_capped(antiabuse_backend: str, clock: Clock) -> None:
     request = _request("192.0.2.60")
     waits = []
     for _ in range(15):
-        backoff_fail(request, "receipt")
-        waits.append(backoff_wait(request, "receipt"))
+        backoff_fail(request, "receipt", ["g0", "g1"])
+        waits.append(backoff_wait(request, "receipt", ["g0", "g1"]))
     assert waits[:6] == [0, 0, 2, 4, 8, 16]
     assert max(waits) == ratelimit.BACKOFF_CAP
     clock.advance(ratelimit.BACKOFF_CAP)
-    assert backoff_wait(request, "receipt") == 0
+    assert backoff_wait(request, "receipt", ["g0"]) == 0
     # The failures are still remembered: the next one waits the cap again.
-    backoff_fail(request, "receipt")
-    assert backoff_wait(request, "receipt") == ratelimit.BACKOFF_CAP
+    backoff_fail(request, "receipt", ["g0"])
+    assert backoff_wait(request, "receipt", ["g0"]) == ratelimit.BACKOFF_CAP
+
+
+def test_backoff_holds_up_only_attempts_that_share_a_bucket(antiabuse_backend: str, clock: Clock) -> None:
+    """Failures in some buckets make any attempt touching one of them wait; an attempt with other buckets
+    from the same address goes ahead at once."""
+    request = _request("192.0.2.65")
+    for _ in range(6):
+        backoff_fail(request, "receipt", ["a0", "a1"])
+    wait = backoff_wait(request, "receipt", ["a0", "a1"])
+    assert wait == 2 ** (6 - ratelimit.BACKOFF_FREE_FAILURES + 1)
+    assert backoff_wait(request, "receipt", ["z0", "a1"]) == wait, "one shared bucket is enough to wait"
+    assert backoff_wait(request, "receipt", ["z0", "z1"]) == 0, "the same address, other buckets: no wait"
+    assert backoff_wait(request, "receipt", []) == 0
 
 
 def test_backoff_clear_forgets_failures(antiabuse_backend: str, clock: Clock) -> None:
     request = _request("192.0.2.70")
     for _ in range(5):
-        backoff_fail(request, "receipt")
-    assert backoff_wait(request, "receipt") > 0
-    assert backoff_wait(_request("192.0.2.71"), "receipt") == 0
-    backoff_clear(request, "receipt")
-    assert backoff_wait(request, "receipt") == 0
-    backoff_fail(request, "receipt")
-    assert backoff_wait(request, "receipt") == 0
+        backoff_fail(request, "receipt", ["c0", "c1"])
+    assert backoff_wait(request, "receipt", ["c0"]) > 0
+    assert backoff_wait(_request("192.0.2.71"), "receipt", ["c0"]) == 0
+    backoff_clear(request, "receipt", ["c0"])
+    assert backoff_wait(request, "receipt", ["c0"]) == 0
+    assert backoff_wait(request, "receipt", ["c1"]) > 0, "a success clears its own buckets only"
+    backoff_fail(request, "receipt", ["c0"])
+    assert backoff_wait(request, "receipt", ["c0"]) == 0
 
 
 def test_requests_without_a_tag_share_one_set_of_counters(clock: Clock) -> None:

@@ -22,9 +22,10 @@ import logging
 import math
 import re
 import secrets
+import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
@@ -36,8 +37,9 @@ from django.http import HttpRequest
 
 CACHE_ALIAS = "antiabuse"
 logger = logging.getLogger(__name__)
-# What a cache backend raises when its server is away (Redis down, a socket refused).
-CACHE_ERRORS: tuple[type[Exception], ...] = (OSError, redis.exceptions.RedisError)
+# What a cache backend raises when its server is away (Redis down, a socket refused, the shared SQLite file
+# of the fallback locked too long or unwritable).
+CACHE_ERRORS: tuple[type[Exception], ...] = (OSError, redis.exceptions.RedisError, sqlite3.Error)
 # The tag used when a request did not pass through the middleware (a RequestFactory request, a task):
 # such requests share one set of counters rather than escaping the limits.
 UNKNOWN_TAG = "unknown"
@@ -250,42 +252,58 @@ def rate_check(request: HttpRequest, scope: str) -> RateDecision:
 
 
 # --- Back-off after failures (wrong receipts) ---------------------------------------------------------
+# Keyed by the client tag AND by "buckets" the caller derives from what was tried (for receipts: a keyed
+# hash of each of its four groups, ``receipts.receipt_backoff_buckets``), never by the tag alone. A wait
+# keyed by the address alone would refuse even a correct receipt to everyone behind that address (one onion
+# service, one NAT) while one of them sends wrong ones. With buckets, wrong receipts slow down only later
+# attempts that share a group with them: guesses around one receipt (someone who read most of it) are
+# throttled, and a genuine tipster, whose groups are random, almost never meets a wait set by someone
+# else. The reasoning, with numbers, is in docs/security.md ("Receipts and guessing").
+
+# Seconds a bucket's failures are remembered after its last failure.
+BACKOFF_MEMORY = 3600
 
 
-def _backoff_keys(request: HttpRequest, scope: str) -> tuple[str, str]:
+def _backoff_keys(request: HttpRequest, scope: str, bucket: str) -> tuple[str, str]:
     tag = _tag(request)
-    return f"aa:bo:{scope}:n:{tag}", f"aa:bo:{scope}:until:{tag}"
+    return f"aa:bo:{scope}:{tag}:{bucket}:n", f"aa:bo:{scope}:{tag}:{bucket}:until"
 
 
 @fail_open(0)
-def backoff_wait(request: HttpRequest, scope: str) -> int:
-    """Seconds this client must still wait before its next attempt in ``scope`` (0: it may try now)."""
-    if not limits_enabled():
+def backoff_wait(request: HttpRequest, scope: str, buckets: Sequence[str]) -> int:
+    """Seconds this client must still wait before an attempt touching ``buckets`` (0: it may try now)."""
+    if not limits_enabled() or not buckets:
         return 0
-    _failures, until_key = _backoff_keys(request, scope)
-    until = antiabuse_cache().get(until_key)
-    if until is None:
+    until_keys = [_backoff_keys(request, scope, bucket)[1] for bucket in buckets]
+    untils = antiabuse_cache().get_many(until_keys).values()
+    if not untils:
         return 0
-    return max(0, math.ceil(float(until) - now()))
+    return max(0, math.ceil(max(float(until) for until in untils) - now()))
 
 
 @fail_open(None)
-def backoff_fail(request: HttpRequest, scope: str) -> None:
-    """Record a failure. After ``BACKOFF_FREE_FAILURES`` failures each further one doubles the wait:
-    2, 4, 8 ... seconds, capped at ``BACKOFF_CAP``. The record lasts a day (or until the key rotates)."""
+def backoff_fail(request: HttpRequest, scope: str, buckets: Sequence[str]) -> None:
+    """Record a failed attempt in each of its buckets. After ``BACKOFF_FREE_FAILURES`` failures in one
+    bucket each further one doubles that bucket's wait: 2, 4, 8 ... seconds, capped at ``BACKOFF_CAP``.
+    A bucket's failures are remembered for ``BACKOFF_MEMORY`` seconds after its last one."""
     if not limits_enabled():
         return
-    failures_key, until_key = _backoff_keys(request, scope)
     cache = antiabuse_cache()
-    failures = counter_add(cache, failures_key, 86400)
-    if failures < BACKOFF_FREE_FAILURES:
-        return
-    wait = min(BACKOFF_CAP, 2 ** (failures - BACKOFF_FREE_FAILURES + 1))
-    cache.set(until_key, now() + wait, timeout=wait + 5)
+    for bucket in buckets:
+        failures_key, until_key = _backoff_keys(request, scope, bucket)
+        failures = counter_add(cache, failures_key, BACKOFF_MEMORY)
+        if failures > 1:
+            cache.touch(failures_key, BACKOFF_MEMORY)
+        if failures < BACKOFF_FREE_FAILURES:
+            continue
+        wait = min(BACKOFF_CAP, 2 ** (failures - BACKOFF_FREE_FAILURES + 1))
+        cache.set(until_key, now() + wait, timeout=wait + 5)
 
 
 @fail_open(None)
-def backoff_clear(request: HttpRequest, scope: str) -> None:
-    """Forget the failures after a success, so that a tipster who found their receipt starts afresh."""
-    cache = antiabuse_cache()
-    cache.delete_many(list(_backoff_keys(request, scope)))
+def backoff_clear(request: HttpRequest, scope: str, buckets: Sequence[str]) -> None:
+    """Forget the failures of ``buckets`` after a success, so that a tipster who found their receipt
+    starts afresh. Other buckets (someone else's wrong receipts) are left as they are."""
+    keys = [key for bucket in buckets for key in _backoff_keys(request, scope, bucket)]
+    if keys:
+        antiabuse_cache().delete_many(keys)
