@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "traceobject.triage",
     "traceobject.stats",
     "traceobject.leads",
+    "traceobject.demo",
 ]
 
 MIDDLEWARE = [

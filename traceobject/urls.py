@@ -61,7 +61,7 @@ urlpatterns += i18n_patterns(
     # Reporting a barrier without an account or JavaScript (tips.barriers).
     path("accessibility/report/", barrier_views.barrier_report, name="barrier_report"),
     path("accessibility/report/thanks/", barrier_views.barrier_report_thanks, name="barrier_report_thanks"),
-    path("", include("traceobject.gallery.urls")),
+    path("", include("traceobject.public_urls")),
     prefix_default_language=False,
 )
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from traceobject.core import schedule
 from traceobject.core.management.commands import serve
-from traceobject.core.schedule import DAILY_JOBS, Job, schedule_run_due
+from traceobject.core.schedule import Job, daily_jobs, schedule_run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ T0 = datetime.fromisoformat("2026-03-01T23:58:00+00:00")
 def test_every_daily_job_points_at_a_task() -> None:
     from django.utils.module_loading import import_string
 
-    assert {job.name for job in DAILY_JOBS} == {"retention_purge", "sessions_clear"}
-    for job in DAILY_JOBS:
+    assert {job.name for job in daily_jobs()} == {"retention_purge", "sessions_clear"}
+    for job in daily_jobs():
         assert callable(import_string(job.task).enqueue)
 
 

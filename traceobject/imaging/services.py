@@ -502,3 +502,29 @@ def media_orphans_remove(
         for rel in old:
             (media / rel).unlink(missing_ok=True)
     return old
+
+
+# --- Withdrawal (``gallery.hooks.object_withdrawn``) --------------------------------------------------
+
+
+def _public_files(obj: Object) -> list[str]:
+    return [
+        str(derivative["path"])
+        for derivatives in obj.images.values_list("derivatives", flat=True)
+        for derivative in derivatives or []
+        if derivative.get("path")
+    ]
+
+
+def _remove_public_files(paths: list[str]) -> None:
+    try:
+        storage.remove_public(paths)
+    except (OSError, ValueError):
+        logger.exception("could not delete the public files of a withdrawn object")
+
+
+def object_withdrawn_files_remove(*, obj: Object) -> None:
+    """A withdrawn object's public image files go once the withdrawal has committed, so that a saved
+    link to a derivative stops working too; the private originals stay, as evidence."""
+    paths = _public_files(obj)
+    transaction.on_commit(lambda: _remove_public_files(paths))

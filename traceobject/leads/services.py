@@ -27,6 +27,7 @@ from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
+from traceobject.gallery import hooks as gallery_hooks
 from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectStatus
 from traceobject.imaging import storage
 from traceobject.leads.models import (
@@ -70,9 +71,8 @@ class CountryClaim:
 
 
 def _forget_figures() -> None:
-    from traceobject.stats.services import figures_changed  # stats reads the leads: import late
-
-    figures_changed()
+    """The public figures count leads and outcomes: ``stats`` forgets them (``gallery.hooks``)."""
+    gallery_hooks.figures_changed()
 
 
 # --- Determinations ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The internal dashboard: tips per day, object, language and status, delays, and lead rates."""
+"""The staff home (a work list composed from every app) and the internal dashboard: tips per day,
+object, language and status, delays, and lead rates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from django.views.decorators.http import require_safe
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import staff_view
 from traceobject.stats.selectors import BACKLOG_STATUSES, dashboard_figures
+from traceobject.stats.worklist import staff_worklist
+
+
+@staff_view(Permission.STAFF_WORKSPACE_VIEW)
+def home(request: HttpRequest) -> HttpResponse:
+    """A work list, not a second navigation: what waits for this person, counted and linked."""
+    return render(request, "staff/home.html", {"worklist": staff_worklist(user=request.user)})
 
 
 @staff_view(Permission.STATS_DASHBOARD_VIEW)
