@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+
+from traceobject.core.errors import PermissionDeniedError
 
 
 class StaffAdminSite(AdminSite):
@@ -33,7 +34,7 @@ class StaffAdminSite(AdminSite):
         verified = getattr(request.user, "is_verified", None)
         if request.user.is_authenticated and callable(verified) and verified():
             # Logged in with both factors, but not a superuser: no admin for this account.
-            raise PermissionDenied
+            raise PermissionDeniedError
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
 

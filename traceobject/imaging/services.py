@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.models import ImageStatus, Object, ObjectImage, ObjectStatus
 from traceobject.imaging import scan, storage
 from traceobject.imaging.sanitize import (
@@ -53,11 +52,6 @@ ORPHAN_MIN_AGE_SECONDS = 3600
 
 
 # --- Checks -----------------------------------------------------------------------------------------
-
-
-def _require(actor: Any, *permissions: Permission) -> None:
-    if not any(user_has_permission(actor, permission) for permission in permissions):
-        raise PermissionDenied
 
 
 def _require_editable(obj: Object) -> None:
@@ -169,7 +163,7 @@ def object_image_upload(*, actor: Any, obj: Object, data: bytes, alt_text: str =
     Everything that can refuse the file runs before anything is stored, and a failure after that
     removes the private copy again: a refused upload leaves no row and no file.
     """
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     _require_editable(obj)
     source = _check_upload(data)
     original, created = _keep_original(obj, data)
@@ -371,7 +365,7 @@ def object_image_edit(*, actor: Any, image: ObjectImage, crop: Any, redactions: 
 
     A crop covering the whole image is stored as no crop. Unchanged edits change nothing.
     """
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     obj = image.object
     _require_editable(obj)
     try:
@@ -412,7 +406,7 @@ def object_image_edit(*, actor: Any, image: ObjectImage, crop: Any, redactions: 
 def object_image_remove(*, actor: Any, image: ObjectImage) -> None:
     """Delete an image and its files (derivatives and private original), in any object state: taking
     a picture down must always be possible at once."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     with transaction.atomic():
         Object.objects.select_for_update().filter(pk=image.object_id).first()
         current = ObjectImage.objects.select_for_update().select_related("object").filter(pk=image.pk).first()
@@ -431,7 +425,7 @@ def object_image_remove(*, actor: Any, image: ObjectImage) -> None:
 
 def object_image_reprocess(*, actor: Any, image: ObjectImage) -> ObjectImage:
     """Queue processing again (after a failure, or an upgrade of the pipeline); the edits stay."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     with transaction.atomic():
         current = ObjectImage.objects.select_for_update().select_related("object").filter(pk=image.pk).first()
         if current is None:
@@ -449,7 +443,7 @@ def object_image_reprocess(*, actor: Any, image: ObjectImage) -> ObjectImage:
 def object_images_scan(*, actor: Any, obj: Object) -> list[ObjectImage]:
     """Run the safety scan again on the object's ready images, for the reviewer: objects published
     since the last scan may now be near-duplicates."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE, Permission.GALLERY_OBJECT_REVIEW)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE, Permission.GALLERY_OBJECT_REVIEW, any_of=True)
     images = list(obj.images.filter(status=ImageStatus.READY))
     results = {image.pk: scan.object_image_scan(image) for image in images}
     with transaction.atomic():
