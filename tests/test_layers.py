@@ -62,6 +62,7 @@ VAULT_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
         ("traceobject/core/middleware.py", "traceobject.tips.antiabuse.ratelimit"),
         ("traceobject/tips/keyring.py", "traceobject.accounts.models"),
         ("traceobject/tips/reseal.py", "traceobject.accounts.models"),
+        ("traceobject/tips/reseal.py", "traceobject.core.permissions"),  # inside functions
         ("traceobject/tips/reseal.py", "traceobject.leads.models"),
         ("traceobject/tips/reseal.py", "traceobject.triage.models"),
     }
@@ -77,6 +78,7 @@ class Reference:
     path: str  # relative to the repository, with forward slashes
     line: int
     module: str  # the module referred to, as far as it is written
+    in_function: bool = False  # an import inside a function body
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.source_app} -> {self.module}"
@@ -113,23 +115,31 @@ def references_in_source(
     """Every reference from the module at ``path`` to a module of another app (any depth)."""
     tree = ast.parse(source, filename=path)
     source_app = module_name.split(".")[1] if module_name.count(".") >= 1 else ""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, bool]] = []  # (line, module, inside a function)
+    in_function: set[int] = {
+        id(inner)
+        for outer in ast.walk(tree)
+        if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        for inner in ast.walk(outer)
+        if inner is not outer
+    }
     for node in ast.walk(tree):
+        nested = id(node) in in_function
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
+            found += [(node.lineno, alias.name, nested) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            found += [(node.lineno, name) for name in _absolute(node, module_name, is_package)]
+            found += [(node.lineno, name, nested) for name in _absolute(node, module_name, is_package)]
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _DOTTED.match(node.value):
             # import_module("…"), import_string("…"), include("…"), a task's path in a job list …
-            found.append((node.lineno, node.value))
+            found.append((node.lineno, node.value, False))
     known = set(LAYERS) | set(apps_of())
     references = []
-    for line, module in found:
+    for line, module, nested in found:
         parts = module.split(".")
         # Only apps count: ``traceobject.cli`` (a command line to run) or a check id is not an app.
         if len(parts) < 2 or parts[0] != "traceobject" or parts[1] == source_app or parts[1] not in known:
             continue
-        references.append(Reference(source_app, parts[1], path, line, module))
+        references.append(Reference(source_app, parts[1], path, line, module, nested))
     return references
 
 
@@ -222,6 +232,17 @@ def test_no_app_refers_to_a_higher_layer() -> None:
     )
 
 
+def test_no_function_level_import_of_another_app() -> None:
+    """Imports of another app sit at the top of the module, where a reader sees them; only an
+    ``AppConfig.ready()`` imports inside a function (it fills the hooks, and apps load before models)."""
+    hidden = [
+        ref
+        for ref in references()
+        if ref.in_function and not ref.path.endswith("/apps.py") and not _allowed(ref)
+    ]
+    assert not hidden, "function-level imports of another app:\n" + "\n".join(map(str, hidden))
+
+
 def test_no_cycle_between_apps() -> None:
     assert cycles(references()) == []
 
@@ -267,6 +288,17 @@ def test_the_checker_sees_an_upward_reference(source: str) -> None:
         source, path="traceobject/gallery/x.py", module_name="traceobject.gallery.x", is_package=False
     )
     assert [(ref.source_app, ref.target_app) for ref in upward(found)] == [("gallery", "stats")]
+
+
+def test_the_checker_tells_a_function_level_import() -> None:
+    source = "from traceobject.core import errors\ndef f():\n    from traceobject.core import permissions\n"
+    found = references_in_source(
+        source, path="traceobject/gallery/x.py", module_name="traceobject.gallery.x", is_package=False
+    )
+    assert [(ref.module, ref.in_function) for ref in found] == [
+        ("traceobject.core.errors", False),
+        ("traceobject.core.permissions", True),
+    ]
 
 
 def test_the_checker_accepts_downward_and_own_references() -> None:

@@ -326,7 +326,6 @@ class VaultSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from traceobject.core.staff import is_verified
         from traceobject.tips import keyring, vault
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
@@ -350,7 +349,6 @@ class VaultSessionMiddleware:
         """A page that needs a key this session does not hold: say why and what to do, not a 500."""
         from django.shortcuts import render
 
-        from traceobject.core.staff import is_verified
         from traceobject.tips import keyring
         from traceobject.tips.vault import VaultLockedError
 
