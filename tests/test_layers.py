@@ -5,8 +5,9 @@ is seen as well as one at the top), and each reference to another app is collect
 ``from … import`` at any depth (``if TYPE_CHECKING`` blocks too), and the dotted paths given as strings
 to ``import_module``, ``import_string``, ``include`` or anywhere else (``"traceobject.tips.tasks.x"``).
 An app may refer only to the apps below it; a reference upwards, or any cycle between apps, fails the
-test with the file and line. The project-level modules (``traceobject/urls.py``, ``staff_urls.py``,
-``public_urls.py``, ``settings.py``, ``cli.py``) compose the apps and may refer to any of them.
+test with the file and line. The project-level modules (``traceobject/urls.py``, ``public_urls.py``,
+``staff_urls.py``, ``partner_urls.py``, ``settings.py``, ``cli.py``) compose the apps and may refer to
+any of them.
 
 Django's registry (``apps.get_model``, ``get_user_model``, ``"app.Model"`` relation strings) is not an
 import for this purpose.

@@ -45,7 +45,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/", include("traceobject.staff_urls")),
     # The partner portal: national authorities read their leads and report outcomes (own cookies).
-    path("partner/", include("traceobject.leads.partner_urls")),
+    path("partner/", include("traceobject.partner_urls")),
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>objects/.+)$", public_media, name="media"
     ),
