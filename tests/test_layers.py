@@ -59,8 +59,6 @@ VAULT_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
         ("traceobject/accounts/services.py", "traceobject.tips.vault"),
         ("traceobject/accounts/views.py", "traceobject.tips.keyring"),
         ("traceobject/accounts/views.py", "traceobject.tips.reseal"),
-        ("traceobject/core/checks.py", "traceobject.tips.antiabuse.ratelimit"),
-        ("traceobject/core/middleware.py", "traceobject.tips.antiabuse.ratelimit"),
         ("traceobject/tips/keyring.py", "traceobject.accounts.models"),
         ("traceobject/tips/reseal.py", "traceobject.accounts.models"),
         ("traceobject/tips/reseal.py", "traceobject.core.permissions"),  # inside functions

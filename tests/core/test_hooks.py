@@ -48,6 +48,7 @@ def test_a_hook_calls_every_receiver_once_in_order() -> None:
 def test_the_installed_apps_fill_the_hooks_of_the_apps_below() -> None:
     """What each higher app's ``ready()`` registers: without it the gallery would approve without a
     safety report, keep a withdrawn object's files, or leave the figures stale, and no tip could be stored."""
+    from traceobject.core import hooks as core_hooks
     from traceobject.core.schedule import daily_jobs
     from traceobject.gallery import hooks as gallery_hooks
     from traceobject.imaging.selectors import object_safety_report
@@ -61,3 +62,6 @@ def test_the_installed_apps_fill_the_hooks_of_the_apps_below() -> None:
     for provider in (tips_hooks.tip_prepare, tips_hooks.object_lock, tips_hooks.tip_index):
         assert provider.implementation is not None, provider
     assert "traceobject.triage.tasks.retention_purge" in {job.task for job in daily_jobs()}
+    from traceobject.tips.antiabuse.ratelimit import client_tag
+
+    assert core_hooks.client_tag.implementation is client_tag

@@ -78,4 +78,11 @@ class Provider(Generic[P, R]):
         return f"<Provider {self.name}: {'set' if self._implementation else 'empty'}>"
 
 
-__all__ = ["Hook", "Provider"]
+# --- core's own hooks ---------------------------------------------------------------------------------
+
+# The rate limits' rotating keyed hash of a client address (``tips.antiabuse.ratelimit.client_tag``), which
+# ``core.middleware.ForgetClientAddressMiddleware`` computes on POST before it drops the address. The
+# tips app provides it; without it every POST fails loudly rather than go unlimited unnoticed.
+client_tag: Provider[[str], str] = Provider("core.hooks.client_tag")
+
+__all__ = ["Hook", "Provider", "client_tag"]
