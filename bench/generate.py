@@ -9,7 +9,7 @@ every tip, computed with the real code where it matters and in bulk where it doe
 
 * signals from the real ``triage.signals.extract`` and fingerprints/band keys from the real
   ``triage.clusters``, once per distinct tip (an exact copy reuses them), on every core;
-* the vault's sealed box from the real ``tips.vault.seal``, once per distinct tip: exact copies share the
+* the vault's sealed box from the real ``vault.seal``, once per distinct tip: exact copies share the
   same sealed bytes (a real intake would seal each copy with a new ephemeral key; the size is the same);
 * clusters by the intake's own rule (``triage.intake.cluster_find``: per LSH band key the ``PER_BAND``
   newest tips holding it, at most ``MAX_CANDIDATES`` of them ranked by keys shared then newest, join the
@@ -426,7 +426,7 @@ class Computed:
 
 def compute_one(raw: bytes) -> Computed:
     """``tip_prepare``, the term digests and ``vault.seal`` for one payload, with the real functions."""
-    from traceobject.tips import vault
+    from traceobject import vault
     from traceobject.tips.payload import TipPayload
     from traceobject.triage import clusters
     from traceobject.triage.intake import signal_rows, signal_terms, tip_prepare
@@ -800,7 +800,7 @@ def table_rows(
     analyst = ids["analyst"]
 
     # One sealed text per distinct term, as ``terms_store`` keeps it (sealed once, here).
-    from traceobject.tips import vault
+    from traceobject import vault
 
     term_texts: dict[tuple[str, str], str] = {}
     for result in computed:

@@ -367,8 +367,8 @@ def bench_pages(args: argparse.Namespace) -> list[dict[str, Any]]:
 def intake_payloads(count: int, seed: int) -> list[tuple[int, Any]]:
     """New tips for the generated objects, as many per object as its share of the tips: two thirds
     written afresh, one third reposting an earlier tip of the object with small edits."""
+    from traceobject import vault
     from traceobject.gallery.models import Object
-    from traceobject.tips import vault
     from traceobject.tips.models import Tip
     from traceobject.tips.payload import TipPayload
     from traceobject.triage.models import Tally
@@ -499,7 +499,7 @@ class SampleObject:
 def cluster_sample(size: int, objects: int, seed: int) -> list[SampleObject]:
     """``size`` tips from ``objects`` objects spread over the attention distribution (the largest, the
     smallest and evenly between), as evenly as their sizes allow, each object's sample at random."""
-    from traceobject.tips import vault
+    from traceobject import vault
     from traceobject.tips.models import Tip
     from traceobject.tips.payload import TipPayload
     from traceobject.triage.models import Tally

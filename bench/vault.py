@@ -12,8 +12,8 @@ production key derivation, ``TRACEOBJECT_VAULT_KDF=interactive``), with the real
 * **each staff request**: ``keyring.session_keys`` (the session half joined with the cookie half);
 * **intake**: the sealing ``tip_submit`` does now (the tip without contact, the contact, the tipster's copy
   and the receipt-derived key pair) against the first stage's single seal, in the same run;
-* **rotation**: ``reseal.rotation_run`` over N tips with contact details (2N sealed records), in records
-  per second, through the real task function (both passes).
+* **rotation**: ``vault.rotation.rotation_run`` over N tips with contact details (2N sealed records), in
+  records per second, through the real task function (both passes).
 
 Medians of repeated runs; the machine is noisy, so the ratios are the figures to compare.
 """
@@ -74,11 +74,14 @@ def measure(*, tips: int, runs: int) -> dict[str, Any]:
     from django.http import HttpRequest
 
     from bench.seed import bench_object
+    from traceobject import vault
     from traceobject.accounts.services import user_create
-    from traceobject.tips import keyring, reseal, vault
-    from traceobject.tips.models import KeyRotation, StaffKey, Tip, VaultKey
+    from traceobject.tips.models import Tip
     from traceobject.tips.payload import TipPayload
     from traceobject.tips.receipts import receipt_generate, receipt_private_key
+    from traceobject.vault import keyring
+    from traceobject.vault.models import KeyRotation, StaffKey, VaultKey
+    from traceobject.vault.rotation import rotation_run, rotation_start
 
     admin = user_create(
         actor=None, actor_label="cli", username="bench-admin", role="administrator", password=PASSWORD
@@ -133,9 +136,9 @@ def measure(*, tips: int, runs: int) -> dict[str, Any]:
     # commits, so timing the start times the whole re-sealing (the key generation and grant are ~ms).
     start = time.perf_counter()
     with vault.unlocked(keyring.grants_open(user=admin, staff_private=staff_private)):
-        rotation = reseal.rotation_start(actor=admin)
+        rotation = rotation_start(actor=admin)
     # Inside a test's transaction nothing commits: run the task here (it says "done" if it ran already).
-    reseal.rotation_run.call(rotation_id=rotation.pk)
+    rotation_run.call(rotation_id=rotation.pk)
     seconds = time.perf_counter() - start
     rotation = KeyRotation.objects.get(pk=rotation.pk)
     assert rotation.finished_at is not None

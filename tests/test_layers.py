@@ -44,28 +44,7 @@ LAYERS: tuple[str, ...] = (
     "demo",
 )
 
-# TEMPORARY: removed when the vault app lands. The vault's code still lives in tips (vault.py,
-# keyring.py, reseal.py and the vault models), so these references cross the layers until helper
-# "vault" moves it to ``traceobject/vault``. Exactly these (file, referenced module) pairs, no others.
-VAULT_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("traceobject/accounts/middleware.py", "traceobject.tips.keyring"),
-        ("traceobject/accounts/middleware.py", "traceobject.tips.vault"),
-        ("traceobject/accounts/selectors.py", "traceobject.tips.keyring"),
-        ("traceobject/accounts/selectors.py", "traceobject.tips.models"),
-        ("traceobject/accounts/selectors.py", "traceobject.tips.reseal"),
-        ("traceobject/accounts/services.py", "traceobject.tips.keyring"),
-        ("traceobject/accounts/services.py", "traceobject.tips.models"),
-        ("traceobject/accounts/services.py", "traceobject.tips.vault"),
-        ("traceobject/accounts/views.py", "traceobject.tips.keyring"),
-        ("traceobject/accounts/views.py", "traceobject.tips.reseal"),
-        ("traceobject/tips/keyring.py", "traceobject.accounts.models"),
-        ("traceobject/tips/reseal.py", "traceobject.accounts.models"),
-        ("traceobject/tips/reseal.py", "traceobject.core.permissions"),  # inside functions
-        ("traceobject/tips/reseal.py", "traceobject.leads.models"),
-        ("traceobject/tips/reseal.py", "traceobject.triage.models"),
-    }
-)
+VAULT_ALLOWLIST: frozenset[tuple[str, str]] = frozenset()
 
 _DOTTED = re.compile(r"^traceobject(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
 

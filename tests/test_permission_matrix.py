@@ -43,6 +43,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tests.factories import ObjectFactory, ReleaseFactory
 from tests.staff_fixtures import FIXED_STAFF, login_verified, make_staff
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, role_permissions
 from traceobject.core.staff import staff_entry_view, staff_view
@@ -87,7 +88,7 @@ def world(db: None) -> World:
     author = make_staff("matrix-author", "publisher")
     obj = ObjectFactory(code="MATRIX-1", status=ObjectStatus.IN_REVIEW, author=author)
     with transaction.atomic():
-        event = audit_record(actor=author, action="object.submit", target=obj)
+        event = audit_record(actor=author, action=AuditAction.OBJECT_SUBMIT, target=obj)
     return World(obj=obj, release=ReleaseFactory(), event=event, user=make_staff("matrix-target", "analyst"))
 
 

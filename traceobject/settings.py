@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "traceobject.core",
     "traceobject.accounts",
     "traceobject.audit",
+    "traceobject.vault",
     "traceobject.gallery",
     "traceobject.imaging",
     "traceobject.tips",
@@ -264,7 +265,7 @@ ADMIN_CSRF_COOKIE_NAME = "to_admin_csrf"
 # The partner portal (Path=/partner/): a session and a CSRF cookie of its own.
 PARTNER_SESSION_COOKIE_NAME = "to_partner_session"
 PARTNER_CSRF_COOKIE_NAME = "to_partner_csrf"
-# The browser's half of the vault keys a login unlocked (tips.keyring); the session holds the other half.
+# The browser's half of the vault keys a login unlocked (vault.keyring); the session holds the other half.
 STAFF_VAULT_COOKIE_NAME = "to_staff_vault"
 PARTNER_VAULT_COOKIE_NAME = "to_partner_vault"
 # Argon2id cost for unwrapping a staff member's key at login: "interactive" (libsodium's, ~64 MiB), or

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent
 from traceobject.audit.services import audit_record
 
@@ -17,7 +18,7 @@ def record_events(db: None) -> RecordMany:
     """``record_events(3)``: that many events, each in a transaction of its own, oldest first."""
 
     def record(
-        count: int, *, actor: Any = None, action: str = "test.event", **kwargs: Any
+        count: int, *, actor: Any = None, action: AuditAction = AuditAction.OBJECT_EDIT, **kwargs: Any
     ) -> list[AuditEvent]:
         events = []
         for index in range(count):
@@ -37,7 +38,9 @@ def record_events(db: None) -> RecordMany:
 
 
 def raw_update(event_id: int, column: str, value: Any) -> None:
-    """Change one column of one event behind the ORM's back, the way someone with database access would."""
+    """Change one column of one event behind the ORM's back, the way someone with database access would.
+
+    The triggers refuse it unless the caller lifted them first (``tests.audit.triggers``)."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     placeholder = "%s"
     if column == "details" and connection.vendor == "postgresql":

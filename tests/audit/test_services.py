@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tests.audit.conftest import in_memory_sqlite
 from tests.factories import ObjectFactory
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent, AuditHead
 from traceobject.audit.services import (
     GENESIS,
@@ -35,7 +36,7 @@ def _head() -> AuditHead:
     return AuditHead.objects.get(pk=1)
 
 
-def _record_then_fail(action: str) -> None:
+def _record_then_fail(action: AuditAction) -> None:
     """An audited action that fails after its event was written, in a transaction (or savepoint)."""
     with transaction.atomic():
         audit_record(actor=None, actor_label="system:test", action=action)
@@ -49,7 +50,7 @@ def _record_then_fail(action: str) -> None:
 def test_recording_outside_a_transaction_is_refused() -> None:
     assert connection.get_autocommit()
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        audit_record(actor=None, actor_label="system:test", action="test.event")
+        audit_record(actor=None, actor_label="system:test", action=AuditAction.OBJECT_EDIT)
     assert not AuditEvent.objects.exists()
 
 
@@ -57,7 +58,9 @@ def test_recording_outside_a_transaction_is_refused() -> None:
 def test_recording_inside_a_transaction_commits_with_it(staff) -> None:
     obj = ObjectFactory()
     with transaction.atomic():
-        event = audit_record(actor=staff["publisher"], action="object.update", target=obj, details={"a": 1})
+        event = audit_record(
+            actor=staff["publisher"], action=AuditAction.OBJECT_EDIT, target=obj, details={"a": 1}
+        )
     stored = AuditEvent.objects.get()
     assert stored.pk == event.pk
     assert stored.actor == staff["publisher"]
@@ -76,11 +79,11 @@ def test_recording_inside_a_transaction_commits_with_it(staff) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_leaves_no_event() -> None:
     with transaction.atomic():
-        audit_record(actor=None, actor_label="system:test", action="test.kept")
+        audit_record(actor=None, actor_label="system:test", action=AuditAction.RELEASE_CREATE)
     before = (_head().last_hash, _head().count)
     with pytest.raises(ZeroDivisionError):
-        _record_then_fail("test.lost")
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.kept"]
+        _record_then_fail(AuditAction.OBJECT_WITHDRAW)
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["release.create"]
     assert (_head().last_hash, _head().count) == before
     assert audit_chain_verify().ok
 
@@ -88,10 +91,10 @@ def test_a_rolled_back_transaction_leaves_no_event() -> None:
 def test_a_rolled_back_savepoint_takes_its_event_and_the_head_with_it(record_events) -> None:
     record_events(1)
     with pytest.raises(ZeroDivisionError):
-        _record_then_fail("test.lost")
+        _record_then_fail(AuditAction.OBJECT_WITHDRAW)
     with transaction.atomic():
-        audit_record(actor=None, actor_label="system:test", action="test.after")
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.event", "test.after"]
+        audit_record(actor=None, actor_label="system:test", action=AuditAction.RELEASE_SCHEDULE)
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["object.edit", "release.schedule"]
     assert _head().count == 2
     assert audit_chain_verify().ok
 
@@ -109,8 +112,8 @@ def test_events_chain_in_order(record_events) -> None:
 @pytest.mark.django_db
 def test_anonymous_and_system_actors() -> None:
     with transaction.atomic():
-        anonymous = audit_record(actor=AnonymousUser(), action="test.event")
-        system = audit_record(actor=None, actor_label="system:demo", action="test.event")
+        anonymous = audit_record(actor=AnonymousUser(), action=AuditAction.OBJECT_EDIT)
+        system = audit_record(actor=None, actor_label="system:demo", action=AuditAction.OBJECT_EDIT)
     assert (anonymous.actor, anonymous.actor_label) == (None, "")
     assert (system.actor, system.actor_label) == (None, "system:demo")
 
@@ -131,18 +134,38 @@ def test_anonymous_and_system_actors() -> None:
 )
 def test_details_that_would_not_read_back_unchanged_are_refused(details, error) -> None:
     with pytest.raises(error), transaction.atomic():
-        audit_record(actor=None, actor_label="system:test", action="test.event", details=details)
+        audit_record(actor=None, actor_label="system:test", action=AuditAction.OBJECT_EDIT, details=details)
     assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.django_db
-def test_bad_action_and_unsaved_target_are_refused() -> None:
-    with pytest.raises(ValueError, match="action"), transaction.atomic():
-        audit_record(actor=None, action="")
-    with pytest.raises(ValueError, match="action"), transaction.atomic():
-        audit_record(actor=None, action="x" * 65)
+@pytest.mark.parametrize(
+    "action",
+    ["object.approve", "", "x" * 65, None, 3, "OBJECT_APPROVE"],
+    ids=["a-member-value-as-str", "empty", "too-long", "none", "int", "a-member-name"],
+)
+def test_an_action_that_is_not_an_audit_action_member_is_refused(action) -> None:
+    """Only the enum reaches the trail, not even a string equal to a member's value."""
+    with pytest.raises(TypeError, match="AuditAction"), transaction.atomic():
+        audit_record(actor=None, actor_label="system:test", action=action)
+    assert not AuditEvent.objects.exists()
+    assert not AuditHead.objects.filter(count__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_the_stored_action_is_the_members_value() -> None:
+    with transaction.atomic():
+        event = audit_record(actor=None, actor_label="system:test", action=AuditAction.OBJECT_APPROVE)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert type(stored.action) is str
+    assert stored.action == "object.approve"
+    assert event_digest(stored) == stored.hash
+
+
+@pytest.mark.django_db
+def test_an_unsaved_target_is_refused() -> None:
     with pytest.raises(ValueError, match="saved"), transaction.atomic():
-        audit_record(actor=None, action="test.event", target=ObjectFactory.build())
+        audit_record(actor=None, action=AuditAction.OBJECT_EDIT, target=ObjectFactory.build())
 
 
 @pytest.mark.django_db
@@ -191,7 +214,7 @@ def test_digest_survives_the_database_round_trip(monkeypatch, now) -> None:
     monkeypatch.setattr("traceobject.audit.services.timezone.now", lambda: now)
     with transaction.atomic():
         event = audit_record(
-            actor=None, actor_label="system:test", action="test.event", details=AWKWARD_DETAILS
+            actor=None, actor_label="system:test", action=AuditAction.OBJECT_EDIT, details=AWKWARD_DETAILS
         )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.created_at == now
@@ -258,7 +281,7 @@ def _append_concurrently(start_without_head: bool) -> None:
             for index in range(PER_THREAD):
                 with transaction.atomic():
                     audit_record(
-                        actor=None, actor_label=name, action="test.concurrent", details={"index": index}
+                        actor=None, actor_label=name, action=AuditAction.TIPS_VIEW, details={"index": index}
                     )
         except BaseException as error:  # reported by the main thread
             errors.append(error)
@@ -309,7 +332,9 @@ _json = st.recursive(
 @given(details=st.dictionaries(_text, _json, max_size=5))
 def test_any_json_details_verify_after_the_round_trip(details) -> None:
     with transaction.atomic():
-        event = audit_record(actor=None, actor_label="system:test", action="test.event", details=details)
+        event = audit_record(
+            actor=None, actor_label="system:test", action=AuditAction.OBJECT_EDIT, details=details
+        )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert event_digest(stored) == stored.hash
 
@@ -321,6 +346,7 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
 call_command("migrate", verbosity=0)
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.audit.verify import audit_chain_verify
 
@@ -332,7 +358,7 @@ def work(name):
         barrier.wait(timeout=30)
         for index in range(per_thread):
             with transaction.atomic():
-                audit_record(actor=None, actor_label=name, action="test.concurrent", details={"i": index})
+                audit_record(actor=None, actor_label=name, action=AuditAction.TIPS_VIEW, details={"i": index})
     except BaseException as error:
         errors.append(repr(error))
     finally:

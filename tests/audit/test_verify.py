@@ -1,5 +1,9 @@
 """The whole-chain walk: every kind of tampering shows, at its first broken link, through the function
-and through ``traceobject audit verify``."""
+and through ``traceobject audit verify``.
+
+The trail's triggers refuse every UPDATE and DELETE (``test_append_only.py``). The tamper tests here
+play an attacker who owns the database and has lifted them first (``audit_triggers_lifted``); the
+first of them also shows that without lifting them, the same change is refused."""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.audit.conftest import raw_delete, raw_update
+from tests.audit.triggers import audit_triggers_lifted
 from tests.staff_fixtures import make_staff
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent, AuditHead
 from traceobject.audit.services import GENESIS, audit_record, event_digest
 from traceobject.audit.verify import Anchor, Break, VerifyResult, audit_chain_verify
@@ -87,7 +93,7 @@ def test_an_event_appended_during_the_walk_is_no_false_alarm(record_events) -> N
 
     def append(_count: int) -> None:
         with transaction.atomic():
-            audit_record(actor=None, actor_label="system:test", action="test.meanwhile")
+            audit_record(actor=None, actor_label="system:test", action=AuditAction.TIPS_VIEW)
 
     result = audit_chain_verify(chunk_size=2, progress=append)
     assert result.ok, result.problem
@@ -132,20 +138,28 @@ ALTERABLE = [
 def test_altering_any_column_of_a_middle_event_breaks_the_chain_there(chain, column: str, how: str) -> None:
     target = chain[2]
     value = _altered_values(target)[column]
-    if how == "raw-sql":
-        raw_update(target.pk, column, value)
-    else:
-        field = "actor" if column == "actor_id" else column
-        if column == "details":
-            value = {"index": 99}
-        assert AuditEvent.objects.filter(pk=target.pk).update(**{field: value}) == 1
+    field = "actor" if column == "actor_id" else column
+
+    def alter() -> None:
+        if how == "raw-sql":
+            raw_update(target.pk, column, value)
+        else:
+            assert AuditEvent.objects.filter(pk=target.pk).update(**{field: orm_value}) == 1
+
+    orm_value = {"index": 99} if column == "details" else value
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        alter()  # the triggers refuse it
+    assert audit_chain_verify().ok
+    with audit_triggers_lifted():
+        alter()
     result = _assert_broken(Break.ALTERED, target.pk, intact=2)
     assert result.problem is not None
     assert result.problem.position == 3
 
 
 def test_altering_the_first_event_is_found_at_once(chain) -> None:
-    AuditEvent.objects.filter(pk=chain[0].pk).update(action="test.other")
+    with audit_triggers_lifted():
+        AuditEvent.objects.filter(pk=chain[0].pk).update(action="test.other")
     _assert_broken(Break.ALTERED, chain[0].pk, intact=0)
 
 
@@ -153,7 +167,8 @@ def test_an_altered_and_rehashed_event_breaks_the_link_to_the_next_one(chain) ->
     target = AuditEvent.objects.get(pk=chain[1].pk)
     target.action = "test.other"
     target.hash = event_digest(target)
-    AuditEvent.objects.filter(pk=target.pk).update(action=target.action, hash=target.hash)
+    with audit_triggers_lifted():
+        AuditEvent.objects.filter(pk=target.pk).update(action=target.action, hash=target.hash)
     result = _assert_broken(Break.MISSING_PREDECESSOR, chain[2].pk, intact=2)
     assert result.problem is not None
     assert f"#{chain[1].pk}" in result.problem.message
@@ -163,7 +178,8 @@ def test_an_altered_and_rehashed_last_event_no_longer_matches_the_head(chain) ->
     target = AuditEvent.objects.get(pk=chain[-1].pk)
     target.details = {"index": 99}
     target.hash = event_digest(target)
-    AuditEvent.objects.filter(pk=target.pk).update(details=target.details, hash=target.hash)
+    with audit_triggers_lifted():
+        AuditEvent.objects.filter(pk=target.pk).update(details=target.details, hash=target.hash)
     _assert_broken(Break.HEAD_MISMATCH, chain[-1].pk)
 
 
@@ -171,26 +187,35 @@ def test_an_altered_and_rehashed_last_event_no_longer_matches_the_head(chain) ->
 
 
 def test_deleting_a_middle_event_breaks_the_link_of_the_next_one(chain) -> None:
-    raw_delete(chain[2].pk)
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        raw_delete(chain[2].pk)  # the triggers refuse it
+    assert audit_chain_verify().ok
+    with audit_triggers_lifted():
+        raw_delete(chain[2].pk)
     result = _assert_broken(Break.MISSING_PREDECESSOR, chain[3].pk, intact=2)
     assert result.problem is not None
     assert "deleted" in result.problem.message
 
 
 def test_deleting_the_first_event_leaves_a_chain_that_does_not_start_at_the_genesis(chain) -> None:
-    AuditEvent.objects.filter(pk=chain[0].pk).delete()
+    with audit_triggers_lifted():
+        AuditEvent.objects.filter(pk=chain[0].pk).delete()
     _assert_broken(Break.NOT_FROM_GENESIS, chain[1].pk, intact=0)
 
 
 def test_deleting_the_last_event_is_a_deleted_tail(chain) -> None:
-    raw_delete(chain[-1].pk)
+    with audit_triggers_lifted():
+        raw_delete(chain[-1].pk)
     result = _assert_broken(Break.DELETED_TAIL, chain[-2].pk, intact=4)
     assert result.problem is not None
     assert "the last 1 were deleted" in result.problem.message
 
 
 def test_deleting_every_event_is_a_deleted_tail(chain) -> None:
-    AuditEvent.objects.all().delete()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.all().delete()
+    with audit_triggers_lifted():
+        AuditEvent.objects.all().delete()
     _assert_broken(Break.DELETED_TAIL, None, intact=0)
 
 
@@ -198,7 +223,8 @@ def test_a_deleted_tail_with_a_rewound_head_needs_an_anchor(chain) -> None:
     """Whoever can also rewrite the head hides a deleted tail from the chain itself, not from an anchor."""
     anchor = audit_chain_verify().head
     assert anchor is not None
-    raw_delete(chain[-1].pk)
+    with audit_triggers_lifted():
+        raw_delete(chain[-1].pk)
     AuditHead.objects.filter(pk=1).update(last_hash=chain[-2].hash, count=4)
     assert audit_chain_verify().ok
     result = audit_chain_verify(anchors=[anchor])
@@ -237,7 +263,7 @@ def test_a_forged_event_appended_without_the_head_is_found(chain) -> None:
 def test_a_forged_event_inserted_in_the_middle_is_the_first_broken_link(chain) -> None:
     # Make room between the third and fourth events by moving the last two ids up (ids are not hashed).
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
+    with audit_triggers_lifted(), connection.cursor() as cursor:
         for event in reversed(chain[3:]):
             cursor.execute(f"UPDATE {table} SET id = id + 100 WHERE id = %s", [event.pk])  # noqa: S608
     assert audit_chain_verify().ok
@@ -246,7 +272,6 @@ def test_a_forged_event_inserted_in_the_middle_is_the_first_broken_link(chain) -
 
 
 def test_a_forged_successor_of_an_existing_event_is_refused(chain) -> None:
-    from django.db import IntegrityError
 
     with pytest.raises(IntegrityError), transaction.atomic():
         _forge(prev_hash=chain[1].hash)
@@ -325,7 +350,7 @@ def test_tail_prints_the_newest_events_oldest_first(record_events) -> None:
     assert len(lines) == 2
     assert lines[0].startswith(f"#{events[2].pk}  ")
     assert lines[1].startswith(f"#{events[3].pk}  ")
-    assert "system:test  test.event" in lines[1]
+    assert "system:test  object.edit" in lines[1]
 
 
 def test_a_subcommand_is_required() -> None:

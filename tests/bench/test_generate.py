@@ -16,8 +16,8 @@ import pytest
 from django.db.models import F
 
 from bench import generate
+from traceobject import vault
 from traceobject.gallery.models import Object
-from traceobject.tips import vault
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.triage import clusters

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bench import vault as vault_bench
-from traceobject.tips.models import Tip, VaultKey
+from traceobject.tips.models import Tip
+from traceobject.vault.models import VaultKey
 
 
 @pytest.mark.django_db

@@ -132,3 +132,18 @@ def test_null_origin_with_foreign_referer_is_refused_over_https(enforce_csrf_cli
             secure=True,
         )
     )
+
+
+@pytest.mark.usefixtures("_object")
+def test_null_origin_with_own_referer_is_accepted_over_https(enforce_csrf_client) -> None:
+    """A browser that sends ``Origin: null`` with a Referer of our own page (another referrer policy)."""
+    token = _token(enforce_csrf_client, secure=True)
+    response = enforce_csrf_client.post(
+        TIP_URL,
+        tip_form_data(csrfmiddlewaretoken=token),
+        HTTP_ORIGIN="null",
+        HTTP_REFERER=f"https://testserver{OBJECT_URL}",
+        secure=True,
+    )
+    assert response.status_code == 200
+    assert _stored() == (1, 1)

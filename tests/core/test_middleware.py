@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
@@ -128,6 +130,13 @@ def test_security_headers_on_refused_bodies(client, published_object: Object) ->
 
 def test_csp_is_the_one_policy_of_the_module(client, db) -> None:
     assert client.get("/about/").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_django_has_no_csp_of_its_own_yet() -> None:
+    """The CSP header is ours because Django 5.2 has none (docs/architecture.md, section 6, weighs it
+    against django-csp). Django 6.0 ships ``django.middleware.csp`` with ``SECURE_CSP``: when an upgrade
+    makes this fail, move the policy to Django's own middleware and drop ours."""
+    assert importlib.util.find_spec("django.middleware.csp") is None, "switch the CSP to Django's own"
 
 
 # --- Body size limit ----------------------------------------------------------------------------

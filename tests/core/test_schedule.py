@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 
+from traceobject.audit.models import AuditCheck
 from traceobject.core import schedule
 from traceobject.core.management.commands import serve
 from traceobject.core.schedule import Job, daily_jobs, schedule_run_due
@@ -24,19 +25,19 @@ T0 = datetime.fromisoformat("2026-03-01T23:58:00+00:00")
 def test_every_daily_job_points_at_a_task() -> None:
     from django.utils.module_loading import import_string
 
-    assert {job.name for job in daily_jobs()} == {"retention_purge", "sessions_clear"}
+    assert {job.name for job in daily_jobs()} == {"retention_purge", "sessions_clear", "audit_chain_check"}
     for job in daily_jobs():
         assert callable(import_string(job.task).enqueue)
 
 
 def test_each_job_is_enqueued_once_a_day() -> None:
     with time_machine.travel(T0, tick=False) as clock:
-        assert schedule_run_due() == ["retention_purge", "sessions_clear"]
+        assert schedule_run_due() == ["audit_chain_check", "retention_purge", "sessions_clear"]
         assert schedule_run_due() == []
         clock.shift(timedelta(minutes=1))  # 23:59, still the same UTC day
         assert schedule_run_due() == []
         clock.shift(timedelta(minutes=2))  # the next day
-        assert schedule_run_due() == ["retention_purge", "sessions_clear"]
+        assert schedule_run_due() == ["audit_chain_check", "retention_purge", "sessions_clear"]
         assert schedule_run_due() == []
 
 
@@ -58,8 +59,10 @@ def test_the_command_runs_the_due_jobs_and_they_really_run() -> None:
         call_command("scheduler", "--once", stdout=out)
         assert "Enqueued retention_purge." in out.getvalue()
         assert "Enqueued sessions_clear." in out.getvalue()
-        # The test task backend runs tasks at once: the expired session is gone.
+        assert "Enqueued audit_chain_check." in out.getvalue()
+        # The test task backend runs tasks at once: the expired session is gone, the chain was checked.
         assert not Session.objects.filter(session_key=expired.session_key).exists()
+        assert AuditCheck.objects.get().ok
         out = StringIO()
         call_command("scheduler", "--once", stdout=out)
         assert out.getvalue() == ""

@@ -155,4 +155,7 @@ def test_home_costs_the_same_queries_with_few_or_many_rows(staff_client, staff, 
     administrator = staff_client("administrator")
     administrator.get("/staff/")
     baseline = _home_queries(administrator)
-    assert len(many) - len(baseline) == 4, "\n".join(many)
+    # The administrator's home also reads the newest audit chain check (one query), the publisher's not.
+    audit_check = [query for query in baseline if "audit_auditcheck" in query]
+    assert len(audit_check) == 1, "\n".join(baseline)
+    assert len(many) - (len(baseline) - 1) == 4, "\n".join(many)

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.http import Http404
 from django.utils import timezone
 
+from traceobject import vault
 from traceobject.accounts.models import User
 from traceobject.accounts.services import demo_password
 from traceobject.core.errors import ApplicationError
@@ -23,8 +24,9 @@ from traceobject.imaging.selectors import object_safety_report
 from traceobject.leads.models import Determination, DeterminationState, Lead, LeadState, Outcome
 from traceobject.leads.selectors import lead_for_partner, lead_snapshot, outcomes_current
 from traceobject.leads.services import determination_confirm
-from traceobject.tips import keyring, vault
-from traceobject.tips.models import FollowUp, StaffKey, Tip
+from traceobject.tips.models import FollowUp, Tip
+from traceobject.vault import keyring
+from traceobject.vault.models import StaffKey
 
 pytestmark = pytest.mark.django_db
 

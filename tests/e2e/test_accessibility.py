@@ -153,7 +153,7 @@ import json
 from traceobject.gallery.models import Object
 from traceobject.leads.demo import leads_demo_load
 from traceobject.leads.models import Determination
-from traceobject.tips.models import VaultKey
+from traceobject.vault.models import VaultKey
 authorities = leads_demo_load()
 keyed = set(VaultKey.objects.filter(authority__isnull=False).values_list("authority__country", flat=True))
 country = next(a.country for a in authorities if a.active and a.country not in keyed)

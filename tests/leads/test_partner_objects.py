@@ -12,11 +12,11 @@ from django.urls import reverse
 from tests.factories import ObjectFactory
 from tests.leads.test_partner_views import partner_client
 from tests.staff_fixtures import login_verified
+from traceobject import vault
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Audience, Object
 from traceobject.leads.selectors import lead_figures
 from traceobject.stats.selectors import headline_figures
-from traceobject.tips import vault
 from traceobject.tips.models import Receipt, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.triage.models import ObjectSupport, Signal, Tally

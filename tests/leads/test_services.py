@@ -19,6 +19,7 @@ from tests.leads.conftest import (
     Loop,
     identified_claims,
 )
+from traceobject import vault
 from traceobject.audit.models import AuditEvent
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.gallery.models import Object, ObjectStatus
@@ -46,7 +47,6 @@ from traceobject.leads.services import (
     outcome_report,
 )
 from traceobject.stats.selectors import headline_figures
-from traceobject.tips import vault
 from traceobject.tips.models import Tip
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 
 from tests.utils import all_table_rows, field_errors, find_all, value_contains
+from traceobject import vault
 from traceobject.audit.models import AuditEvent
-from traceobject.tips import vault
 from traceobject.tips.antiabuse import ratelimit
 from traceobject.tips.barriers import REPORTS_PER_PAGE, BarrierPayload, barrier_report_submit
 from traceobject.tips.models import BarrierReport
@@ -212,9 +212,9 @@ def test_a_key_rotation_re_seals_the_reports_and_an_escrowed_administrator_reads
 ) -> None:
     """They are sealed to the tip key, so a rotation must move them too: else the old key's retirement
     would lose them. After the escrow (no configured private key), through the real login."""
-    from tests.tips.vault_helpers import account, login
     from tests.utils import csrf_token_from
-    from traceobject.tips.models import KeyRotation
+    from tests.vault.helpers import account, login
+    from traceobject.vault.models import KeyRotation
 
     settings.VAULT_PRIVATE_KEY = ""
     vault.active_key_forget()

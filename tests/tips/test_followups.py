@@ -6,9 +6,9 @@ import pytest
 
 from tests.factories import TipFactory
 from tests.staff_fixtures import make_staff
+from traceobject import vault
 from traceobject.audit.models import AuditEvent
 from traceobject.core.errors import ApplicationError
-from traceobject.tips import vault
 from traceobject.tips.followups import (
     MESSAGE_MAX,
     followup_access,

@@ -34,21 +34,18 @@ from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.http.request import split_domain_port
-from django.middleware.csrf import (  # type: ignore[attr-defined]  # private helpers, not in the stubs
-    CSRF_TOKEN_LENGTH,
-    _check_token_format,
-    _unmask_cipher_token,
-)
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from traceobject import vault
 from traceobject.accounts.services import logout_record
 from traceobject.core.csrf import NoReferrerCsrfViewMiddleware
 from traceobject.core.staff import is_verified
+from traceobject.vault import VaultLockedError, keyring
 
 STAFF_PREFIX = "/staff/"
 ADMIN_PREFIX = "/django-admin/"
@@ -208,32 +205,35 @@ class AreaCsrfViewMiddleware(NoReferrerCsrfViewMiddleware):
     """The project's CSRF middleware, with a CSRF cookie of its own (name and path) for each area.
 
     Only the cookie changes; the checks (token, origin, the ``Origin: null`` handling) are those of
-    ``core.csrf``. Overrides two private methods of Django 5.2's ``CsrfViewMiddleware``; the tests in
-    ``tests/accounts/test_cookies.py`` and ``tests/core/test_csrf.py`` cover both.
+    ``core.csrf``. It relies on Django's documented contract only, never on a private method: the stock
+    middleware reads the secret from the cookie named ``CSRF_COOKIE_NAME`` and sets it under that name.
+    Outside the public area, the request shows it the area's own cookie under that name (and never the
+    public one), and the cookie it sets is renamed and confined to the area's path on the way out. This
+    also holds for Django's own ``requires_csrf_token`` on the error pages, which reads and sets the
+    cookie by the same contract, so a staff 404 page carries a token of the staff cookie.
+    ``tests/accounts/test_csrf_areas.py`` refuses a token of one area in every other.
     """
 
-    def _get_secret(self, request: HttpRequest) -> str | None:
-        secret = request.COOKIES.get(cookie_area(request.path_info).csrf_cookie)
-        if secret is None:
-            return None
-        _check_token_format(secret)  # raises InvalidTokenFormat, which the caller turns into a refusal
-        if len(secret) == CSRF_TOKEN_LENGTH:  # a masked secret, as Django before 4.0 stored it
-            secret = _unmask_cipher_token(secret)
-        return secret
-
-    def _set_csrf_cookie(self, request: HttpRequest, response: HttpResponse) -> None:
+    def process_request(self, request: HttpRequest) -> None:
         area = cookie_area(request.path_info)
-        response.set_cookie(
-            area.csrf_cookie,
-            request.META["CSRF_COOKIE"],
-            max_age=settings.CSRF_COOKIE_AGE,
-            domain=settings.CSRF_COOKIE_DOMAIN,
-            path=area.csrf_path,
-            secure=settings.CSRF_COOKIE_SECURE,
-            httponly=settings.CSRF_COOKIE_HTTPONLY,
-            samesite=_samesite(settings.CSRF_COOKIE_SAMESITE),
-        )
-        patch_vary_headers(response, ("Cookie",))
+        if area.csrf_cookie != settings.CSRF_COOKIE_NAME:
+            cookies = dict(request.COOKIES)
+            cookies.pop(settings.CSRF_COOKIE_NAME, None)
+            if area.csrf_cookie in cookies:
+                cookies[settings.CSRF_COOKIE_NAME] = cookies[area.csrf_cookie]
+            request.COOKIES = cookies
+        super().process_request(request)
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        area = cookie_area(request.path_info)
+        set_here = response.cookies.get(settings.CSRF_COOKIE_NAME)
+        if area.csrf_cookie != settings.CSRF_COOKIE_NAME and set_here is not None:
+            # The same value and attributes (from the CSRF_COOKIE_* settings), under the area's name and path.
+            del response.cookies[settings.CSRF_COOKIE_NAME]
+            response.cookies[area.csrf_cookie] = set_here.value
+            response.cookies[area.csrf_cookie].update({**dict(set_here.items()), "path": area.csrf_path})
+        return response
 
 
 def _host_allowed(request: HttpRequest) -> bool:
@@ -316,7 +316,7 @@ def _vault_cookie(area: CookieArea) -> tuple[str, str] | None:
 
 class VaultSessionMiddleware:
     """On ``/staff/`` and ``/partner/``: join the session's half and the cookie's half of the vault keys
-    the login unlocked (``tips.keyring``) and hold them for this request only, once the second factor
+    the login unlocked (``vault.keyring``) and hold them for this request only, once the second factor
     has passed. Sets the cookie a login asked for, and removes it with the session.
 
     Goes after the authentication and OTP middleware.
@@ -326,7 +326,6 @@ class VaultSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from traceobject.tips import keyring, vault
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)
@@ -348,9 +347,6 @@ class VaultSessionMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A page that needs a key this session does not hold: say why and what to do, not a 500."""
         from django.shortcuts import render
-
-        from traceobject.tips import keyring
-        from traceobject.tips.vault import VaultLockedError
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)

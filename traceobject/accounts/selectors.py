@@ -17,6 +17,8 @@ from traceobject.accounts.models import User
 from traceobject.core.countries import country_choices
 from traceobject.core.errors import NotFoundError
 from traceobject.core.permissions import Role
+from traceobject.vault import keyring, rotation
+from traceobject.vault.models import KeyGrant, StaffKey, VaultKey
 
 QR_PIXELS = 240
 
@@ -127,8 +129,6 @@ def _key_label(key: Any) -> str:
 
 def vault_access(*, user: User) -> VaultAccess:
     """What the account's vault access looks like, for the administrator's account page."""
-    from traceobject.tips import keyring
-    from traceobject.tips.models import KeyGrant, StaffKey
 
     grants = KeyGrant.objects.filter(user=user, key__retired_at__isnull=True).select_related("key__authority")
     return VaultAccess(
@@ -159,18 +159,15 @@ def vault_overview() -> VaultOverview:
     from django.conf import settings
     from django.db.models import Count
 
-    from traceobject.tips import reseal
-    from traceobject.tips.models import VaultKey
-
     rows = (
         VaultKey.objects.select_related("authority")
         .annotate(holders=Count("grants"))
         .order_by("authority__country", "-created_at")
     )
-    rotation = reseal.rotation_current()
+    current = rotation.rotation_current()
     return VaultOverview(
         keys=[VaultKeyRow(k.key_id, _key_label(k), k.created_at, k.retired_at, k.holders) for k in rows],
-        rotation=rotation,
-        rotation_waiting=rotation is not None and not reseal.rotation_has_key(rotation),
+        rotation=current,
+        rotation_waiting=current is not None and not rotation.rotation_has_key(current),
         configured_key=bool(settings.VAULT_PRIVATE_KEY),
     )

@@ -27,12 +27,15 @@ from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from traceobject import vault
 from traceobject.accounts.models import LoginThrottle, User
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, Role, permission_require
-from traceobject.tips.models import StaffKey
+from traceobject.vault import keyring
+from traceobject.vault.models import StaffKey
 
 # Progressive lock of a username after repeated wrong passwords: the first LOCK_AFTER failures are
 # free, then each failure locks the name for LOCK_BASE doubled per further failure, up to LOCK_MAX.
@@ -78,7 +81,7 @@ def _audit_login_failed(*, username: str, stage: str, reason: str) -> None:
     tried = tried.encode("utf-8", "replace").decode("utf-8")
     audit_record(
         actor=None,
-        action="auth.login_failed",
+        action=AuditAction.AUTH_LOGIN_FAILED,
         details={"username": tried, "stage": stage, "reason": reason},
     )
 
@@ -165,7 +168,9 @@ def login_otp_check(*, user: User, token: str) -> TOTPDevice:
             raise ApplicationError(_("This account has no authenticator yet."))
         outcome = _verify(device, token)
         if outcome == "ok":
-            audit_record(actor=user, action="auth.login", target=user, details={"second_factor": "totp"})
+            audit_record(
+                actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
+            )
         else:
             _audit_login_failed(username=user.get_username(), stage="second_factor", reason=outcome)
     if outcome != "ok":
@@ -185,7 +190,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-            audit_record(actor=user, action="auth.otp_enrolment_start", target=user)
+            audit_record(actor=user, action=AuditAction.AUTH_OTP_ENROLMENT_START, target=user)
     return device
 
 
@@ -204,8 +209,10 @@ def totp_enrolment_confirm(*, user: User, token: str) -> TOTPDevice:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            audit_record(actor=user, action="auth.otp_enrol", target=user)
-            audit_record(actor=user, action="auth.login", target=user, details={"second_factor": "totp"})
+            audit_record(actor=user, action=AuditAction.AUTH_OTP_ENROL, target=user)
+            audit_record(
+                actor=user, action=AuditAction.AUTH_LOGIN, target=user, details={"second_factor": "totp"}
+            )
         else:
             _audit_login_failed(username=user.get_username(), stage="second_factor_enrolment", reason=outcome)
     if outcome != "ok":
@@ -218,7 +225,7 @@ def logout_record(*, user: Any, reason: str = "user") -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         return
     with transaction.atomic():
-        audit_record(actor=user, action="auth.logout", target=user, details={"reason": reason})
+        audit_record(actor=user, action=AuditAction.AUTH_LOGOUT, target=user, details={"reason": reason})
 
 
 # --- Account administration ----------------------------------------------------------------------
@@ -283,7 +290,7 @@ def user_create(
         audit_record(
             actor=actor,
             actor_label=actor_label,
-            action="user.create",
+            action=AuditAction.USER_CREATE,
             target=user,
             details={"role": role, "country": country},
         )
@@ -294,7 +301,6 @@ def user_create(
 def _vault_keys_give(*, actor: User | None, user: User, password: str) -> None:
     """A new member's own key pair, from the password set now, and the vault keys their role warrants
     that the creating administrator holds (or, for the first account, the deployment's tip key)."""
-    from traceobject.tips import keyring
 
     keyring.staff_key_create(user=user, password=password)
     keyring.tip_key_bootstrap(user=user, actor=actor)
@@ -324,7 +330,6 @@ def user_update(*, actor: User, user: User, role: str, country: str, is_active: 
             )
         current.role, current.country, current.is_active = role, country, is_active
         current.save(update_fields=["role", "country", "is_active"])
-        from traceobject.tips import keyring
 
         # A deactivated account keeps no vault key; a new role keeps only what it warrants.
         if not is_active:
@@ -334,7 +339,7 @@ def user_update(*, actor: User, user: User, role: str, country: str, is_active: 
         details: dict[str, object] = {"changes": changes}
         if revoked:
             details["vault_grants_revoked"] = revoked
-        audit_record(actor=actor, action="user.update", target=current, details=details)
+        audit_record(actor=actor, action=AuditAction.USER_UPDATE, target=current, details=details)
     return current
 
 
@@ -353,7 +358,9 @@ def user_otp_reset(*, actor: User, user: User) -> int:
         for device in devices:
             device.delete()
         User.objects.filter(pk=current.pk).update(session_generation=F("session_generation") + 1)
-        audit_record(actor=actor, action="user.otp_reset", target=current, details={"devices": len(devices)})
+        audit_record(
+            actor=actor, action=AuditAction.USER_OTP_RESET, target=current, details={"devices": len(devices)}
+        )
     return len(devices)
 
 
@@ -364,7 +371,6 @@ def password_change(*, user: User, current: str, new: str) -> bool:
     (it was reset outside this page), in which case the member has a new, empty key and needs a new
     grant from an administrator.
     """
-    from traceobject.tips import keyring
 
     if not user.check_password(current):
         raise ApplicationError(_("The current password is wrong."), field="current")
@@ -379,14 +385,15 @@ def password_change(*, user: User, current: str, new: str) -> bool:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         kept = keyring.staff_key_rewrap(user=user, old_password=current, new_password=new)
-        audit_record(actor=user, action="user.password_change", target=user, details={"vault_key_kept": kept})
+        audit_record(
+            actor=user, action=AuditAction.USER_PASSWORD_CHANGE, target=user, details={"vault_key_kept": kept}
+        )
     return kept
 
 
 def vault_access_grant(*, actor: User, user: User) -> list[str]:
     """An administrator gives ``user`` the vault keys their role warrants, from the keys the
     administrator's own session holds. Audited (``vault.grant``) by the keyring."""
-    from traceobject.tips import keyring
 
     permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     if not user.is_active:
@@ -449,7 +456,6 @@ def demo_staff_keys() -> dict[bytes, Any]:
     escrow, and how a demo account added later gets the keys that only its teammates hold (an
     authority's key is granted once, when it is made, and then forgotten).
     """
-    from traceobject.tips import keyring
 
     if not settings.EMBEDDED:
         raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))
@@ -470,7 +476,6 @@ def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
     comes from the configuration (before the escrow) or from a teammate; an authority key, which only
     its partners and the administrators hold, from a teammate who holds it.
     """
-    from traceobject.tips import keyring, vault
 
     if not settings.EMBEDDED:
         raise ApplicationError(_("Demo accounts exist only in embedded mode (make run)."))
@@ -507,7 +512,7 @@ def demo_staff_create(*, if_missing: bool = False) -> list[DemoStaffAccount]:
             audit_record(
                 actor=None,
                 actor_label="system:demo",
-                action="user.create",
+                action=AuditAction.USER_CREATE,
                 target=user,
                 details={"role": user.role, "country": user.country, "demo": True},
             )

@@ -42,7 +42,7 @@ from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.forms import form_refusal_add
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import is_verified, partner_view, staff_entry_view, staff_view
-from traceobject.tips import keyring, reseal
+from traceobject.vault import keyring, rotation
 
 # Where to go after the second factor, kept in the session between the two steps.
 NEXT_SESSION_KEY = "_to_login_next"
@@ -363,7 +363,7 @@ def vault_overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def vault_rotate(request: HttpRequest) -> HttpResponse:
     try:
-        reseal.rotation_start(actor=_actor(request))
+        rotation.rotation_start(actor=_actor(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -378,7 +378,7 @@ def vault_rotate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def vault_rotation_resume(request: HttpRequest) -> HttpResponse:
     try:
-        reseal.rotation_resume(actor=_actor(request))
+        rotation.rotation_resume(actor=_actor(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

@@ -50,3 +50,46 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head after {self.count} events"
+
+
+class AuditAnchor(models.Model):
+    """A head of the chain that ``traceobject audit anchor`` printed for keeping outside the system.
+
+    The copy kept here lets the daily check see a rewrite by someone who forgot this table; the copy
+    kept outside is what shows a rewrite by someone who did not. Append-only, like the events.
+    """
+
+    created_at = models.DateTimeField()
+    # The anchored event: its position in the chain (1 for the first event), id and hash.
+    count = models.BigIntegerField()
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="+")
+    hash = models.CharField(max_length=64)
+    actor_label = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+
+class AuditCheck(models.Model):
+    """One run of the daily check of the chain against the recorded anchors (append-only).
+
+    The newest row is what the staff home shows; a failure stays visible until a later run passes.
+    """
+
+    created_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    count = models.BigIntegerField()  # events walked (up to the break, when there is one)
+    head_hash = models.CharField(max_length=64, blank=True)
+    anchors = models.PositiveIntegerField(default=0)  # how many recorded anchors were checked
+    problem = models.CharField(max_length=32, blank=True)  # a ``verify.Break`` value
+    message = models.TextField(blank=True)
+    event_id = models.BigIntegerField(null=True, blank=True)  # the first broken event, when known
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"audit check {self.created_at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.problem}"

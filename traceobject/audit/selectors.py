@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from traceobject.audit.actions import action_label
-from traceobject.audit.models import AuditEvent, AuditHead
+from traceobject.audit.models import AuditCheck, AuditEvent, AuditHead
 from traceobject.audit.services import GENESIS, HEAD_PK, event_digest
-from traceobject.core.permissions import Permission, permission_require
+from traceobject.core.permissions import Permission, permission_require, user_has_permission
 
 PAGE_SIZE = 50
 
@@ -259,3 +260,33 @@ def audit_chain_status() -> ChainStatus:
     if status.state == ChainState.INCONSISTENT:
         status = _chain_status_once()
     return status
+
+
+# The daily check runs once per UTC day; two days without one means the scheduler or its worker stopped.
+CHECK_STALE_AFTER = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class IntegrityAlert:
+    """What the staff home says about the daily check of the chain, when it has something to say."""
+
+    check: AuditCheck
+    failed: bool  # the newest check found a broken link; otherwise no check has run for too long
+
+
+def audit_integrity_alert(*, user: Any, now: datetime | None = None) -> IntegrityAlert | None:
+    """An alert for those who can act on it (readers of the trail: auditors, administrators), or None.
+
+    A failed check stays on the home page until a later check passes: the alert is the newest check's
+    state, not a message that someone dismisses. One query.
+    """
+    if not user_has_permission(user, Permission.AUDIT_EVENT_READ):
+        return None
+    check = AuditCheck.objects.order_by("-id").first()
+    if check is None:
+        return None
+    if not check.ok:
+        return IntegrityAlert(check=check, failed=True)
+    if (now or timezone.now()) - check.created_at > CHECK_STALE_AFTER:
+        return IntegrityAlert(check=check, failed=False)
+    return None

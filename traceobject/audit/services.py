@@ -38,6 +38,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent, AuditHead
 from traceobject.core.permissions import Permission, permission_require
 
@@ -162,7 +163,7 @@ def _field_limit(name: str) -> int:
 def audit_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
     actor_label: str = "",
@@ -179,11 +180,13 @@ def audit_record(
     ``actor_label`` such as ``"system:demo"``. ``target`` must be saved; its label is its
     ``audit_label()`` when the model has one (object codes rather than ids), else ``str(target)``.
     ``details`` must be JSON (see the module docstring) and must never identify a tipster.
+    ``action`` is a member of ``AuditAction``, never a string, even one equal to a member's value: a
+    free string is how a misspelt action would reach the trail unlabelled.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction of the audited action")
-    if not action or len(action) > _field_limit("action"):
-        raise ValueError("audit action must be 1 to 64 characters")
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit action must be an AuditAction member, not {type(action).__name__} {action!r}")
     if target is not None and target.pk is None:
         raise ValueError("audit target must be saved before it is recorded")
     details = dict(details or {})
@@ -218,7 +221,7 @@ def audit_record(
         created_at=timezone.now(),
         actor=actor if authenticated else None,
         actor_label=label,
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=target_id,
         target_label=target_label,
@@ -240,6 +243,6 @@ def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, un
     with transaction.atomic():
         return audit_record(
             actor=actor,
-            action="audit.export",
+            action=AuditAction.AUDIT_EXPORT,
             details={"filters": dict(filters), "count": count, "until": until_id, "format": "csv"},
         )

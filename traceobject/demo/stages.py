@@ -18,6 +18,7 @@ from typing import Any
 
 from nacl.public import PrivateKey
 
+from traceobject import vault
 from traceobject.accounts.services import demo_password
 from traceobject.demo.content import DemoDetermination, DemoFollowUp, DemoObject
 from traceobject.gallery.models import Object
@@ -31,12 +32,13 @@ from traceobject.leads.services import (
     outcome_correct,
     outcome_report,
 )
-from traceobject.tips import keyring, vault
 from traceobject.tips.followups import followup_ask, followup_reply
-from traceobject.tips.models import FollowUp, StaffKey, Tip
+from traceobject.tips.models import FollowUp, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import receipt_private_key
 from traceobject.triage.services import tip_open
+from traceobject.vault import keyring
+from traceobject.vault.models import StaffKey
 
 # Who does what in the demo's story: one analyst proposes, asks and sends; a second one confirms.
 PROPOSER = "demo-analyst"

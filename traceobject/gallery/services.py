@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
@@ -134,7 +135,9 @@ def object_create(*, actor: Any, fields: ObjectFields) -> Object:
             _apply_fields(obj, fields, code)
             obj.save()
             obj.related.set(fields.related)
-            audit_record(actor=actor, action="object.create", target=obj, details={"code": obj.code})
+            audit_record(
+                actor=actor, action=AuditAction.OBJECT_CREATE, target=obj, details={"code": obj.code}
+            )
     except IntegrityError as exc:
         raise _code_taken(fields) from exc
     return obj
@@ -196,7 +199,7 @@ def _object_edit(actor: Any, obj: Object, fields: ObjectFields) -> ObjectEdited:
         details: dict[str, Any] = {"changed": changed}
         if returned:
             details["status"] = {"from": ObjectStatus.APPROVED, "to": ObjectStatus.DRAFT}
-        audit_record(actor=actor, action="object.edit", target=current, details=details)
+        audit_record(actor=actor, action=AuditAction.OBJECT_EDIT, target=current, details=details)
     return ObjectEdited(obj=current, changed=changed, returned_to_draft=returned)
 
 
@@ -237,7 +240,7 @@ def object_submit(*, actor: Any, obj: Object) -> Object:
         current.status = ObjectStatus.IN_REVIEW
         current.submitted_at = timezone.now()
         current.save(update_fields=["status", "submitted_at", "updated_at"])
-        audit_record(actor=actor, action="object.submit", target=current)
+        audit_record(actor=actor, action=AuditAction.OBJECT_SUBMIT, target=current)
     return _refresh(obj, current)
 
 
@@ -290,7 +293,7 @@ def object_approve(
         current.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="object.approve",
+            action=AuditAction.OBJECT_APPROVE,
             target=current,
             details={"review": review.pk, "checklist": sorted(REVIEW_CHECKLIST)},
         )
@@ -323,7 +326,7 @@ def object_reject(
         current.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="object.reject",
+            action=AuditAction.OBJECT_REJECT,
             target=current,
             details={"review": review.pk, "comments": comments},
         )
@@ -359,7 +362,10 @@ def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
     with transaction.atomic():
         release = Release.objects.create(name=name, publish_at=when)
         audit_record(
-            actor=actor, action="release.create", target=release, details={"publish_at": when.isoformat()}
+            actor=actor,
+            action=AuditAction.RELEASE_CREATE,
+            target=release,
+            details={"publish_at": when.isoformat()},
         )
     return release
 
@@ -378,7 +384,7 @@ def release_schedule(*, actor: Any, release: Release, publish_at: datetime) -> R
         Object.objects.filter(release=current, status=ObjectStatus.PUBLISHED).update(published_at=when)
         audit_record(
             actor=actor,
-            action="release.schedule",
+            action=AuditAction.RELEASE_SCHEDULE,
             target=current,
             details={"from": before.isoformat(), "to": when.isoformat()},
         )
@@ -421,7 +427,7 @@ def object_assign_release(*, actor: Any, obj: Object, release: Release, audience
         current.save(update_fields=["status", "release", "audience", "published_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="object.publish",
+            action=AuditAction.OBJECT_PUBLISH,
             target=current,
             details={
                 "release": release.pk,
@@ -465,7 +471,7 @@ def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
         current.save(update_fields=["status", "withdrawn_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="object.withdraw",
+            action=AuditAction.OBJECT_WITHDRAW,
             target=current,
             details={"reason": reason, "from": before},
         )

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
@@ -174,7 +175,7 @@ def object_image_upload(*, actor: Any, obj: Object, data: bytes, alt_text: str =
             )
             audit_record(
                 actor=actor,
-                action="image.upload",
+                action=AuditAction.IMAGE_UPLOAD,
                 target=obj,
                 details={
                     "image": image.pk,
@@ -390,7 +391,7 @@ def object_image_edit(*, actor: Any, image: ObjectImage, crop: Any, redactions: 
         current.save(update_fields=["crop", "redactions", "status", "error"])
         audit_record(
             actor=actor,
-            action="image.edit",
+            action=AuditAction.IMAGE_EDIT,
             target=obj,
             details={
                 "image": current.pk,
@@ -415,7 +416,7 @@ def object_image_remove(*, actor: Any, image: ObjectImage) -> None:
         paths = [d["path"] for d in current.derivatives]
         audit_record(
             actor=actor,
-            action="image.remove",
+            action=AuditAction.IMAGE_REMOVE,
             target=current.object,
             details={"image": current.pk, "position": current.position, "files": len(paths)},
         )
@@ -434,7 +435,10 @@ def object_image_reprocess(*, actor: Any, image: ObjectImage) -> ObjectImage:
             current.status, current.error = ImageStatus.PENDING, ""
             current.save(update_fields=["status", "error"])
         audit_record(
-            actor=actor, action="image.reprocess", target=current.object, details={"image": current.pk}
+            actor=actor,
+            action=AuditAction.IMAGE_REPROCESS,
+            target=current.object,
+            details={"image": current.pk},
         )
         transaction.on_commit(partial(_enqueue, current.pk), robust=True)
     return current
@@ -454,7 +458,7 @@ def object_images_scan(*, actor: Any, obj: Object) -> list[ObjectImage]:
             scanned.append(image)
         audit_record(
             actor=actor,
-            action="image.scan",
+            action=AuditAction.IMAGE_SCAN,
             target=obj,
             details={
                 "images": len(scanned),

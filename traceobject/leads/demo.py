@@ -8,6 +8,7 @@ from babel import Locale
 from django.db import transaction
 
 from traceobject.accounts.services import DEMO_PARTNER_COUNTRIES
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.leads.models import Authority
 
@@ -37,7 +38,7 @@ def leads_demo_load() -> list[Authority]:
             audit_record(
                 actor=None,
                 actor_label="system:demo",
-                action="authority.demo_load",
+                action=AuditAction.AUTHORITY_DEMO_LOAD,
                 details={"countries": created},
             )
     return authorities

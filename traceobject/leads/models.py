@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.gallery.models import Object
+from traceobject.vault.fields import SealedField, SealedTo
 
 
 class Confidence(models.TextChoices):
@@ -126,9 +127,11 @@ class Lead(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="leads")
     country = models.CharField(max_length=2)
     state = models.CharField(max_length=16, choices=LeadState.choices, default=LeadState.READY)
-    sealed = models.BinaryField()
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
     # The same snapshot sealed to the authority's own key pair: what the partner portal opens.
-    sealed_partner = models.BinaryField(null=True, blank=True)
+    sealed_partner = SealedField(
+        sealed_to=SealedTo.AUTHORITY, copy_of="sealed", authority="authority", null=True, blank=True
+    )
     snapshot_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -169,9 +172,15 @@ class Outcome(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="outcomes")
     kind = models.CharField(max_length=24, choices=OutcomeKind.choices)
     count = models.PositiveIntegerField(default=0)
-    sealed_update = models.BinaryField()
+    sealed_update = SealedField(sealed_to=SealedTo.TIP_KEY)
     # The same update sealed to the authority's key, so that the partner can read back what it wrote.
-    sealed_partner_update = models.BinaryField(null=True, blank=True)
+    sealed_partner_update = SealedField(
+        sealed_to=SealedTo.AUTHORITY,
+        copy_of="sealed_update",
+        authority="lead__authority",
+        null=True,
+        blank=True,
+    )
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
     # The earlier version this one corrects. A correction never edits a row: it adds the new version and

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from traceobject import vault
 from traceobject.accounts.models import User
 from traceobject.core.permissions import Permission, Role, user_has_permission
 from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectImage, ObjectStatus
@@ -24,7 +25,6 @@ from traceobject.leads.models import (
     Outcome,
     OutcomeKind,
 )
-from traceobject.tips import vault
 
 # A partner sees a lead once it has been sent, never while it is being prepared.
 PARTNER_VISIBLE_STATES = (LeadState.SENT, LeadState.ACKNOWLEDGED, LeadState.CLOSED)

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
@@ -44,13 +46,13 @@ from traceobject.leads.models import (
     OutcomeKind,
 )
 from traceobject.leads.selectors import lead_snapshot, partner_may_see
-from traceobject.tips import keyring, vault
 from traceobject.tips.models import FollowUp, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
 from traceobject.triage.highlight import country_name
 from traceobject.triage.models import Signal, SignalKind
 from traceobject.triage.terms import terms_open
+from traceobject.vault import keyring
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +174,7 @@ def determination_propose(
                 row.tips.set(claim.tip_ids)
         audit_record(
             actor=actor,
-            action="determination.propose",
+            action=AuditAction.DETERMINATION_PROPOSE,
             target=determination,
             details={
                 "object": current.code,
@@ -246,7 +248,7 @@ def determination_confirm(*, actor: Any, determination: Determination) -> list[L
                 leads.append(_lead_create(current, claim, authorities[claim.country], common, now))
         audit_record(
             actor=actor,
-            action="determination.confirm",
+            action=AuditAction.DETERMINATION_CONFIRM,
             target=current,
             details={
                 "object": obj.code,
@@ -277,7 +279,7 @@ def determination_reject(*, actor: Any, determination: Determination, reason: st
         current.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
         audit_record(
             actor=actor,
-            action="determination.reject",
+            action=AuditAction.DETERMINATION_REJECT,
             target=current,
             details={"object": current.object.code, "reason": reason},
         )
@@ -497,7 +499,7 @@ def authority_save(*, actor: Any, country: str, name: str, email: str, active: b
         authority.save()
         audit_record(
             actor=actor,
-            action="authority.save",
+            action=AuditAction.AUTHORITY_SAVE,
             target=authority,
             details={
                 "country": code,
@@ -605,7 +607,7 @@ def lead_send(*, actor: Any, lead: Lead, note_for_authority: str = "", without_r
             )
         audit_record(
             actor=actor,
-            action="lead.send",
+            action=AuditAction.LEAD_SEND,
             target=current,
             details={
                 "reference": current.reference,
@@ -656,7 +658,7 @@ def lead_acknowledge(*, actor: Any, lead: Lead) -> Lead:
         _acknowledge(actor, current)
         audit_record(
             actor=actor,
-            action="lead.acknowledge",
+            action=AuditAction.LEAD_ACKNOWLEDGE,
             target=current,
             details={"reference": current.reference, "country": current.country},
         )
@@ -714,7 +716,7 @@ def outcome_report(*, actor: Any, lead: Lead, kind: str, count: int, update: str
         outcome = _outcome_create(actor, current, kind, count, update)
         audit_record(
             actor=actor,
-            action="lead.outcome",
+            action=AuditAction.LEAD_OUTCOME,
             target=current,
             details={
                 "reference": current.reference,
@@ -764,7 +766,7 @@ def outcome_correct(*, actor: Any, outcome: Outcome, kind: str, count: int, upda
             current.save(update_fields=["state"])
         audit_record(
             actor=actor,
-            action="lead.outcome_correct",
+            action=AuditAction.LEAD_OUTCOME_CORRECT,
             target=current,
             details={
                 "reference": current.reference,
@@ -815,7 +817,7 @@ def partner_object_report(*, actor: Any, obj: Object, text: str) -> Tip:
         tip = Tip.objects.create(object=current, sealed=sealed, partner_country=country)
         audit_record(
             actor=actor,
-            action="partner.object_report",
+            action=AuditAction.PARTNER_OBJECT_REPORT,
             target=tip,
             details={"object": current.code, "country": country},
         )
@@ -843,7 +845,7 @@ def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="lead.export",
+            action=AuditAction.LEAD_EXPORT,
             target=lead,
             details={"format": kind, "sha256": hashlib.sha256(content).hexdigest()},
         )
@@ -856,5 +858,5 @@ def lead_open(*, actor: Any, lead: Lead) -> dict[str, Any]:
     _lead_scope_check(actor, lead, Permission.LEADS_LEAD_READ)
     snapshot = lead_snapshot(lead)
     with transaction.atomic():
-        audit_record(actor=actor, action="lead.open", target=lead)
+        audit_record(actor=actor, action=AuditAction.LEAD_OPEN, target=lead)
     return snapshot

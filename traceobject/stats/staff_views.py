@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from traceobject.audit.selectors import audit_integrity_alert
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import staff_view
 from traceobject.stats.selectors import BACKLOG_STATUSES, dashboard_figures
@@ -16,7 +17,11 @@ from traceobject.stats.worklist import staff_worklist
 @staff_view(Permission.STAFF_WORKSPACE_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """A work list, not a second navigation: what waits for this person, counted and linked."""
-    return render(request, "staff/home.html", {"worklist": staff_worklist(user=request.user)})
+    context = {
+        "worklist": staff_worklist(user=request.user),
+        "audit_alert": audit_integrity_alert(user=request.user),
+    }
+    return render(request, "staff/home.html", context)
 
 
 @staff_view(Permission.STATS_DASHBOARD_VIEW)

@@ -17,15 +17,16 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 
+from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, permission_require
 from traceobject.core.writelock import sqlite_write_queue
-from traceobject.tips import vault
 from traceobject.tips.models import BarrierReport
 
 REPORTS_PER_PAGE = 25
 # The audit action of a staff member reading a page of barrier reports (compare ``tips.view``).
-AUDIT_VIEW = "barriers.view"
+AUDIT_VIEW = AuditAction.BARRIERS_VIEW
 
 
 @dataclass(frozen=True)

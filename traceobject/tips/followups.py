@@ -21,12 +21,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
+from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_choices
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.selectors import objects_public
-from traceobject.tips import vault
 from traceobject.tips.models import FollowUp, FollowUpKind, Receipt, Tip
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import LENGTH as RECEIPT_LENGTH
@@ -212,7 +213,7 @@ def followup_ask(*, actor: Any, tip: Tip, text: str) -> FollowUp:
         )
         audit_record(
             actor=actor,
-            action="tip.question",
+            action=AuditAction.TIP_QUESTION,
             target=tip,
             details={"follow_up": follow_up.pk, "tipster_can_read": sealed_tipster is not None},
         )
@@ -247,7 +248,7 @@ def followups_for_staff(*, actor: Any, tip: Tip) -> list[StaffMessage]:
                 message.follow_up.sealed_tipster = resealed
             audit_record(
                 actor=actor,
-                action="tip.questions_resealed",
+                action=AuditAction.TIP_QUESTIONS_RESEALED,
                 target=tip,
                 details={"follow_ups": [m.follow_up.pk for m in waiting]},
             )

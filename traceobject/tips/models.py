@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.gallery.models import Object
+from traceobject.vault.fields import SealedField, SealedTo
 
 
 class TipStatus(models.TextChoices):
@@ -24,12 +25,12 @@ class TipStatus(models.TextChoices):
 class Tip(models.Model):
     """One member of the public's account of one object.
 
-    Everything the tipster wrote lives in ``sealed`` (see ``tips.vault``); the clear columns hold only
+    Everything the tipster wrote lives in ``sealed`` (see ``traceobject.vault``); the clear columns hold only
     what triage needs to sort and count, none of which says who wrote it.
     """
 
     object = models.ForeignKey(Object, on_delete=models.PROTECT, related_name="tips")
-    sealed = models.BinaryField()
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
     status = models.CharField(max_length=20, choices=TipStatus.choices, default=TipStatus.NEW)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     is_demo = models.BooleanField(default=False)
@@ -52,12 +53,12 @@ class Tip(models.Model):
     # The contact details, sealed apart from the rest so that retention can drop them without the
     # staff's key (``traceobject purge``). Null when there were none, or once purged; tips sealed
     # before this column existed keep their contact inside ``sealed`` until the key escrow re-seals them.
-    sealed_contact = models.BinaryField(null=True, blank=True)
+    sealed_contact = SealedField(sealed_to=SealedTo.TIP_KEY, null=True, blank=True)
     contact_purged_at = models.DateTimeField(null=True, blank=True)
     # The tipster's own copy, sealed to a key pair derived from the receipt (``tips.receipts``), so the
     # follow-up page can show it without the staff's key. Null for tips from before follow-ups.
     tipster_public_key = models.BinaryField(null=True, blank=True)
-    sealed_tipster = models.BinaryField(null=True, blank=True)
+    sealed_tipster = SealedField(sealed_to=SealedTo.TIPSTER, copy_of="sealed", null=True, blank=True)
     # A tipster's reply no analyst has opened yet: raises the tip in the inbox ("new reply").
     reply_waiting = models.BooleanField(default=False)
     # The keyed hash of the form's single-use submission token (``tips.submissions``): unique, so a form
@@ -117,8 +118,8 @@ class FollowUp(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    sealed = models.BinaryField()
-    sealed_tipster = models.BinaryField(null=True, blank=True)
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
+    sealed_tipster = SealedField(sealed_to=SealedTo.TIPSTER, copy_of="sealed", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -127,86 +128,6 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on tip {self.tip_id}"
-
-
-class VaultKey(models.Model):
-    """A key pair of the vault: the deployment's tip key (``authority`` null) or one authority's key.
-
-    Only the public half is stored readable. The private half exists only as ``KeyGrant`` rows, each
-    sealed to one staff member's own key pair (``StaffKey``), whose private half is wrapped with a key
-    derived from that member's password.
-    """
-
-    key_id = models.CharField(max_length=16, unique=True)  # hex of ``vault.key_id``
-    public_key = models.BinaryField()
-    authority = models.ForeignKey(
-        "leads.Authority", on_delete=models.CASCADE, null=True, blank=True, related_name="vault_keys"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    # Set when a rotation has moved everything sealed to this key onto its successor.
-    retired_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"vault key {self.key_id}"
-
-
-class StaffKey(models.Model):
-    """One staff member's own key pair; the private half wrapped (secretbox) under Argon2id(password)."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_key")
-    public_key = models.BinaryField()
-    wrapped_private = models.BinaryField()
-    salt = models.BinaryField()
-    opslimit = models.PositiveIntegerField()
-    memlimit = models.PositiveBigIntegerField()
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"staff key of {self.user_id}"
-
-
-class KeyGrant(models.Model):
-    """A vault private key sealed to one staff member's public key: their copy of it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_grants")
-    key = models.ForeignKey(VaultKey, on_delete=models.CASCADE, related_name="grants")
-    sealed_private = models.BinaryField()
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    granted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="tips_keygrant_unique")]
-
-    def __str__(self) -> str:
-        return f"grant of {self.key_id} to {self.user_id}"
-
-
-class KeyRotation(models.Model):
-    """Moving every sealed record from one tip key to a new one, resumably, in a task.
-
-    The task needs the old private key. It is kept here sealed to a one-off rotation key whose private
-    half lives only in the cache (``vault.ROTATION_CACHE_KEY``): the database alone cannot open it, and
-    once the cache entry is gone an administrator resumes from their own session.
-    """
-
-    old_key = models.ForeignKey(VaultKey, on_delete=models.PROTECT, related_name="+")
-    new_key = models.ForeignKey(VaultKey, on_delete=models.PROTECT, related_name="+")
-    sealed_old_private = models.BinaryField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
-    resealed = models.PositiveIntegerField(default=0)
-    # The walk's place: the pass (two: the second catches records a process sealed to the old key in
-    # the seconds before it learnt of the new one) and the last primary key done per sealed column.
-    progress = models.JSONField(default=dict, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"rotation {self.old_key_id} -> {self.new_key_id}"
 
 
 class BarrierReport(models.Model):
@@ -218,7 +139,7 @@ class BarrierReport(models.Model):
     that could say who sent it. No receipt and no follow-up: an answer goes to the contact, if given.
     """
 
-    sealed = models.BinaryField()
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

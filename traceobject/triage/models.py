@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.gallery.models import Object
+from traceobject.vault.fields import SealedField, SealedTo
 
 
 class SignalKind(models.TextChoices):
@@ -28,7 +29,7 @@ class Term(models.Model):
 
     kind = models.CharField(max_length=8, choices=SignalKind.choices)
     digest = models.CharField(max_length=32)
-    sealed = models.BinaryField()
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "digest"], name="triage_term_key")]
@@ -198,7 +199,7 @@ class TipNote(models.Model):
 
     tip = models.ForeignKey("tips.Tip", on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sealed = models.BinaryField()
+    sealed = SealedField(sealed_to=SealedTo.TIP_KEY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

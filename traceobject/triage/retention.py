@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.writelock import sqlite_write_queue
 from traceobject.gallery import hooks as gallery_hooks
@@ -112,7 +113,7 @@ def contacts_purge(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
             audit_record(
                 actor=None,
                 actor_label=ACTOR_LABEL,
-                action="retention.contacts",
+                action=AuditAction.RETENTION_CONTACTS,
                 details={"tips": len(batch), "older_than_days": days},
             )
         total += len(batch)
@@ -188,7 +189,7 @@ def object_tips_purge(
             audit_record(
                 actor=None,
                 actor_label=ACTOR_LABEL,
-                action="retention.withdrawn",
+                action=AuditAction.RETENTION_WITHDRAWN,
                 target=obj,
                 details={"tips": len(tip_ids), **batch_related, "withdrawn_over_days": days},
             )

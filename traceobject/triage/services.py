@@ -11,11 +11,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from traceobject import vault
 from traceobject.accounts.models import User
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
-from traceobject.tips import vault
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.services import tip_read
@@ -85,7 +86,7 @@ def tips_status_set(
             details["cluster"] = cluster.pk
         audit_record(
             actor=actor,
-            action="tips.cluster_status" if cluster is not None else "tips.status",
+            action=AuditAction.TIPS_CLUSTER_STATUS if cluster is not None else AuditAction.TIPS_STATUS,
             target=cluster,
             details=details,
         )
@@ -122,7 +123,7 @@ def tips_other_set(*, actor: Any, tip_ids: Iterable[int], is_other: bool) -> Tip
             supports_refresh(cluster_ids={tip.cluster_id for tip in moving if tip.cluster_id})
         audit_record(
             actor=actor,
-            action="tips.other" if is_other else "tips.not_other",
+            action=AuditAction.TIPS_OTHER if is_other else AuditAction.TIPS_NOT_OTHER,
             details={"tips": [tip.pk for tip in moving]},
         )
     return TipsChanged(changed=len(moving), unchanged=len(tips) - len(moving))
@@ -139,7 +140,7 @@ def tips_assign(*, actor: Any, tip_ids: Iterable[int], assignee: User | None) ->
         Tip.objects.filter(pk__in=[tip.pk for tip in moving]).update(assignee=assignee)
         audit_record(
             actor=actor,
-            action="tips.assign",
+            action=AuditAction.TIPS_ASSIGN,
             target=assignee,
             details={"tips": [tip.pk for tip in moving], "assignee": assignee.username if assignee else None},
         )
@@ -183,7 +184,7 @@ def tips_label(*, actor: Any, tip_ids: Iterable[int], name: str, add: bool = Tru
             through.objects.filter(label=label, tip_id__in=moving).delete()
         audit_record(
             actor=actor,
-            action="tips.label_add" if add else "tips.label_remove",
+            action=AuditAction.TIPS_LABEL_ADD if add else AuditAction.TIPS_LABEL_REMOVE,
             target=label,
             details={"tips": moving, "label": label.name},
         )
@@ -200,7 +201,7 @@ def tip_note_add(*, actor: Any, tip: Tip, text: str) -> TipNote:
         raise ApplicationError(_("A note has at most %(max)d characters.") % {"max": NOTE_MAX}, field="text")
     with transaction.atomic():
         note = TipNote.objects.create(tip=tip, author=actor, sealed=vault.seal(text.encode()))
-        audit_record(actor=actor, action="tip.note_add", target=tip, details={"note": note.pk})
+        audit_record(actor=actor, action=AuditAction.TIP_NOTE_ADD, target=tip, details={"note": note.pk})
     return note
 
 
@@ -220,7 +221,10 @@ def tip_open(*, actor: Any, tip: Tip) -> tuple[TipPayload, list[OpenedNote]]:
     with transaction.atomic():
         reply_seen = Tip.objects.filter(pk=tip.pk, reply_waiting=True).update(reply_waiting=False) > 0
         audit_record(
-            actor=actor, action="tip.open", target=tip, details={"reply_seen": True} if reply_seen else None
+            actor=actor,
+            action=AuditAction.TIP_OPEN,
+            target=tip,
+            details={"reply_seen": True} if reply_seen else None,
         )
     payload = tip_read(tip=tip)
     notes = [
@@ -236,7 +240,9 @@ def tips_read(*, actor: Any, tips: Sequence[Tip], where: str) -> dict[int, TipPa
     if not tips:
         return {}
     with transaction.atomic():
-        audit_record(actor=actor, action="tips.view", details={"where": where, "tips": [t.pk for t in tips]})
+        audit_record(
+            actor=actor, action=AuditAction.TIPS_VIEW, details={"where": where, "tips": [t.pk for t in tips]}
+        )
     return {tip.pk: tip_read(tip=tip) for tip in tips}
 
 

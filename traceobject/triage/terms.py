@@ -15,7 +15,7 @@ from functools import cache
 from django.conf import settings
 from django.db import connection
 
-from traceobject.tips import vault
+from traceobject import vault
 from traceobject.triage import sql
 from traceobject.triage.models import Term
 

@@ -1,4 +1,5 @@
-"""``traceobject audit verify`` walks the whole chain; ``traceobject audit tail`` shows the newest events."""
+"""``traceobject audit verify`` walks the whole chain; ``anchor`` prints its head to keep outside the system
+and records it; ``tail`` shows the newest events."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from traceobject.audit.anchors import AnchorRefusedError, audit_anchor_create, recorded_anchors
 from traceobject.audit.models import AuditEvent
 from traceobject.audit.services import canonical_time
 from traceobject.audit.verify import CHUNK_SIZE, Anchor, audit_chain_verify
@@ -27,10 +29,13 @@ def _positive(text: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain (verify) or show its newest events (tail)."
+    help = (
+        "Check the audit trail's hash chain (verify), anchor its head outside the system (anchor), "
+        "or show its newest events (tail)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,tail}")
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,anchor,tail}")
         verify = commands.add_parser(
             "verify",
             help="Walk every event from the first; exit non-zero at the first broken link.",
@@ -41,10 +46,16 @@ class Command(BaseCommand):
             type=_anchor,
             default=[],
             metavar="COUNT:HASH",
-            help="A head printed by an earlier verify and kept outside the database; it must still be in "
-            "the chain. May be given more than once.",
+            help="A head printed by `audit anchor` (or an earlier verify) and kept outside the database; it "
+            "must still be in the chain. May be given more than once. The anchors recorded in the database "
+            "are checked too.",
         )
         verify.add_argument("--chunk-size", type=_positive, default=CHUNK_SIZE, help=argparse.SUPPRESS)
+        commands.add_parser(
+            "anchor",
+            help="Verify the chain, then record its head as an anchor and print it, to keep outside the "
+            "system (a printout, another machine, a mail to the auditor).",
+        )
         tail = commands.add_parser("tail", help="Print the newest events, oldest of them first.")
         tail.add_argument("-n", "--lines", type=_positive, default=20, help="How many events (20).")
 
@@ -52,6 +63,8 @@ class Command(BaseCommand):
         self.verbosity = int(options["verbosity"])
         if options["subcommand"] == "verify":
             self.verify(anchors=options["anchor"], chunk_size=options["chunk_size"])
+        elif options["subcommand"] == "anchor":
+            self.anchor()
         else:
             self.tail(lines=options["lines"])
 
@@ -60,6 +73,8 @@ class Command(BaseCommand):
             if self.verbosity >= 2:
                 self.stderr.write(f"{count} events checked…")
 
+        given = set(anchors)
+        anchors = [*anchors, *(anchor for anchor in recorded_anchors() if anchor not in given)]
         result = audit_chain_verify(anchors=anchors, chunk_size=chunk_size, progress=progress)
         problem = result.problem
         if problem is not None:
@@ -74,7 +89,25 @@ class Command(BaseCommand):
         if result.head is not None:
             self.stdout.write(f"head: {result.head}")
         for anchor in result.anchors_checked:
-            self.stdout.write(f"anchor {anchor}: present")
+            where = "" if anchor in given else " (recorded)"
+            self.stdout.write(f"anchor {anchor}: present{where}")
+
+    def anchor(self) -> None:
+        try:
+            created = audit_anchor_create()
+        except AnchorRefusedError as refused:
+            raise CommandError(
+                f"Not anchored: the chain does not verify ({refused}). Run `traceobject audit verify`."
+            ) from refused
+        anchor = created.anchor
+        self.stdout.write(f"anchor: {anchor.count}:{anchor.hash}")
+        self.stdout.write(f"event: #{anchor.event_id}")
+        self.stdout.write(f"time: {canonical_time(anchor.created_at)}")
+        if self.verbosity >= 1:
+            self.stderr.write(
+                "Keep these lines outside this system. To check the trail against them later: "
+                f"traceobject audit verify --anchor {anchor.count}:{anchor.hash}"
+            )
 
     def tail(self, *, lines: int) -> None:
         events = list(AuditEvent.objects.order_by("-id")[:lines])

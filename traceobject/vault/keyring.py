@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -33,10 +34,12 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 from nacl.secret import SecretBox
 
+from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.permissions import Permission, Role, role_permissions
-from traceobject.tips import vault
-from traceobject.tips.models import KeyGrant, StaffKey, Tip, VaultKey
+from traceobject.vault.fields import sealed_columns
+from traceobject.vault.models import KeyGrant, StaffKey, VaultKey
 
 SESSION_KEY = "_to_vault"
 # The attribute on which a login leaves the browser's half for the middleware to set as a cookie.
@@ -168,22 +171,24 @@ def authority_public_key(*, authority: Any) -> bytes:
     A new key pair is granted at once to the authority's partners and to the administrators (who hold
     it to grant it to later partners), then its private half is forgotten: nobody else ever sees it.
     """
-    from traceobject.accounts.models import User
-
     key = VaultKey.objects.filter(authority=authority, retired_at__isnull=True).first()
     if key is not None:
         return bytes(key.public_key)
     private = PrivateKey.generate()
     with transaction.atomic():
         key = vault_key_register(private=private, authority=authority)
-        holders = User.objects.filter(is_active=True).filter(
-            models.Q(role=Role.ADMINISTRATOR) | models.Q(role=Role.PARTNER, country=authority.country)
+        holders = (
+            get_user_model()
+            ._default_manager.filter(is_active=True)
+            .filter(
+                models.Q(role=Role.ADMINISTRATOR) | models.Q(role=Role.PARTNER, country=authority.country)
+            )
         )
         granted = grant(key=key, private=private, users=list(holders))
         audit_record(
             actor=None,
             actor_label="system:vault",
-            action="vault.key_create",
+            action=AuditAction.VAULT_KEY_CREATE,
             target=authority,
             details={"key": key.key_id, "granted": [user.pk for user in granted]},
         )
@@ -204,13 +209,22 @@ def grants_open(*, user: Any, staff_private: PrivateKey) -> dict[bytes, PrivateK
     return opened
 
 
+def anything_sealed_to_a_tip_key() -> bool:
+    """Whether any record is sealed to a tip key: then a new tip key must not be made up (see below)."""
+    return any(
+        column.model._default_manager.filter(**{f"{column.name}__isnull": False}).exists()
+        for column in sealed_columns()
+    )
+
+
 def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
     """Make sure a deployment tip key is on record and, where possible, granted to ``user``.
 
     The first time (no tip key in the database): the configured private key is put in escrow if there
-    is one; otherwise, on a fresh installation with no tip stored yet, a new key pair is made, recorded
-    and granted, and its private half is never written anywhere else. With tips already sealed to a key
-    this server cannot open, nothing is made up: ``traceobject vault escrow --private-key-file`` is the way.
+    is one; otherwise, on a fresh installation with nothing sealed yet (no tip, note, lead…), a new key
+    pair is made, recorded and granted, and its private half is never written anywhere else. With
+    records already sealed to a key this server cannot open, nothing is made up: ``traceobject vault
+    escrow --private-key-file`` is the way.
     """
     if not role_holds_tip_key(user.role):
         return None
@@ -220,7 +234,7 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
     if key is None:
         if configured is not None:
             private = configured
-        elif not Tip.objects.exists():
+        elif not anything_sealed_to_a_tip_key():
             private = PrivateKey.generate()
         else:
             return None
@@ -234,7 +248,7 @@ def tip_key_bootstrap(*, user: Any, actor: Any = None) -> VaultKey | None:
             audit_record(
                 actor=actor if getattr(actor, "pk", None) else None,
                 actor_label="" if getattr(actor, "pk", None) else "system:vault",
-                action="vault.grant",
+                action=AuditAction.VAULT_GRANT,
                 target=user,
                 details={"keys": [key.key_id]},
             )
@@ -255,7 +269,7 @@ def grant_held(*, actor: Any, user: Any, actor_label: str = "") -> list[str]:
             audit_record(
                 actor=actor,
                 actor_label="" if actor is not None else actor_label,
-                action="vault.grant",
+                action=AuditAction.VAULT_GRANT,
                 target=user,
                 details={"keys": granted},
             )
@@ -292,7 +306,9 @@ def _own_key(*, user: Any, password: str) -> PrivateKey:
             audit_record(
                 actor=None,
                 actor_label="system:vault",
-                action="vault.key_pair_create" if staff_key is None else "vault.key_pair_reset",
+                action=AuditAction.VAULT_KEY_PAIR_CREATE
+                if staff_key is None
+                else AuditAction.VAULT_KEY_PAIR_RESET,
                 target=user,
             )
     if (

@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 from nacl.public import PrivateKey
 
-from traceobject.tips import vault
-from traceobject.tips.vault import KEY_ID_BYTES, MAGIC, VaultError
+from traceobject import vault
+from traceobject.vault import KEY_ID_BYTES, MAGIC, VaultError
 
 pytestmark = pytest.mark.django_db  # the active key is looked up in the database
 
@@ -140,7 +140,7 @@ def test_held_keys_open_only_inside_the_block() -> None:
 
 
 def test_the_active_key_comes_from_the_database_once_one_is_recorded() -> None:
-    from traceobject.tips.models import VaultKey
+    from traceobject.vault.models import VaultKey
 
     assert vault.active_public_key() == vault.configured_public_key()
     new = PrivateKey.generate()

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from traceobject.core.errors import ApplicationError
-from traceobject.tips import reseal
-from traceobject.tips.models import KeyGrant, VaultKey
+from traceobject.vault import escrow, rotation
+from traceobject.vault.models import KeyGrant, VaultKey
 
 
 class Command(BaseCommand):
@@ -54,8 +54,8 @@ class Command(BaseCommand):
             self.stdout.write("The tip key is in escrow: nothing to do.")
             return
         try:
-            private = reseal.private_key_read(options["private_key_file"])
-            report = reseal.escrow(
+            private = escrow.private_key_read(options["private_key_file"])
+            report = escrow.escrow(
                 private=private, remove_key_file=settings.EMBEDDED and not options["keep_key_file"]
             )
         except (ApplicationError, OSError) as exc:
@@ -63,10 +63,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Tip key {report.key_id} is in escrow."))
         granted = ", ".join(report.granted) or "nobody new"
         self.stdout.write(f"Granted to: {granted}.")
-        self.stdout.write(
-            f"Re-sealed: {report.contacts_split} tips' contact details apart, "
-            f"{report.leads_sealed} leads and {report.outcomes_sealed} outcomes for their authorities."
-        )
+        for name, count in report.steps.items():
+            self.stdout.write(f"{name.replace('_', ' ').capitalize()}: {count}.")
+        for label, count in report.copies_sealed.items():
+            self.stdout.write(f"Sealed for their authorities ({label}): {count}.")
         if report.key_file_removed:
             self.stdout.write("The key file under the data directory has been deleted.")
         elif not settings.EMBEDDED:
@@ -84,9 +84,9 @@ class Command(BaseCommand):
             state = f"retired {key.retired_at:%Y-%m-%d}" if key.retired_at else "active"
             holders = KeyGrant.objects.filter(key=key).count()
             self.stdout.write(f"{key.key_id}  {owner}  {state}  held by {holders}")
-        rotation = reseal.rotation_current()
-        if rotation is not None:
+        current = rotation.rotation_current()
+        if current is not None:
             self.stdout.write(
-                f"Rotation {rotation.old_key.key_id} -> {rotation.new_key.key_id} under way: "
-                f"{rotation.resealed} records re-sealed so far."
+                f"Rotation {current.old_key.key_id} -> {current.new_key.key_id} under way: "
+                f"{current.resealed} records re-sealed so far."
             )

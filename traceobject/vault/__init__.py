@@ -1,9 +1,14 @@
 """The vault: every piece of tip content is sealed here before it touches the database.
 
+This package's top level is the sealing API (``from traceobject import vault``; ``vault.seal``,
+``vault.open``); ``keyring`` holds who holds which key, ``rotation`` and ``escrow`` move records between
+keys, ``fields.SealedField`` is the column type of every sealed value. The vault sits above ``core`` and
+``audit`` and below every app whose data it seals: it imports none of them (see ``hooks``).
+
 Sealing needs only a public key, so the public intake can run on a machine that could never read a
 tip back. Opening needs a private key, and since the second stage (see ``docs/security.md``) the
 server holds none in readable form: each staff member's copy is unwrapped at login from their
-password (``tips.keyring``) and held for one request at a time through ``unlocked``. The only other
+password (``vault.keyring``) and held for one request at a time through ``unlocked``. The only other
 source is ``TRACEOBJECT_VAULT_PRIVATE_KEY``, kept for the transition to escrow (and for the test suite):
 the system check warns about it in production.
 
@@ -100,7 +105,8 @@ def active_public_key() -> bytes:
     cached = _active.get("tip")
     if cached is not None and now - cached[0] < ACTIVE_KEY_SECONDS:
         return cached[1]
-    from traceobject.tips.models import VaultKey
+    # The models cannot load with the package itself (Django imports it before the app registry is ready).
+    from traceobject.vault.models import VaultKey
 
     row = (
         VaultKey.objects.filter(authority__isnull=True, retired_at__isnull=True)

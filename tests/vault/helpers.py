@@ -43,8 +43,8 @@ def login(
 
 def keys_of(user: User, password: str = PASSWORD) -> dict[bytes, PrivateKey]:
     """The vault keys ``user`` holds, opened as a login would (for tests that call services directly)."""
-    from traceobject.tips import keyring
-    from traceobject.tips.models import StaffKey
+    from traceobject.vault import keyring
+    from traceobject.vault.models import StaffKey
 
     own = keyring.staff_key_unwrap(StaffKey.objects.get(user=user), password)
     assert own is not None

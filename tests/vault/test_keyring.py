@@ -14,12 +14,15 @@ from django.core.management import call_command
 from nacl.public import PrivateKey
 
 from tests.accounts.conftest import post_form
-from tests.tips.vault_helpers import PASSWORD, account, keys_of, login, tip_key_of
+from tests.vault.helpers import PASSWORD, account, keys_of, login, tip_key_of
+from traceobject import vault
 from traceobject.audit.models import AuditEvent
 from traceobject.leads.models import Authority
-from traceobject.tips import keyring, reseal, vault
-from traceobject.tips.models import KeyGrant, KeyRotation, StaffKey, Tip, VaultKey
+from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
+from traceobject.vault import keyring
+from traceobject.vault.models import KeyGrant, KeyRotation, StaffKey, VaultKey
+from traceobject.vault.rotation import ROTATION_CACHE_KEY, rotation_run
 
 pytestmark = pytest.mark.django_db
 
@@ -305,7 +308,7 @@ def test_rotation_reseals_everything_and_retires_the_old_key(
         assert vault.record_key_id(bytes(tip.sealed)).hex() == new_key.key_id
         assert vault.record_key_id(bytes(tip.sealed_contact)).hex() == new_key.key_id
     assert "Kaufhaus Zebra" in _tip_page(login("ana"), tips[0]).content.decode()
-    assert cache.get(reseal.ROTATION_CACHE_KEY.format(pk=rotation.pk)) is None
+    assert cache.get(ROTATION_CACHE_KEY.format(pk=rotation.pk)) is None
 
     # The session from before the rotation picks up the new grant by itself: one redirect, then the tip.
     response = _tip_page(earlier_session, tips[0])
@@ -337,7 +340,7 @@ def test_rotation_waits_for_an_administrator_when_the_cache_lost_the_key(
     admin_client.post("/staff/vault/rotate/", {"csrfmiddlewaretoken": token})  # the task is not run
     rotation = KeyRotation.objects.get()
     cache.clear()  # a restart of the cache
-    assert reseal.rotation_run.call(rotation_id=rotation.pk) == "waiting"
+    assert rotation_run.call(rotation_id=rotation.pk) == "waiting"
     page = admin_client.get("/staff/vault/").content.decode()
     assert "Resume the rotation" in page
     with django_capture_on_commit_callbacks(execute=True):

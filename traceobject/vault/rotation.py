@@ -1,10 +1,10 @@
-"""Moving sealed records between keys: the key escrow (from the configured key to grants) and the
-rotation of the deployment's tip key.
+"""The rotation of the deployment's tip key: every record sealed to the old key re-sealed to a new one.
 
-Both walk every column sealed to the tip key, in primary-key batches, and re-seal the records sealed
-to the old key. Progress is the last primary key done per column, saved after each batch, so a run
-that stops (crash, deploy, expired cache entry) resumes where it was, and a second run is harmless:
-a record already sealed to the new key is skipped by its key id.
+It walks every column sealed to the tip key (``fields.sealed_columns()``, derived from the models'
+``SealedField`` declarations), in primary-key batches, and re-seals the records sealed to the old key.
+Progress is the last primary key done per column, saved after each batch, so a run that stops (crash,
+deploy, expired cache entry) resumes where it was, and a second run is harmless: a record already
+sealed to the new key is skipped by its key id.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,10 +22,14 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from nacl.public import PrivateKey
 
+from traceobject import vault
+from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
-from traceobject.tips import keyring, vault
-from traceobject.tips.models import KeyRotation, VaultKey
+from traceobject.core.permissions import Permission, permission_require
+from traceobject.vault import keyring
+from traceobject.vault.fields import SealedColumn, sealed_columns
+from traceobject.vault.models import KeyRotation, VaultKey
 
 BATCH = 500
 # The cache entry that holds a rotation's one-off private key (see ``KeyRotation``); a day is ample
@@ -36,32 +38,7 @@ ROTATION_CACHE_KEY = "traceobject:vault:rotation:{pk}"
 ROTATION_CACHE_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
-class SealedColumn:
-    label: str
-    model: type[models.Model]
-    field: str
-
-
-def sealed_columns() -> list[SealedColumn]:
-    """Every column sealed to the deployment's tip key (the tipster's and authorities' copies are not)."""
-    from traceobject.leads.models import Lead, Outcome
-    from traceobject.tips.models import BarrierReport, FollowUp, Tip
-    from traceobject.triage.models import Term, TipNote
-
-    return [
-        SealedColumn("tip", Tip, "sealed"),
-        SealedColumn("tip contact", Tip, "sealed_contact"),
-        SealedColumn("follow-up", FollowUp, "sealed"),
-        SealedColumn("note", TipNote, "sealed"),
-        SealedColumn("term", Term, "sealed"),
-        SealedColumn("lead", Lead, "sealed"),
-        SealedColumn("outcome", Outcome, "sealed_update"),
-        SealedColumn("barrier report", BarrierReport, "sealed"),
-    ]
-
-
-def _batches(
+def batches(
     model: type[models.Model], field: str, *, after: int = 0, **filters: Any
 ) -> Iterator[list[tuple[int, bytes]]]:
     """(pk, sealed value) of the rows with a value in ``field``, in primary-key batches after ``after``."""
@@ -88,7 +65,7 @@ def reseal_column(
     """Re-seal this column's records sealed to ``old`` to ``new_public``; returns how many."""
     old_id = vault.key_id(old.public_key)
     done = 0
-    for rows in _batches(column.model, column.field, after=after):
+    for rows in batches(column.model, column.name, after=after):
         # One UPDATE per record: Django's bulk_update (one CASE per batch) measured slower here
         # (5,000 against 6,000 records/s, docs/benchmarks.md).
         with transaction.atomic():
@@ -96,115 +73,10 @@ def reseal_column(
                 if not sealed or vault.record_key_id(sealed) != old_id:
                     continue
                 value = vault.seal_to(new_public, vault.open_with(old, sealed))
-                column.model._default_manager.filter(pk=pk).update(**{column.field: value})
+                column.model._default_manager.filter(pk=pk).update(**{column.name: value})
                 done += 1
             on_batch(rows[-1][0], done)
     return done
-
-
-# --- Escrow: from the configured private key to grants --------------------------------------------
-
-
-@dataclass(frozen=True)
-class EscrowReport:
-    key_id: str
-    granted: list[str]
-    contacts_split: int
-    leads_sealed: int
-    outcomes_sealed: int
-    key_file_removed: bool
-
-
-def _split_contacts(private: PrivateKey) -> int:
-    """Tips sealed before the contact details had a column of their own: move them out, so that the
-    retention purge can drop them without a key."""
-    from traceobject.tips.models import Tip
-    from traceobject.tips.payload import TipPayload
-
-    moved = 0
-    public = bytes(private.public_key)
-    for rows in _batches(
-        Tip, "sealed", has_contact=True, sealed_contact__isnull=True, contact_purged_at=None
-    ):
-        with transaction.atomic():
-            for pk, sealed in rows:
-                payload = TipPayload.from_bytes(vault.open_with(private, sealed))
-                if not payload.contact:
-                    continue
-                Tip.objects.filter(pk=pk).update(
-                    sealed=vault.seal_to(public, replace(payload, contact="").to_bytes()),
-                    sealed_contact=vault.seal_to(public, payload.contact.encode()),
-                )
-                moved += 1
-    return moved
-
-
-def _seal_partner_copies(private: PrivateKey) -> tuple[int, int]:
-    """Leads and outcomes from before the authorities had keys: seal the partner's copy now."""
-    from traceobject.leads.models import Lead, Outcome
-
-    leads = outcomes = 0
-    for lead in Lead.objects.filter(sealed_partner__isnull=True).select_related("authority").iterator():
-        public = keyring.authority_public_key(authority=lead.authority)
-        lead.sealed_partner = vault.seal_to(public, vault.open_with(private, bytes(lead.sealed)))
-        lead.save(update_fields=["sealed_partner"])
-        leads += 1
-    for outcome in Outcome.objects.filter(sealed_partner_update__isnull=True).select_related(
-        "lead__authority"
-    ):
-        public = keyring.authority_public_key(authority=outcome.lead.authority)
-        outcome.sealed_partner_update = vault.seal_to(
-            public, vault.open_with(private, bytes(outcome.sealed_update))
-        )
-        outcome.save(update_fields=["sealed_partner_update"])
-        outcomes += 1
-    return leads, outcomes
-
-
-def escrow(*, private: PrivateKey, remove_key_file: bool) -> EscrowReport:
-    """Put the deployment's configured tip key in escrow: recorded, granted to every member whose role
-    warrants it and who has a key pair, legacy records brought up to date; then, in embedded mode, the
-    key file is deleted. Idempotent: run it again after more members have logged in."""
-    from traceobject.accounts.models import User
-
-    active = VaultKey.objects.filter(authority__isnull=True, retired_at__isnull=True).first()
-    wanted = keyring.key_id_of(private)
-    if active is not None and active.key_id != wanted:
-        raise ApplicationError(
-            f"This is not the active tip key ({active.key_id}); the key given is {wanted}."
-        )
-    if active is None and vault.key_id(vault.configured_public_key()).hex() != wanted:
-        raise ApplicationError("This private key does not belong to TRACEOBJECT_VAULT_PUBLIC_KEY.")
-    key = keyring.vault_key_register(private=private)
-    vault.active_key_forget()
-    holders = [user for user in User.objects.filter(is_active=True) if keyring.role_holds_tip_key(user.role)]
-    granted = keyring.grant(key=key, private=private, users=holders)
-    contacts = _split_contacts(private)
-    leads, outcomes = _seal_partner_copies(private)
-    removed = False
-    if remove_key_file:
-        path = Path(settings.DATA_DIR) / "keys" / "vault-private.key"
-        if path.exists():
-            path.unlink()
-            removed = True
-    with transaction.atomic():
-        audit_record(
-            actor=None,
-            actor_label="cli",
-            action="vault.escrow",
-            details={
-                "key": key.key_id,
-                "granted": [user.pk for user in granted],
-                "contacts_split": contacts,
-                "leads_sealed": leads,
-                "outcomes_sealed": outcomes,
-                "key_file_removed": removed,
-            },
-        )
-    return EscrowReport(key.key_id, [u.username for u in granted], contacts, leads, outcomes, removed)
-
-
-# --- Rotation ---------------------------------------------------------------------------------------
 
 
 def rotation_current() -> KeyRotation | None:
@@ -226,8 +98,6 @@ def _rotation_hand_over(rotation: KeyRotation, old: PrivateKey) -> None:
 def rotation_start(*, actor: Any) -> KeyRotation:
     """An administrator replaces the tip key: a new key pair, granted at once to everyone who holds the
     old one (so nobody loses access), new records sealed to it, old ones re-sealed by ``rotation_run``."""
-    from traceobject.core.permissions import Permission, permission_require
-
     permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     if rotation_current() is not None:
         raise ApplicationError(_("A rotation is already under way: resume it instead."))
@@ -250,7 +120,7 @@ def rotation_start(*, actor: Any) -> KeyRotation:
         _rotation_hand_over(rotation, old)
         audit_record(
             actor=actor,
-            action="vault.rotation_start",
+            action=AuditAction.VAULT_ROTATION_START,
             target=rotation,
             details={"old": old_key.key_id, "new": new_key.key_id, "granted": [u.pk for u in holders]},
         )
@@ -262,8 +132,6 @@ def rotation_start(*, actor: Any) -> KeyRotation:
 def rotation_resume(*, actor: Any) -> KeyRotation:
     """After the cache lost the one-off key (restart, expiry): hand the old key over again from the
     administrator's session and queue the task."""
-    from traceobject.core.permissions import Permission, permission_require
-
     permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     rotation = rotation_current()
     if rotation is None:
@@ -273,7 +141,7 @@ def rotation_resume(*, actor: Any) -> KeyRotation:
         raise ApplicationError(_("Your session does not hold the old tip key. Log out and in again."))
     with transaction.atomic():
         _rotation_hand_over(rotation, old)
-        audit_record(actor=actor, action="vault.rotation_resume", target=rotation)
+        audit_record(actor=actor, action=AuditAction.VAULT_ROTATION_RESUME, target=rotation)
     transaction.on_commit(lambda: rotation_run.enqueue(rotation_id=rotation.pk))
     return rotation
 
@@ -341,20 +209,9 @@ def rotation_run(*, rotation_id: int) -> str:
         audit_record(
             actor=None,
             actor_label="system:vault",
-            action="vault.rotation_finish",
+            action=AuditAction.VAULT_ROTATION_FINISH,
             target=rotation,
             details={"resealed": rotation.resealed},
         )
     cache.delete(ROTATION_CACHE_KEY.format(pk=rotation.pk))
     return "finished"
-
-
-def private_key_read(path: Path | None) -> PrivateKey:
-    """The private key for the escrow: from a file (base64) or the configuration."""
-    value = path.read_text(encoding="utf-8").strip() if path is not None else settings.VAULT_PRIVATE_KEY
-    if not value:
-        raise ApplicationError(
-            "No private key: give --private-key-file, "
-            "or set TRACEOBJECT_VAULT_PRIVATE_KEY for the escrow run."
-        )
-    return vault.private_key_decode(value, "The private key")
