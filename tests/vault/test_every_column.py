@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from nacl.public import PrivateKey
-from traceobject.tips.retention import retention_purge
+from traceobject.triage.retention import retention_purge
 
 from tests.vault.content import Content, every_sealed_kind
 from tests.vault.helpers import keys_of
