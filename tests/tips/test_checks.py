@@ -6,16 +6,8 @@ from django.core.checks import Error, Tags, run_checks
 from django.core.checks import Warning as CheckWarning
 from django.test import override_settings
 
+from tests.core.test_checks import SAFE_PRODUCTION
 from traceobject.tips.checks import rate_limit_configuration
-
-SAFE_PRODUCTION = {
-    "MODE": "production",
-    "DEBUG": False,
-    "SESSION_COOKIE_SECURE": True,
-    "VAULT_PRIVATE_KEY": "",
-    "MAX_BODY_BYTES": 64 * 1024,
-    "TRACEOBJECT_RATE_LIMITS": True,
-}
 
 
 def _ids(**overrides: object) -> list[str]:
