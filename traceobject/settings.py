@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "traceobject.triage",
     "traceobject.stats",
     "traceobject.leads",
+    "traceobject.demo",
 ]
 
 MIDDLEWARE = [

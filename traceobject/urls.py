@@ -45,7 +45,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/", include("traceobject.staff_urls")),
     # The partner portal: national authorities read their leads and report outcomes (own cookies).
-    path("partner/", include("traceobject.leads.partner_urls")),
+    path("partner/", include("traceobject.partner_urls")),
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>objects/.+)$", public_media, name="media"
     ),
@@ -61,7 +61,7 @@ urlpatterns += i18n_patterns(
     # Reporting a barrier without an account or JavaScript (tips.barriers).
     path("accessibility/report/", barrier_views.barrier_report, name="barrier_report"),
     path("accessibility/report/thanks/", barrier_views.barrier_report_thanks, name="barrier_report_thanks"),
-    path("", include("traceobject.gallery.urls")),
+    path("", include("traceobject.public_urls")),
     prefix_default_language=False,
 )
 

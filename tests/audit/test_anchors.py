@@ -169,9 +169,9 @@ def test_a_tail_rewritten_after_the_anchor_is_found_by_the_chain(record_events) 
 
 
 def test_the_check_runs_every_day() -> None:
-    from traceobject.core.schedule import DAILY_JOBS
+    from traceobject.core.schedule import daily_jobs
 
-    assert "traceobject.audit.tasks.audit_chain_check" in {job.task for job in DAILY_JOBS}
+    assert "traceobject.audit.tasks.audit_chain_check" in {job.task for job in daily_jobs()}
 
 
 # --- The staff home -------------------------------------------------------------------------------

@@ -73,23 +73,3 @@ def test_check_is_registered_and_runs_without_deploy_flag() -> None:
 def test_test_configuration_has_no_problem() -> None:
     ids = [problem.id for problem in run_checks(tags=[Tags.security])]
     assert not [i for i in ids if i and i.startswith("traceobject.")]
-
-
-def test_rate_limits_off_outside_debug_is_a_warning() -> None:
-    with override_settings(**(SAFE_PRODUCTION | {"TRACEOBJECT_RATE_LIMITS": False})):
-        problems = dangerous_configuration(None)
-    assert [(type(p), p.id) for p in problems] == [(CheckWarning, "traceobject.W003")]
-    assert "load benchmarks" in problems[0].msg
-
-
-def test_rate_limits_off_in_debug_or_tests_is_quiet() -> None:
-    assert _ids(MODE="embedded", DEBUG=True, TRACEOBJECT_RATE_LIMITS=False) == []
-    assert _ids(MODE="test", TRACEOBJECT_RATE_LIMITS=False) == []
-
-
-def test_malformed_rate_limit_rules_are_an_error() -> None:
-    assert _ids(TRACEOBJECT_RATE_LIMIT_RULES="tip-unverified=10/20/60") == []
-    with override_settings(**(SAFE_PRODUCTION | {"TRACEOBJECT_RATE_LIMIT_RULES": "tip=lots"})):
-        problems = dangerous_configuration(None)
-    assert [(type(p), p.id) for p in problems] == [(Error, "traceobject.E003")]
-    assert "'tip=lots' is not scope=per_minute/burst/per_hour" in problems[0].msg

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from traceobject.audit.models import AuditCheck
 from traceobject.core import schedule
 from traceobject.core.management.commands import serve
-from traceobject.core.schedule import DAILY_JOBS, Job, schedule_run_due
+from traceobject.core.schedule import Job, daily_jobs, schedule_run_due
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +25,19 @@ T0 = datetime.fromisoformat("2026-03-01T23:58:00+00:00")
 def test_every_daily_job_points_at_a_task() -> None:
     from django.utils.module_loading import import_string
 
-    assert {job.name for job in DAILY_JOBS} == {"retention_purge", "sessions_clear", "audit_chain_check"}
-    for job in DAILY_JOBS:
+    assert {job.name for job in daily_jobs()} == {"retention_purge", "sessions_clear", "audit_chain_check"}
+    for job in daily_jobs():
         assert callable(import_string(job.task).enqueue)
 
 
 def test_each_job_is_enqueued_once_a_day() -> None:
     with time_machine.travel(T0, tick=False) as clock:
-        assert schedule_run_due() == ["retention_purge", "sessions_clear", "audit_chain_check"]
+        assert schedule_run_due() == ["audit_chain_check", "retention_purge", "sessions_clear"]
         assert schedule_run_due() == []
         clock.shift(timedelta(minutes=1))  # 23:59, still the same UTC day
         assert schedule_run_due() == []
         clock.shift(timedelta(minutes=2))  # the next day
-        assert schedule_run_due() == ["retention_purge", "sessions_clear", "audit_chain_check"]
+        assert schedule_run_due() == ["audit_chain_check", "retention_purge", "sessions_clear"]
         assert schedule_run_due() == []
 
 

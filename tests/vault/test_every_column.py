@@ -22,7 +22,7 @@ from traceobject import vault
 from traceobject.gallery.models import ObjectStatus
 from traceobject.tips.models import Tip
 from traceobject.tips.payload import TipPayload
-from traceobject.tips.retention import retention_purge
+from traceobject.triage.retention import retention_purge
 from traceobject.vault import escrow
 from traceobject.vault.fields import sealed_columns, sealed_fields
 from traceobject.vault.models import KeyRotation

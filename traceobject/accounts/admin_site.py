@@ -25,14 +25,13 @@ from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.sites import AdminSite
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from traceobject.core.errors import ApplicationError
+from traceobject.core.errors import ApplicationError, PermissionDeniedError
 from traceobject.core.permissions import Permission, user_has_permission
 
 
@@ -93,10 +92,10 @@ class ServiceModelAdmin(ModelAdmin):
         """Nothing: the service saved everything it accepts."""
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        raise PermissionDenied
+        raise PermissionDeniedError
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        raise PermissionDenied
+        raise PermissionDeniedError
 
     def changeform_view(
         self,
@@ -143,7 +142,7 @@ class StaffAdminSite(AdminSite):
         verified = getattr(request.user, "is_verified", None)
         if request.user.is_authenticated and callable(verified) and verified():
             # Logged in with both factors, but not a superuser: no admin for this account.
-            raise PermissionDenied
+            raise PermissionDeniedError
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('staff:login')}?{urlencode({'next': target})}")
 

@@ -326,7 +326,6 @@ class VaultSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from traceobject.core.staff import is_verified
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)
@@ -348,8 +347,6 @@ class VaultSessionMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A page that needs a key this session does not hold: say why and what to do, not a 500."""
         from django.shortcuts import render
-
-        from traceobject.core.staff import is_verified
 
         area: CookieArea = getattr(request, "_to_cookie_area", None) or cookie_area(request.path_info)
         cookie = _vault_cookie(area)

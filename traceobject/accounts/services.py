@@ -33,7 +33,7 @@ from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError
-from traceobject.core.permissions import Permission, Role, user_has_permission
+from traceobject.core.permissions import Permission, Role, permission_require
 from traceobject.vault import keyring
 from traceobject.vault.models import StaffKey
 
@@ -248,16 +248,6 @@ def logout_record(*, user: Any, reason: str = "user") -> None:
 # --- Account administration ----------------------------------------------------------------------
 
 
-def _require_manager(actor: User | None, actor_label: str) -> None:
-    """``actor=None`` is the command line (``actor_label`` names it); anyone else needs the permission."""
-    if actor is None:
-        if not actor_label:
-            raise ApplicationError(_("Your role does not allow this action."))
-        return
-    if not user_has_permission(actor, Permission.ACCOUNTS_USER_MANAGE):
-        raise ApplicationError(_("Your role does not allow this action."))
-
-
 def _clean_role_country(*, role: str, country: str) -> tuple[str, str]:
     if role not in Role.values:
         raise ApplicationError(
@@ -302,7 +292,8 @@ def user_create(
 ) -> User:
     """A new staff account. It has no authenticator yet: the first login enrols one, and then asks
     for a new password, since someone else chose this one (``must_change_password``)."""
-    _require_manager(actor, actor_label)
+    if actor is not None or not actor_label:  # ``actor=None`` with a label is the command line
+        permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     role, country = _clean_role_country(role=role, country=country)
     with transaction.atomic():
         username = _clean_username(username)
@@ -336,7 +327,7 @@ def _vault_keys_give(*, actor: User | None, user: User, password: str) -> None:
 
 def user_update(*, actor: User, user: User, role: str, country: str, is_active: bool) -> User:
     """Change an account's role, country or active flag. Nobody changes their own role or flag."""
-    _require_manager(actor, "")
+    permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     role, country = _clean_role_country(role=role, country=country)
     with transaction.atomic():
         current = User.objects.select_for_update().get(pk=user.pk)
@@ -375,7 +366,7 @@ def user_otp_reset(*, actor: User, user: User) -> int:
     They enrol a new authenticator at their next login. Nobody resets their own second factor: that
     would let a stolen password replace the authenticator.
     """
-    _require_manager(actor, "")
+    permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     if actor.pk == user.pk:
         raise ApplicationError(_("You cannot reset your own second factor. Ask another administrator."))
     with transaction.atomic():
@@ -421,7 +412,7 @@ def vault_access_grant(*, actor: User, user: User) -> list[str]:
     """An administrator gives ``user`` the vault keys their role warrants, from the keys the
     administrator's own session holds. Audited (``vault.grant``) by the keyring."""
 
-    _require_manager(actor, "")
+    permission_require(actor, Permission.ACCOUNTS_USER_MANAGE)
     if not user.is_active:
         raise ApplicationError(_("This account is inactive: activate it first."))
     if not StaffKey.objects.filter(user=user).exists():

@@ -17,7 +17,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +39,7 @@ from traceobject.accounts.forms import (
 from traceobject.accounts.middleware import ADMIN_PREFIX, PARTNER_PREFIX, STAFF_PREFIX
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError, NotFoundError
+from traceobject.core.forms import form_refusal_add
 from traceobject.core.permissions import Permission
 from traceobject.core.staff import is_verified, partner_view, staff_entry_view, staff_view
 from traceobject.vault import keyring, rotation
@@ -99,10 +99,6 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
-def _add_error(form: Form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # --- Login ---------------------------------------------------------------------------------------
 
 
@@ -123,7 +119,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"]
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             auth_login(request, user)  # a new session key; the second factor is still to come
             # The only moment the password is at hand: unwrap this member's vault keys for the session
@@ -151,7 +147,7 @@ def otp(request: HttpRequest) -> HttpResponse:
         try:
             device = check(user=user, token=form.cleaned_data["token"])
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             request.session.cycle_key()  # a new key for the now verified session
             otp_login(request, device)
@@ -231,7 +227,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     password=form.cleaned_data["password"],
                 )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             messages.success(
                 request,
@@ -258,7 +254,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": target.username})
             return redirect("staff:user_list")
@@ -305,7 +301,7 @@ def _password_change_page(request: HttpRequest) -> HttpResponse:
                 user=user, current=form.cleaned_data["current"], new=form.cleaned_data["new"]
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))

@@ -10,7 +10,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,17 +17,12 @@ from django.utils import timezone
 from traceobject.audit.actions import action_label
 from traceobject.audit.models import AuditCheck, AuditEvent, AuditHead
 from traceobject.audit.services import GENESIS, HEAD_PK, event_digest
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.permissions import Permission, permission_require, user_has_permission
 
 PAGE_SIZE = 50
 
 # The columns the list shows; ``details`` can be large and stays on the detail page.
 LIST_FIELDS = ("id", "created_at", "actor_label", "action", "target_type", "target_id", "target_label")
-
-
-def _require_reader(user: Any) -> None:
-    if not user_has_permission(user, Permission.AUDIT_EVENT_READ):
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def audit_event_page(
     ``before`` pages towards older events (ids below it), ``after`` towards newer ones (ids above it).
     One row more than a page is read, to know whether another page follows.
     """
-    _require_reader(user)
+    permission_require(user, Permission.AUDIT_EVENT_READ)
     if before is not None and after is not None:
         raise ValueError("a page is either before or after an event, not both")
     queryset = audit_events(filters=filters).only(*LIST_FIELDS)
@@ -153,7 +147,7 @@ def audit_export_rows(*, user: Any, filters: AuditFilter, until_id: int) -> Iter
     Read by keyset in batches, so a trail of millions streams in constant memory; times are ISO 8601
     in UTC; details are their canonical JSON. Every cell is text, with spreadsheet formulas defused.
     """
-    _require_reader(user)
+    permission_require(user, Permission.AUDIT_EVENT_READ)
     yield list(EXPORT_COLUMNS)
     queryset = audit_events(filters=filters).filter(id__lte=until_id).order_by("id")
     last = 0
@@ -188,7 +182,7 @@ def _cell(value: str) -> str:
 
 
 def audit_event_get(*, user: Any, pk: int) -> AuditEvent:
-    _require_reader(user)
+    permission_require(user, Permission.AUDIT_EVENT_READ)
     event = AuditEvent.objects.filter(pk=pk).first()
     if event is None:
         raise Http404

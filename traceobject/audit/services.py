@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent, AuditHead
+from traceobject.core.permissions import Permission, permission_require
 
 GENESIS = "0" * 64
 DIGEST_VERSION = 1
@@ -238,8 +239,6 @@ def audit_record(
 def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, until_id: int) -> AuditEvent:
     """Record that ``actor`` exported the trail (which filters, how many events, up to which event),
     before the first byte is streamed: an export that is cut off half-way was still taken."""
-    from traceobject.core.permissions import Permission, permission_require
-
     permission_require(actor, Permission.AUDIT_EVENT_EXPORT)
     with transaction.atomic():
         return audit_record(

@@ -7,9 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.checks import Warning as CheckWarning
-from django.core.exceptions import ImproperlyConfigured
-
-from traceobject.tips.antiabuse.ratelimit import parse_rules
 
 
 @register(Tags.security, deploy=False)
@@ -39,16 +36,5 @@ def dangerous_configuration(app_configs: Any, **kwargs: Any) -> list[Any]:
                 id="traceobject.W002",
             )
         )
-    try:
-        parse_rules(settings.TRACEOBJECT_RATE_LIMIT_RULES)
-    except ImproperlyConfigured as exc:
-        problems.append(Error(str(exc), id="traceobject.E003"))
-    if not settings.TRACEOBJECT_RATE_LIMITS and not settings.DEBUG and settings.MODE != "test":
-        problems.append(
-            CheckWarning(
-                "TRACEOBJECT_RATE_LIMITS is off: tips are not rate limited and the surge circuit breaker "
-                "never trips. Switch it off only for load benchmarks.",
-                id="traceobject.W003",
-            )
-        )
+    # The rate limits' own checks (E003, W003) are the tips app's: tips/checks.py.
     return problems

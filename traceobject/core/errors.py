@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
     """A refusal the user can act on; ``message`` is already translated and safe to show."""
@@ -14,6 +17,19 @@ class ApplicationError(Exception):
 
 class NotFoundError(ApplicationError):
     pass
+
+
+class PermissionDeniedError(ApplicationError, PermissionDenied):
+    """A refusal by role: the one way the code says "your role does not allow this"
+    (``core.permissions.permission_require`` for services, ``core.staff.staff_view`` for views).
+
+    It is an ``ApplicationError``, so a view that shows a service's refusals in its form or as a message
+    shows this one too; and it is Django's ``PermissionDenied``, so when no view catches it Django's 403
+    handling renders the area's own styled 403 page (``handler403``: ``core.views.permission_denied``).
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("Your role does not allow this action."))
 
 
 # The three areas of the site (ARCHITECTURE 4.6), each with its own look; error pages follow the area.

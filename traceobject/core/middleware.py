@@ -10,7 +10,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from traceobject.tips.antiabuse.ratelimit import client_tag
+from traceobject.core import hooks
 
 # Every header through which a proxy may pass on the client's address.
 _ADDRESS_KEYS = (
@@ -31,8 +31,8 @@ class ForgetClientAddressMiddleware:
     Stripping it at the door is stronger than promising not to store it: no model default, log
     formatter, error report or third-party app further down can pick it up. The rate limits get only
     ``request.client_tag`` (on POST requests, the only ones limited), an HMAC of the address under a key
-    that rotates daily and lives only in the cache (``tips.antiabuse.ratelimit``), computed here before
-    the address is dropped.
+    that rotates daily and lives only in the cache (``tips.antiabuse.ratelimit``, through the hook
+    ``core.hooks.client_tag``), computed here before the address is dropped.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -47,7 +47,7 @@ class ForgetClientAddressMiddleware:
         if request.method == "POST":
             # A list (X-Forwarded-For): the last entry is the one the trusted proxy added itself.
             address = str(request.META.get(self.address_key, "") or "").split(",")[-1].strip()
-            request.client_tag = client_tag(address)  # type: ignore[attr-defined]
+            request.client_tag = hooks.client_tag(address)  # type: ignore[attr-defined]
             del address
         for key in _ADDRESS_KEYS:
             request.META.pop(key, None)

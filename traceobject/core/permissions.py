@@ -13,6 +13,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from traceobject.core.errors import PermissionDeniedError
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -141,11 +143,11 @@ def user_has_permission(user: Any, permission: Permission) -> bool:
     return permission in role_permissions(getattr(user, "role", None))
 
 
-def permission_require(actor: Any, *permissions: Permission) -> None:
-    """The services' own check (views check first): refuse unless ``actor`` holds every permission."""
-    from django.utils.translation import gettext as _
+def permission_require(actor: Any, *permissions: Permission, any_of: bool = False) -> None:
+    """The services' own check (views check first, with ``core.staff.staff_view``): refuse with
+    ``PermissionDeniedError`` unless ``actor`` holds every permission (``any_of``: at least one).
 
-    from traceobject.core.errors import ApplicationError
-
-    if not all(user_has_permission(actor, permission) for permission in permissions):
-        raise ApplicationError(_("Your role does not allow this action."))
+    The one permission mechanism of the code: services call nothing else to refuse by role."""
+    held = (user_has_permission(actor, permission) for permission in permissions)
+    if not (any(held) if any_of else all(held)):
+        raise PermissionDeniedError

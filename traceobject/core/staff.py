@@ -13,12 +13,12 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from traceobject.core.errors import PermissionDeniedError
 from traceobject.core.permissions import Permission, roles_with_permission, user_has_permission
 
 View = Callable[..., HttpResponseBase]
@@ -62,7 +62,7 @@ def staff_view(permission: Permission, *, namespace: str = "staff") -> Callable[
             if not is_verified(user):
                 return HttpResponseRedirect(reverse(f"{namespace}:otp"))
             if not user_has_permission(user, permission):
-                raise PermissionDenied(denied_message(user, permission))
+                raise PermissionDeniedError(denied_message(user, permission))
             return view(request, *args, **kwargs)
 
         wrapped.required_permission = permission  # type: ignore[attr-defined]

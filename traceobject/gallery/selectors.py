@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
-from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, roles_with_permission
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
@@ -28,8 +27,6 @@ from traceobject.gallery.models import (
     PublicationReview,
     Release,
 )
-from traceobject.imaging import storage
-from traceobject.imaging.sanitize import sanitize, source_size
 
 # --- The disclosure rule ------------------------------------------------------------------------------
 # A located object (identified or widespread) shows as such in public only once its confirmed
@@ -359,70 +356,6 @@ def object_code_suggest(*, today: date | None = None) -> str:
     while f"{prefix}{candidate}-{year}" in taken:
         candidate += 1
     return f"{prefix}{candidate}-{year}"
-
-
-@dataclass(frozen=True)
-class OriginalGeometry:
-    """The size of an upload turned upright, and a pixel grid to read box coordinates without JavaScript."""
-
-    width: int
-    height: int
-
-    @property
-    def step(self) -> int:
-        """A round grid step giving about ten lines across the longer side."""
-        longest = max(self.width, self.height, 1)
-        for step in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
-            if longest / step <= 12:
-                return step
-        return 10000
-
-    @property
-    def ticks_x(self) -> list[int]:
-        return list(range(self.step, self.width, self.step))
-
-    @property
-    def ticks_y(self) -> list[int]:
-        return list(range(self.step, self.height, self.step))
-
-    @property
-    def label_size(self) -> int:
-        return max(10, max(self.width, self.height) // 60)
-
-
-def _original_bytes(image: ObjectImage) -> bytes | None:
-    if not image.original_path:
-        return None
-    try:
-        return storage.read_private(image.original_path)
-    except (OSError, ValueError):
-        return None
-
-
-def object_image_original_geometry(*, image: ObjectImage) -> OriginalGeometry | None:
-    """The upright size of the private upload: the space in which crop and redaction boxes are given."""
-    data = _original_bytes(image)
-    if data is None:
-        return None
-    try:
-        width, height = source_size(data, max_pixels=settings.IMAGE_MAX_PIXELS)
-    except ApplicationError:
-        return None
-    return OriginalGeometry(width=width, height=height)
-
-
-def object_image_original_preview(*, image: ObjectImage, max_width: int = 1600) -> bytes | None:
-    """A staff-only JPEG of the upload as the crop boxes see it: upright, uncropped, unredacted, made by
-    the same sanitizer as the public files (so without metadata). Never public: it is how an author
-    finds the coordinates to crop and redact without JavaScript."""
-    data = _original_bytes(image)
-    if data is None:
-        return None
-    try:
-        result = sanitize(data, widths=(max_width,), max_pixels=settings.IMAGE_MAX_PIXELS)
-    except ApplicationError:
-        return None
-    return next(d.data for d in result.derivatives if d.format == "jpeg")
 
 
 def public_derivative_exists(path: str) -> bool:

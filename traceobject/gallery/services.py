@@ -24,6 +24,7 @@ from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
 from traceobject.core.permissions import Permission, permission_require
+from traceobject.gallery import hooks
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
     Audience,
@@ -37,7 +38,6 @@ from traceobject.gallery.models import (
     code_validator,
 )
 from traceobject.gallery.selectors import object_contributor_ids
-from traceobject.imaging import storage
 
 logger = logging.getLogger(__name__)
 
@@ -255,9 +255,8 @@ def _check_reviewer(actor: Any, obj: Object) -> None:
 
 
 def _safety_report(obj: Object) -> Any:
-    from traceobject.imaging.selectors import object_safety_report
-
-    return object_safety_report(obj=obj)
+    """The imaging app's report (``hooks.object_safety_report``); fails loudly when none is provided."""
+    return hooks.object_safety_report(obj=obj)
 
 
 def object_approve(
@@ -349,10 +348,9 @@ def _publish_time(publish_at: datetime) -> datetime:
 
 
 def _figures_changed() -> None:
-    """The public figures count published objects: forget them, and recompute after the commit."""
-    from traceobject.stats.services import figures_changed  # stats reads the gallery: import late
-
-    figures_changed()
+    """The public figures count published objects: ``stats`` forgets them and recomputes them after
+    the commit (``hooks.figures_changed``)."""
+    hooks.figures_changed()
 
 
 def release_create(*, actor: Any, name: str, publish_at: datetime) -> Release:
@@ -458,22 +456,6 @@ def release_assign(*, actor: Any, release: Release, objects: Sequence[Object], a
 # --- Withdrawal ----------------------------------------------------------------------------------------
 
 
-def _public_files(obj: Object) -> list[str]:
-    return [
-        str(derivative["path"])
-        for derivatives in obj.images.values_list("derivatives", flat=True)
-        for derivative in derivatives or []
-        if derivative.get("path")
-    ]
-
-
-def _remove_public_files(paths: list[str]) -> None:
-    try:
-        storage.remove_public(paths)
-    except (OSError, ValueError):
-        logger.exception("could not delete the public files of a withdrawn object")
-
-
 def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
     """Any state → withdrawn: the object leaves every public page, and its public image files go."""
     permission_require(actor, Permission.GALLERY_OBJECT_WITHDRAW)
@@ -495,9 +477,9 @@ def object_withdraw(*, actor: Any, obj: Object, reason: str) -> Object:
             details={"reason": reason, "from": before},
         )
         _figures_changed()
-        # A saved link to a derivative must stop working too; only once the withdrawal has committed.
-        paths = _public_files(current)
-        transaction.on_commit(lambda: _remove_public_files(paths))
+        # A saved link to a derivative must stop working too: the imaging app deletes the public files
+        # once the withdrawal has committed.
+        hooks.object_withdrawn(obj=current)
     return _refresh(obj, current)
 
 

@@ -1,4 +1,5 @@
-"""Staff URLs for objects and releases, included at /staff/ in the ``staff`` namespace."""
+"""Staff URLs for objects and releases, included at /staff/ in the ``staff`` namespace (the image
+pages' URLs are in ``imaging/staff_urls.py``)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -9,21 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("objects/new/", views.object_create, name="object_create"),
     path("objects/<str:code>/", views.object_detail, name="object_detail"),
     path("objects/<str:code>/edit/", views.object_edit, name="object_edit"),
-    path("objects/<str:code>/images/", views.object_images, name="object_images"),
-    path("objects/<str:code>/images/<int:image_id>/", views.object_image_edit, name="object_image_edit"),
-    path(
-        "objects/<str:code>/images/<int:image_id>/original.jpg",
-        views.object_image_original,
-        name="object_image_original",
-    ),
-    path(
-        "objects/<str:code>/images/<int:image_id>/remove/",
-        views.object_image_remove,
-        name="object_image_remove",
-    ),
     path("objects/<str:code>/submit/", views.object_submit, name="object_submit"),
     path("objects/<str:code>/review/", views.object_review, name="object_review"),
-    path("objects/<str:code>/scan/", views.object_scan, name="object_scan"),
     path("objects/<str:code>/withdraw/", views.object_withdraw, name="object_withdraw"),
     path("releases/", views.release_list, name="release_list"),
     path("releases/new/", views.release_create, name="release_create"),

@@ -1,4 +1,6 @@
-"""Staff pages for objects and releases: authoring, images, review, releases, withdrawal.
+"""Staff pages for objects and releases: authoring, review, releases, withdrawal. (The image pages
+and the safety scan live in ``imaging.staff_views``; the review reads the scan's report through
+``gallery.hooks.object_safety_report``.)
 
 Every view is thin: it parses a form, declares its permission with ``staff_view`` (the services check
 it again), calls one service, and renders or redirects. No page works differently without JavaScript,
@@ -10,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,20 +24,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.forms import form_refusal_add
+from traceobject.core.lookups import found_or_404
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
-from traceobject.gallery import selectors, services
+from traceobject.gallery import hooks, selectors, services
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
-    ImageStatus,
     Object,
-    ObjectImage,
     ObjectStatus,
     Release,
 )
 from traceobject.gallery.staff_forms import (
-    ImageEditForm,
-    ImageUploadForm,
     ObjectFilterForm,
     ObjectForm,
     ReleaseAssignForm,
@@ -45,42 +44,22 @@ from traceobject.gallery.staff_forms import (
     ReviewForm,
     WithdrawForm,
 )
-from traceobject.imaging import services as imaging_services
-from traceobject.imaging.selectors import object_safety_report
 
 OBJECTS_PER_PAGE = 50
 GET_POST = ["GET", "HEAD", "POST"]
-# The images page reloads itself this often while an image is processed (a meta refresh: no script).
-PROCESSING_REFRESH_SECONDS = 5
 
 
-def _object_or_404(code: str) -> Object:
-    obj = selectors.object_staff_get(code=code)
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _image_or_404(obj: Object, image_id: int) -> ObjectImage:
-    image = selectors.object_image_staff_get(obj=obj, image_id=image_id)
-    if image is None:
-        raise Http404
-    return image
+def object_staff_or_404(code: str) -> Object:
+    """The object for the staff pages (the imaging app's image pages use it too)."""
+    return found_or_404(selectors.object_staff_get(code=code))
 
 
 def _release_or_404(release_id: int) -> Release:
-    release = selectors.release_staff_get(release_id=release_id)
-    if release is None:
-        raise Http404
-    return release
+    return found_or_404(selectors.release_staff_get(release_id=release_id))
 
 
-def _refuse(form: forms.Form, exc: ApplicationError) -> None:
-    """Put a service's refusal next to its field, or above the form when it concerns no one field."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _object_url(name: str, obj: Object) -> str:
+def object_url(name: str, obj: Object) -> str:
+    """A staff page of ``obj`` by its URL name (``object_detail``, ``object_images`` …)."""
     return reverse(f"staff:{name}", kwargs={"code": obj.code})
 
 
@@ -128,10 +107,10 @@ def object_create(request: HttpRequest) -> HttpResponse:
         try:
             obj = services.object_create(actor=request.user, fields=form.to_fields())
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             messages.success(request, _("Draft %(code)s created. Now add its images.") % {"code": obj.code})
-            return redirect(_object_url("object_images", obj))
+            return redirect(object_url("object_images", obj))
     return render(request, "staff/gallery/object_form.html", {"form": form}, status=400)
 
 
@@ -139,7 +118,7 @@ def object_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def object_detail(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_staff_or_404(code)
     user = request.user
     in_review = obj.status == ObjectStatus.IN_REVIEW
     can_review = (
@@ -182,7 +161,7 @@ def _review_rows(obj: Object) -> list[tuple[Any, list[tuple[str, bool]]]]:
 @never_cache
 @require_http_methods(GET_POST)
 def object_edit(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_staff_or_404(code)
     relatable = selectors.objects_relatable(exclude=obj)
     context: dict[str, Any] = {"object": obj, "editable": obj.status in services.EDITABLE_STATUSES}
     if request.method != "POST":
@@ -194,7 +173,7 @@ def object_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             edited = services.object_edit(actor=request.user, obj=obj, fields=form.to_fields())
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             if edited.returned_to_draft:
                 messages.warning(
@@ -203,150 +182,8 @@ def object_edit(request: HttpRequest, code: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Saved."))
-            return redirect(_object_url("object_detail", edited.obj))
+            return redirect(object_url("object_detail", edited.obj))
     return render(request, "staff/gallery/object_form.html", context, status=400)
-
-
-# --- Images ---------------------------------------------------------------------------------------------
-
-
-def _images_page(request: HttpRequest, obj: Object, form: ImageUploadForm, status: int = 200) -> HttpResponse:
-    images = list(obj.images.all())
-    return render(
-        request,
-        "staff/gallery/object_images.html",
-        {
-            "object": obj,
-            "images": images,
-            "form": form,
-            "editable": obj.status == ObjectStatus.DRAFT,
-            "processing": any(image.status == ImageStatus.PENDING for image in images),
-            "refresh_seconds": PROCESSING_REFRESH_SECONDS,
-        },
-        status=status,
-    )
-
-
-@staff_view(Permission.GALLERY_OBJECT_WRITE)
-@never_cache
-@require_http_methods(GET_POST)
-def object_images(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
-    if request.method != "POST":
-        return _images_page(request, obj, ImageUploadForm())
-    try:
-        services.object_images_check_editable(obj=obj)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect(_object_url("object_images", obj))
-    form = ImageUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            imaging_services.object_image_upload(
-                actor=request.user,
-                obj=obj,
-                data=form.cleaned_data["file"].read(),
-                alt_text=form.cleaned_data["alt_text"],
-            )
-        except ApplicationError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(
-                request, _("Image received. It is being processed; this page shows it when it is ready.")
-            )
-            return redirect(_object_url("object_images", obj))
-    return _images_page(request, obj, form, status=400)
-
-
-def _boxes(crop: list[int] | None, redactions: list[dict[str, Any]]) -> dict[str, Any]:
-    def rect(box: list[int]) -> dict[str, int]:
-        left, top, right, bottom = box
-        return {"x": left, "y": top, "width": right - left, "height": bottom - top}
-
-    return {
-        "crop": rect(crop) if crop else None,
-        "redactions": [{**rect(item["box"]), "mode": item.get("mode", "black")} for item in redactions or []],
-    }
-
-
-def _face_redactions(obj: Object, image: ObjectImage) -> list[str]:
-    """The possible faces the scan found, as redaction lines ready to paste into the form."""
-    for item in object_safety_report(obj=obj).images:
-        if item.image.pk == image.pk:
-            return [", ".join([*map(str, face.redaction_box), "black"]) for face in item.faces]
-    return []
-
-
-@staff_view(Permission.GALLERY_OBJECT_WRITE)
-@never_cache
-@require_http_methods(GET_POST)
-def object_image_edit(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
-    obj = _object_or_404(code)
-    image = _image_or_404(obj, image_id)
-    context: dict[str, Any] = {
-        "object": obj,
-        "image": image,
-        "editable": obj.status == ObjectStatus.DRAFT,
-        "original": selectors.object_image_original_geometry(image=image),
-        "suggestions": _face_redactions(obj, image),
-        **_boxes(image.crop, image.redactions),
-    }
-    if request.method != "POST":
-        context["form"] = ImageEditForm(initial=ImageEditForm.initial_for(image.crop, image.redactions))
-        return render(request, "staff/gallery/image_edit.html", context)
-    try:
-        services.object_images_check_editable(obj=obj)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect(_object_url("object_images", obj))
-    form = ImageEditForm(request.POST)
-    context["form"] = form
-    if form.is_valid():
-        try:
-            imaging_services.object_image_edit(
-                actor=request.user,
-                image=image,
-                crop=form.cleaned_data["crop"],
-                redactions=form.cleaned_data["redactions"],
-            )
-        except ApplicationError as exc:
-            _refuse(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Edits saved. The image is being processed again; this page shows it when it is ready."),
-            )
-            return redirect(_object_url("object_images", obj))
-    return render(request, "staff/gallery/image_edit.html", context, status=400)
-
-
-@staff_view(Permission.GALLERY_OBJECT_WRITE)
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def object_image_original(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
-    """The upright, re-encoded original for the crop page: staff only, never cached, never public."""
-    image = _image_or_404(_object_or_404(code), image_id)
-    preview = selectors.object_image_original_preview(image=image)
-    if preview is None:
-        raise Http404
-    response = HttpResponse(preview, content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
-    return response
-
-
-@staff_view(Permission.GALLERY_OBJECT_WRITE)
-@never_cache
-@require_POST
-def object_image_remove(request: HttpRequest, code: str, image_id: int) -> HttpResponse:
-    obj = _object_or_404(code)
-    image = _image_or_404(obj, image_id)
-    try:
-        imaging_services.object_image_remove(actor=request.user, image=image)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Image removed."))
-    return redirect(_object_url("object_images", obj))
 
 
 # --- Review ---------------------------------------------------------------------------------------------
@@ -356,14 +193,14 @@ def object_image_remove(request: HttpRequest, code: str, image_id: int) -> HttpR
 @never_cache
 @require_POST
 def object_submit(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_staff_or_404(code)
     try:
         services.object_submit(actor=request.user, obj=obj)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(code)s was submitted for review.") % {"code": obj.code})
-    return redirect(_object_url("object_detail", obj))
+    return redirect(object_url("object_detail", obj))
 
 
 def _is_contributor(request: HttpRequest, obj: Object) -> bool:
@@ -378,7 +215,7 @@ def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: in
         {
             "object": obj,
             "form": form,
-            "report": object_safety_report(obj=obj),
+            "report": hooks.object_safety_report(obj=obj),
             "reviewable": obj.status == ObjectStatus.IN_REVIEW,
             "is_contributor": is_contributor,
             # Who to ask instead: shown to the people who may not decide, in place of the decision form.
@@ -392,7 +229,7 @@ def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: in
 @never_cache
 @require_http_methods(GET_POST)
 def object_review(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_staff_or_404(code)
     if request.method != "POST":
         return _review_page(request, obj, ReviewForm())
     if obj.status == ObjectStatus.IN_REVIEW and _is_contributor(request, obj):
@@ -404,7 +241,7 @@ def object_review(request: HttpRequest, code: str) -> HttpResponse:
             _("You worked on %(code)s, so you cannot review it: another publisher must (four eyes).")
             % {"code": obj.code},
         )
-        return redirect(_object_url("object_review", obj))
+        return redirect(object_url("object_review", obj))
     form = ReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -422,25 +259,10 @@ def object_review(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 messages.success(request, _("%(code)s was sent back to its author.") % {"code": obj.code})
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
-            return redirect(_object_url("object_detail", obj))
+            return redirect(object_url("object_detail", obj))
     return _review_page(request, obj, form, status=400)
-
-
-@staff_view(Permission.GALLERY_OBJECT_REVIEW)
-@never_cache
-@require_POST
-def object_scan(request: HttpRequest, code: str) -> HttpResponse:
-    """Run the safety scan again: objects published since the last scan may now be near-duplicates."""
-    obj = _object_or_404(code)
-    try:
-        imaging_services.object_images_scan(actor=request.user, obj=obj)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The safety scan ran again."))
-    return redirect(_object_url("object_review", obj))
 
 
 # --- Withdrawal -----------------------------------------------------------------------------------------
@@ -450,18 +272,18 @@ def object_scan(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(GET_POST)
 def object_withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = object_staff_or_404(code)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             services.object_withdraw(actor=request.user, obj=obj, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             messages.success(
                 request, _("%(code)s was withdrawn from every public page.") % {"code": obj.code}
             )
-            return redirect(_object_url("object_detail", obj))
+            return redirect(object_url("object_detail", obj))
     return render(
         request,
         "staff/gallery/object_withdraw.html",
@@ -496,7 +318,7 @@ def release_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"], publish_at=form.cleaned_data["publish_at"]
             )
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             messages.success(request, _("Release created. Now add approved objects to it."))
             return redirect("staff:release_detail", release_id=release.pk)
@@ -550,7 +372,7 @@ def release_assign(request: HttpRequest, release_id: int) -> HttpResponse:
                 audience=form.cleaned_data["audience"],
             )
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             messages.success(
                 request,
@@ -577,7 +399,7 @@ def release_schedule(request: HttpRequest, release_id: int) -> HttpResponse:
                 actor=request.user, release=release, publish_at=form.cleaned_data["publish_at"]
             )
         except ApplicationError as exc:
-            _refuse(form, exc)
+            form_refusal_add(form, exc)
         else:
             messages.success(request, _("The release time was changed."))
             return redirect("staff:release_detail", release_id=release.pk)

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.errors import ApplicationError
-from traceobject.core.permissions import Permission, user_has_permission
+from traceobject.core.permissions import Permission, permission_require
 from traceobject.gallery.models import ImageStatus, Object, ObjectImage, ObjectStatus
 from traceobject.imaging import scan, storage
 from traceobject.imaging.sanitize import (
@@ -54,11 +53,6 @@ ORPHAN_MIN_AGE_SECONDS = 3600
 
 
 # --- Checks -----------------------------------------------------------------------------------------
-
-
-def _require(actor: Any, *permissions: Permission) -> None:
-    if not any(user_has_permission(actor, permission) for permission in permissions):
-        raise PermissionDenied
 
 
 def _require_editable(obj: Object) -> None:
@@ -170,7 +164,7 @@ def object_image_upload(*, actor: Any, obj: Object, data: bytes, alt_text: str =
     Everything that can refuse the file runs before anything is stored, and a failure after that
     removes the private copy again: a refused upload leaves no row and no file.
     """
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     _require_editable(obj)
     source = _check_upload(data)
     original, created = _keep_original(obj, data)
@@ -373,7 +367,7 @@ def object_image_edit(*, actor: Any, image: ObjectImage, crop: Any, redactions: 
 
     A crop covering the whole image is stored as no crop. Unchanged edits change nothing.
     """
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     obj = image.object
     _require_editable(obj)
     try:
@@ -414,7 +408,7 @@ def object_image_edit(*, actor: Any, image: ObjectImage, crop: Any, redactions: 
 def object_image_remove(*, actor: Any, image: ObjectImage) -> None:
     """Delete an image and its files (derivatives and private original), in any object state: taking
     a picture down must always be possible at once."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     with transaction.atomic():
         Object.objects.select_for_update().filter(pk=image.object_id).first()
         current = ObjectImage.objects.select_for_update().select_related("object").filter(pk=image.pk).first()
@@ -433,7 +427,7 @@ def object_image_remove(*, actor: Any, image: ObjectImage) -> None:
 
 def object_image_reprocess(*, actor: Any, image: ObjectImage) -> ObjectImage:
     """Queue processing again (after a failure, or an upgrade of the pipeline); the edits stay."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
     with transaction.atomic():
         current = ObjectImage.objects.select_for_update().select_related("object").filter(pk=image.pk).first()
         if current is None:
@@ -454,7 +448,7 @@ def object_image_reprocess(*, actor: Any, image: ObjectImage) -> ObjectImage:
 def object_images_scan(*, actor: Any, obj: Object) -> list[ObjectImage]:
     """Run the safety scan again on the object's ready images, for the reviewer: objects published
     since the last scan may now be near-duplicates."""
-    _require(actor, Permission.GALLERY_OBJECT_WRITE, Permission.GALLERY_OBJECT_REVIEW)
+    permission_require(actor, Permission.GALLERY_OBJECT_WRITE, Permission.GALLERY_OBJECT_REVIEW, any_of=True)
     images = list(obj.images.filter(status=ImageStatus.READY))
     results = {image.pk: scan.object_image_scan(image) for image in images}
     with transaction.atomic():
@@ -507,3 +501,29 @@ def media_orphans_remove(
         for rel in old:
             (media / rel).unlink(missing_ok=True)
     return old
+
+
+# --- Withdrawal (``gallery.hooks.object_withdrawn``) --------------------------------------------------
+
+
+def _public_files(obj: Object) -> list[str]:
+    return [
+        str(derivative["path"])
+        for derivatives in obj.images.values_list("derivatives", flat=True)
+        for derivative in derivatives or []
+        if derivative.get("path")
+    ]
+
+
+def _remove_public_files(paths: list[str]) -> None:
+    try:
+        storage.remove_public(paths)
+    except (OSError, ValueError):
+        logger.exception("could not delete the public files of a withdrawn object")
+
+
+def object_withdrawn_files_remove(*, obj: Object) -> None:
+    """A withdrawn object's public image files go once the withdrawal has committed, so that a saved
+    link to a derivative stops working too; the private originals stay, as evidence."""
+    paths = _public_files(obj)
+    transaction.on_commit(lambda: _remove_public_files(paths))

@@ -1,22 +1,16 @@
-"""The partner portal, mounted at /partner/ (namespace ``partner``).
+"""The partner portal's own pages, included by ``traceobject/partner_urls.py`` at /partner/ (namespace
+``partner``, with the login pages of ``accounts/partner_urls.py``).
 
-Every view here is wrapped in ``core.staff.partner_view`` (or is one of the shared login views, marked
-``staff_entry_view``); ``tests/test_permission_matrix.py`` enforces that.
+Every view here is wrapped in ``core.staff.partner_view``; ``tests/test_permission_matrix.py`` enforces
+that.
 """
 
 from django.urls import URLPattern, URLResolver, path
 
-from traceobject.accounts import views as account_views
 from traceobject.leads import partner_views as views
-
-app_name = "partner"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
-    path("login/", account_views.login, name="login"),
-    path("otp/", account_views.otp, name="otp"),
-    path("logout/", account_views.logout, name="logout"),
-    path("account/password/", account_views.partner_password_change, name="password_change"),
     path("objects/<str:code>/", views.object_detail, name="object_detail"),
     path("objects/<str:code>/report/", views.object_report, name="object_report"),
     path("objects/<str:code>/images/<int:image_id>.jpg", views.object_image, name="object_image"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.static import serve
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.forms import form_refusal_add
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import partner_view
 from traceobject.gallery.models import Object
@@ -130,7 +131,7 @@ def outcome_new(request: HttpRequest, reference: str) -> HttpResponse:
                 update=form.cleaned_data["update"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_refusal_add(form, error)
         else:
             messages.success(request, _("Outcome recorded. Thank you for reporting back."))
             return redirect("partner:lead_detail", reference=lead.reference)
@@ -157,7 +158,7 @@ def outcome_correct(request: HttpRequest, reference: str, outcome_id: int) -> Ht
                     update=form.cleaned_data["update"],
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_refusal_add(form, error)
             else:
                 messages.success(request, _("Outcome corrected. The earlier version stays in the history."))
                 return redirect("partner:lead_detail", reference=lead.reference)
@@ -199,7 +200,7 @@ def object_report(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.partner_object_report(actor=request.user, obj=obj, text=form.cleaned_data["text"])
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_refusal_add(form, error)
         else:
             messages.success(request, _("Thank you: your report reached the analysts."))
             return redirect("partner:object_detail", code=obj.code)

@@ -29,6 +29,7 @@ from traceobject.audit.services import audit_record
 from traceobject.core.countries import country_codes
 from traceobject.core.errors import ApplicationError, NotFoundError
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
+from traceobject.gallery import hooks as gallery_hooks
 from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectStatus
 from traceobject.imaging import storage
 from traceobject.leads.models import (
@@ -72,9 +73,8 @@ class CountryClaim:
 
 
 def _forget_figures() -> None:
-    from traceobject.stats.services import figures_changed  # stats reads the leads: import late
-
-    figures_changed()
+    """The public figures count leads and outcomes: ``stats`` forgets them (``gallery.hooks``)."""
+    gallery_hooks.figures_changed()
 
 
 # --- Determinations ----------------------------------------------------------------------------------
@@ -633,12 +633,12 @@ def _partner_lead(actor: Any, lead: Lead) -> Lead:
     return current
 
 
-def _reader_require(actor: Any, lead: Lead, staff_permission: Permission) -> None:
-    """Staff holding ``staff_permission`` read any lead; a partner only what the portal shows it."""
-    if user_has_permission(actor, staff_permission):
-        return
-    permission_require(actor, Permission.PARTNER_LEAD_READ)
-    if not partner_may_see(user=actor, lead=lead):
+def _lead_scope_check(actor: Any, lead: Lead, staff_permission: Permission) -> None:
+    """The role check (``permission_require``: the staff permission or the partner's), then the scope:
+    staff holding ``staff_permission`` read any lead; a partner only what the portal shows it, and
+    any other lead does not exist for it."""
+    permission_require(actor, staff_permission, Permission.PARTNER_LEAD_READ, any_of=True)
+    if not user_has_permission(actor, staff_permission) and not partner_may_see(user=actor, lead=lead):
         raise NotFoundError(_("This lead does not exist."))
 
 
@@ -839,7 +839,7 @@ def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
 
     if kind not in EXPORT_FORMATS:
         raise ApplicationError(_("Unknown export format."))
-    _reader_require(actor, lead, Permission.LEADS_LEAD_SEND)
+    _lead_scope_check(actor, lead, Permission.LEADS_LEAD_SEND)
     builders = {"pdf": exports.lead_pdf, "json": exports.lead_json, "zip": exports.lead_bundle}
     content = builders[kind](lead)
     with transaction.atomic():
@@ -855,7 +855,7 @@ def lead_export(*, actor: Any, lead: Lead, kind: str) -> bytes:
 def lead_open(*, actor: Any, lead: Lead) -> dict[str, Any]:
     """A lead's snapshot for a page that shows it (tip text included), recorded as ``lead.open``, as
     opening a tip is: the chain of custody says who read which lead."""
-    _reader_require(actor, lead, Permission.LEADS_LEAD_READ)
+    _lead_scope_check(actor, lead, Permission.LEADS_LEAD_READ)
     snapshot = lead_snapshot(lead)
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.LEAD_OPEN, target=lead)

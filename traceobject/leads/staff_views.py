@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError
+from traceobject.core.forms import form_refusal_add
+from traceobject.core.lookups import found_or_404
 from traceobject.core.permissions import Permission, Role, user_has_permission
 from traceobject.core.staff import staff_view
 from traceobject.gallery.models import Object
@@ -60,38 +61,21 @@ CANDIDATES_SHOWN = 10
 TIPS_PER_COUNTRY = 10
 
 
-def _add_error(form: Form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _object_or_404(code: str) -> Object:
-    obj = triage_selectors.object_for_triage(code=code)
-    if obj is None:
-        raise Http404
-    return obj
-
-
 def _determination_or_404(determination_id: int) -> Determination:
-    determination = (
+    return found_or_404(
         Determination.objects.select_related("object", "proposed_by", "decided_by")
         .prefetch_related("countries__tips", "leads__authority")
         .filter(pk=determination_id)
         .first()
     )
-    if determination is None:
-        raise Http404
-    return determination
 
 
 def _lead_or_404(reference: str) -> Lead:
-    lead = (
+    return found_or_404(
         Lead.objects.select_related("authority", "determination__object", "sent_by", "acknowledged_by")
         .filter(reference=reference)
         .first()
     )
-    if lead is None:
-        raise Http404
-    return lead
 
 
 # --- Determinations -------------------------------------------------------------------------------
@@ -175,7 +159,7 @@ def _determination_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def determination_new(request: HttpRequest, code: str) -> HttpResponse:
-    obj = _object_or_404(code)
+    obj = found_or_404(triage_selectors.object_for_triage(code=code))
     if request.method != "POST":
         # One determination waits or holds per object: send the analyst to it rather than let them fill
         # in a whole form that the service would refuse.
@@ -201,7 +185,7 @@ def determination_new(request: HttpRequest, code: str) -> HttpResponse:
                 countries=claims,
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             messages.success(
                 request, _("Determination recorded. Another analyst or a publisher must now confirm it.")
@@ -280,7 +264,7 @@ def determination_reject(request: HttpRequest, determination_id: int) -> HttpRes
                 actor=request.user, determination=determination, reason=form.cleaned_data["reason"]
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            form_refusal_add(form, error)
         else:
             messages.success(request, _("Determination rejected. The object can be determined again."))
             return redirect("staff:determination_detail", determination_id=determination.pk)
@@ -377,7 +361,7 @@ def lead_send(request: HttpRequest, reference: str) -> HttpResponse:
         return _lead_page(request, lead, confirm, no_reader=error.message, status=409)
     except ApplicationError as error:
         if error.field in form.fields:
-            _add_error(form, error)
+            form_refusal_add(form, error)
             return _lead_page(request, lead, form, status=400)
         messages.error(request, error.message)
     else:
@@ -491,7 +475,7 @@ def _authority_save(request: HttpRequest, form: AuthorityForm, country: str) -> 
             active=form.cleaned_data["active"],
         )
     except ApplicationError as error:
-        _add_error(form, error)
+        form_refusal_add(form, error)
         return None
 
 

@@ -1,10 +1,11 @@
-"""The public results page. No ``app_name``: ``gallery/urls.py`` includes these among its own
-language-prefixed patterns, so the name is ``gallery:results``."""
+"""The home page and the results page, included by ``traceobject/public_urls.py`` in the ``gallery``
+namespace (``gallery:home``, ``gallery:results``)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from traceobject.stats import views
 
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
     path("results/", views.results, name="results"),
 ]

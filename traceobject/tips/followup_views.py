@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.forms import form_refusal_add
 from traceobject.tips.antiabuse import ratelimit
 from traceobject.tips.followup_cookie import (
     ABSOLUTE_SECONDS,
@@ -182,7 +183,7 @@ def followup_thread(request: HttpRequest) -> HttpResponse:
                     tip=thread.tip, receipt_private_key=access.private_key, text=form.cleaned_data["text"]
                 )
             except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_refusal_add(form, exc)
                 status = 400
             else:
                 sent = HttpResponseRedirect(f"{reverse('gallery:followup_thread')}?sent=1", status=303)

@@ -14,6 +14,7 @@ from traceobject.core.errors import ApplicationError
 from traceobject.core.writelock import sqlite_write_queue
 from traceobject.gallery.models import Object
 from traceobject.gallery.selectors import object_takes_tips
+from traceobject.tips import hooks
 from traceobject.tips.models import Receipt, Tip, TipStatus
 from traceobject.tips.payload import TipPayload
 from traceobject.tips.receipts import receipt_digest, receipt_generate, receipt_private_key
@@ -63,13 +64,11 @@ def tip_submit(
     The transaction is durable (the outermost one: nothing may wrap it and delay the commit that the
     receipt promises), except for the demo content, which loads everything in one transaction.
     """
-    from traceobject.triage.intake import object_lock, tip_index, tip_prepare
-
     if not tip_accepts(obj):
         raise ApplicationError(_("This object no longer takes tips."))
     if len(payload.links) > MAX_LINKS:
         raise ApplicationError(_("Please give at most %(max)d links.") % {"max": MAX_LINKS}, field="links")
-    prepared = tip_prepare(payload)
+    prepared = hooks.tip_prepare(payload)  # triage's signals, from the clear text (tips.hooks)
     without_contact = replace(payload, contact="").to_bytes()
     sealed = vault.seal(without_contact)
     sealed_contact = vault.seal(payload.contact.encode()) if payload.contact else None
@@ -83,7 +82,7 @@ def tip_submit(
         sealed_tipster = vault.seal_to(tipster_public, without_contact)
         try:
             with sqlite_write_queue(), transaction.atomic(durable=not is_demo):
-                object_lock(obj.pk)
+                hooks.object_lock(obj.pk)
                 tip = Tip.objects.create(
                     object=obj,
                     sealed=sealed,
@@ -99,7 +98,7 @@ def tip_submit(
                     **extra,
                 )
                 Receipt.objects.create(tip=tip, digest=receipt_digest(code))
-                tip_index(tip=tip, prepared=prepared)
+                hooks.tip_index(tip=tip, prepared=prepared)
         except IntegrityError:
             # Either this form was already stored (the unique submission digest), or an 80-bit receipt
             # collision: vanishingly rare, but never hand out a shared receipt; retry with a new one.

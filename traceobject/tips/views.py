@@ -1,4 +1,6 @@
-"""The public tip intake. It writes no audit event and logs nothing about the visitor."""
+"""The object page with its tip form, and the public tip intake. The intake writes no audit event and
+logs nothing about the visitor. The object page lives here rather than in the gallery because it
+composes the gallery's object with this app's form and its disclosure rule."""
 
 from __future__ import annotations
 
@@ -7,14 +9,48 @@ import math
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.forms import form_refusal_add
+from traceobject.core.lookups import found_or_404
+from traceobject.gallery import selectors as gallery_selectors
+from traceobject.gallery.models import Object
 from traceobject.gallery.selectors import object_for_tip
-from traceobject.gallery.views import _object_or_404, render_object
 from traceobject.tips.antiabuse.services import tip_screen
 from traceobject.tips.forms import TipForm
-from traceobject.tips.services import TipAlreadyReceived, tip_submit
+from traceobject.tips.services import TipAlreadyReceived, tip_accepts, tip_submit
+
+
+def _object_public(code: str) -> Object:
+    return found_or_404(gallery_selectors.object_public_get(code=code))
+
+
+def render_object(request: HttpRequest, obj: Object, form: TipForm | None, status: int = 200) -> HttpResponse:
+    latest = gallery_selectors.release_latest()
+    # The disclosure rule: a located object keeps its form and takes tips until it is disclosed.
+    accepts = tip_accepts(obj)
+    if form is not None and accepts:
+        form.challenge(code=obj.code)  # a new proof-of-work challenge with every page (tips.antiabuse)
+    response = render(
+        request,
+        "public/object_detail.html",
+        {
+            "object": obj,
+            "form": form if accepts else None,
+            "is_identified": gallery_selectors.object_disclosed(obj),
+            "is_new": latest is not None and obj.release_id == latest.pk,
+        },
+        status=status,
+    )
+    # The page carries a per-visitor CSRF token, so no shared cache may keep it.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def object_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render_object(request, _object_public(code), TipForm())
 
 
 @require_POST
@@ -26,7 +62,7 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
     form = TipForm(request.POST)
     if not form.is_valid():
         # The page again, with everything it shows: the full lookup only on this rarer path.
-        return render_object(request, _object_or_404(code), form, status=400)
+        return render_object(request, _object_public(code), form, status=400)
     screening = tip_screen(
         request,
         code=obj.code,
@@ -67,8 +103,8 @@ def tip_create(request: HttpRequest, code: str) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     except ApplicationError as exc:
-        form.add_error(exc.field, exc.message)
-        return render_object(request, _object_or_404(code), form, status=400)
+        form_refusal_add(form, exc)
+        return render_object(request, _object_public(code), form, status=400)
     response = render(request, "public/receipt.html", {"object": obj, "receipt": submitted.receipt})
     # Shown once: no cache, no back-button copy, no history snapshot.
     response["Cache-Control"] = "no-store"

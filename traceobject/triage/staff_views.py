@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from traceobject.core.errors import ApplicationError
+from traceobject.core.lookups import found_or_404
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
 from traceobject.gallery.models import Object
@@ -62,24 +63,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _object_or_404(code: str) -> Object:
-    obj = selectors.object_for_triage(code=code)
-    if obj is None:
-        raise Http404
-    return obj
+    return found_or_404(selectors.object_for_triage(code=code))
 
 
 def _tip_or_404(tip_id: int) -> Tip:
-    tip = selectors.tip_for_triage(tip_id=tip_id)
-    if tip is None:
-        raise Http404
-    return tip
+    return found_or_404(selectors.tip_for_triage(tip_id=tip_id))
 
 
 def _cluster_or_404(cluster_id: int) -> Cluster:
-    cluster = selectors.cluster_for_triage(cluster_id=cluster_id)
-    if cluster is None:
-        raise Http404
-    return cluster
+    return found_or_404(selectors.cluster_for_triage(cluster_id=cluster_id))
 
 
 def _back(request: HttpRequest, value: str | None, fallback: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from traceobject.core.errors import ApplicationError
-from traceobject.gallery.demo import demo_load
+from traceobject.demo.load import demo_load
 from traceobject.gallery.models import Object
 
 

@@ -17,12 +17,12 @@ from traceobject.gallery.models import ObjectStatus
 from traceobject.tips.followups import followup_access, followup_ask, followup_reply
 from traceobject.tips.models import FollowUp, Receipt, Tip
 from traceobject.tips.payload import TipPayload
-from traceobject.tips.retention import object_tips_purge, retention_purge
 from traceobject.tips.services import tip_read
-from traceobject.tips.tasks import retention_purge as retention_purge_task
 from traceobject.triage.aggregates import tallies_rebuild
 from traceobject.triage.models import Cluster, ClusterSupport, ObjectSupport, Signal, Tally, TipNote
+from traceobject.triage.retention import object_tips_purge, retention_purge
 from traceobject.triage.services import tip_note_add
+from traceobject.triage.tasks import retention_purge as retention_purge_task
 
 pytestmark = pytest.mark.django_db
 

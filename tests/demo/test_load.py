@@ -14,7 +14,8 @@ from PIL import Image
 
 from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError
-from traceobject.gallery.demo import content, demo_load, drawing, load
+from traceobject.demo import content, drawing, load
+from traceobject.demo.load import demo_load
 from traceobject.gallery.models import (
     CATEGORY_LABELS,
     LOCATED_STATUSES,

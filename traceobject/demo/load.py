@@ -6,7 +6,7 @@ Everything goes through the same services as real content (``object_image_add`` 
 copy of a demo database holds no tip in plain text either. In embedded mode the stages after
 publication are walked by the demo team (``demostaff``; made here if missing) through the staff's own
 services: an object in review (``object_create``, ``object_image_upload``, ``object_submit``), and the
-determinations, follow-ups, leads and outcomes of ``leads.demo.leads_demo_stages``.
+determinations, follow-ups, leads and outcomes of ``demo.stages.leads_demo_stages``.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 from traceobject.accounts.models import User
 from traceobject.accounts.services import demo_staff_create
 from traceobject.core.errors import ApplicationError
-from traceobject.gallery.demo.content import CATEGORY_ORDER, OBJECTS, RELEASES, DemoObject, DemoTip, TipWriter
-from traceobject.gallery.demo.drawing import render_jpeg
+from traceobject.demo.content import CATEGORY_ORDER, OBJECTS, RELEASES, DemoObject, DemoTip, TipWriter
+from traceobject.demo.drawing import render_jpeg
+from traceobject.demo.stages import SubmittedTip, leads_demo_stages
 from traceobject.gallery.models import (
     CATEGORY_LABELS,
     Audience,
@@ -37,7 +38,7 @@ from traceobject.gallery.models import (
 )
 from traceobject.gallery.services import ObjectFields, object_create, object_submit
 from traceobject.imaging.services import object_image_add, object_image_process, object_image_upload
-from traceobject.leads.demo import SubmittedTip, leads_demo_load, leads_demo_stages
+from traceobject.leads.demo import leads_demo_load
 from traceobject.tips.services import tip_submit
 
 # The demo account that writes the object waiting in review (demo-publisher-2 can then approve it).

@@ -14,7 +14,8 @@ Two rules, each configurable (settings, "Follow-up and retention"):
 Both run in batches, each batch one transaction with its own audit event (``actor_label``
 ``system:purge``, counts only, never a tip's id or content), so a crash leaves whole batches done and
 the next run carries on. Every count the triage pages read (tallies, cluster and object support) is
-adjusted in the batch's own transaction, so they never disagree with the tips that remain.
+adjusted in the batch's own transaction, so they never disagree with the tips that remain: that is why
+the retention lives in triage, above tips, rather than in the tips app.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.utils import timezone
 from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
 from traceobject.core.writelock import sqlite_write_queue
+from traceobject.gallery import hooks as gallery_hooks
 from traceobject.gallery.models import Object, ObjectStatus
 from traceobject.tips.models import FollowUp, Receipt, Tip
 from traceobject.triage.aggregates import objects_refresh, tally_add, tip_dimensions
@@ -221,9 +223,7 @@ def retention_purge(*, now: datetime | None = None, dry_run: bool = False) -> Pu
     report.related_deleted = dict(related)
     if report.tips_deleted:
         # The public figures count tips: recompute them now rather than at the cache's expiry.
-        from traceobject.stats.services import figures_changed
-
-        figures_changed()
+        gallery_hooks.figures_changed()
     return report
 
 

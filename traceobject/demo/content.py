@@ -17,7 +17,7 @@ from functools import cache
 from babel import Locale
 from django.utils.text import slugify
 
-from traceobject.gallery.demo.drawing import Picture
+from traceobject.demo.drawing import Picture
 from traceobject.gallery.models import Audience, ObjectStatus
 from traceobject.tips.services import TipPayload
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from traceobject.tips.retention import retention_purge
+from traceobject.triage.retention import retention_purge
 
 
 class Command(BaseCommand):
