@@ -79,7 +79,11 @@ def test_a_limit_holds_across_workers(antiabuse_backend: str, clock: Clock) -> N
         request.client_tag = "tag-of-one-address"  # type: ignore[attr-defined]
         return sum(ratelimit.rate_check(request, "follow-up").allowed for _ in range(limit.per_hour))
 
-    assert sum(_in_workers(attempts)) == limit.per_minute + limit.burst
+    allowed = sum(_in_workers(attempts))
+    # Never more than one address may send: a lost increment would show here. Fewer is possible, by at most
+    # one per worker: a worker descheduled between its minute and hour increments can find the hour counter
+    # already filled by the others' quick refusals (every attempt counts), and is refused too.
+    assert limit.per_minute + limit.burst - WORKERS <= allowed <= limit.per_minute + limit.burst
 
 
 def test_incr_keeps_the_expiry_and_expired_entries_are_gone(tmp_path: Path, monkeypatch: Any) -> None:
