@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
+from traceobject.core.views import request_too_large
 from traceobject.tips.antiabuse.ratelimit import client_tag
 
 # Every header through which a proxy may pass on the client's address.
@@ -82,11 +83,71 @@ class BodySizeLimitMiddleware:
         except ValueError:
             # The area's styled 400 page (core.views.bad_request), not a bare line of text.
             raise BadRequest("malformed Content-Length") from None
-        if length > body_limit(request.path_info) or length < 0:
-            return HttpResponse(
-                _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
-            )
+        if length < 0:
+            raise BadRequest("negative Content-Length")
+        if length > body_limit(request.path_info):
+            # The area's styled page, like every other refusal, with its one log line.
+            return request_too_large(request)
         return self.get_response(request)
+
+
+# A "%" that does not start an escape of two hexadecimal digits.
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_FORM_URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _urlencoded_problem(raw: bytes) -> str | None:
+    """What is wrong with a query string or a form body, or None: an escape that is not one, or bytes that
+    are not UTF-8 once unescaped. Django would keep the first as it is and replace the second with U+FFFD,
+    and a view would then store what the sender never wrote. Browsers always send valid UTF-8, escaped."""
+    if _BAD_ESCAPE.search(raw):
+        return "invalid percent-encoding"
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    return None
+
+
+class StrictInputMiddleware:
+    """Refuse malformed input with a 400 before the CSRF check and the view parse it.
+
+    In ``process_view``, so after the URL resolved (an unknown URL stays a 404 and its body is never read)
+    and after the authentication middleware (the 400 page shows the staff navigation), and before the CSRF
+    middleware's own ``process_view``, the first reader of ``request.POST``. Django's own refusals (a form
+    post in another charset than UTF-8, a multipart body without or with a broken boundary, too many fields,
+    a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) are raised here too, by reading ``request.POST`` once:
+    ``core.views.bad_request`` answers them all with the area's page and one log line.
+
+    Multipart fields arrive already decoded, with U+FFFD where a byte was not valid; only the staff image
+    upload sends multipart, so a replacement character there is taken for what it nearly always is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: object, args: object, kwargs: object) -> None:
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            # WSGI hands the query string over as Latin-1 text: its bytes come back with this encoding.
+            problem = _urlencoded_problem(query.encode("iso-8859-1", errors="replace"))
+            if problem:
+                raise BadRequest(f"query string: {problem}")
+        if request.method != "POST":
+            return
+        # Django's own checks first (the charset above all), raised here rather than inside a view.
+        post = request.POST
+        if request.content_type == _FORM_URLENCODED:
+            problem = _urlencoded_problem(request.body)  # read once already, by the line above
+            if problem:
+                raise BadRequest(f"form body: {problem}")
+        elif request.content_type == "multipart/form-data":
+            for name, values in post.lists():
+                if any("\ufffd" in text for text in (name, *values)):
+                    raise BadRequest("multipart field: not valid in its charset")
 
 
 CONTENT_SECURITY_POLICY = "; ".join(
