@@ -287,6 +287,23 @@ class _Forms:
         Parser().feed(html)
 
 
+def _production_request_class(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run with the test client building requests as the production server does (``traceobject.wsgi``'s
+    handler uses ``TolerantWSGIRequest``; Django's test client hard-codes ``WSGIRequest``)."""
+    import functools
+    from unittest import mock
+
+    @functools.wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from traceobject.core.middleware import TolerantWSGIRequest
+
+        with mock.patch("django.test.client.WSGIRequest", TolerantWSGIRequest):
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
+@_production_request_class
 def discover(found: list[Endpoint], world: World, clients: Clients) -> None:
     """GET every URL with every argument value, parse the forms, and give each route the fields of the
     forms whose action resolves to it."""
@@ -592,6 +609,7 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     by_class: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)  # 5xx and exceptions, described
+    echo: bool = False  # print each failure as it happens (long runs)
     violations: list[str] = field(default_factory=list)
     routes: Counter[str] = field(default_factory=Counter)
 
@@ -613,6 +631,8 @@ def run_case(case: Case, clients: Clients, tally: Tally) -> int:
     except Exception:  # noqa: BLE001 - the handler would have answered 500
         status = 599
         tally.failures.append(f"{case.describe()}\n{traceback.format_exc()}")
+        if tally.echo:
+            print("--- 5xx ---\n" + tally.failures[-1], file=sys.stderr, flush=True)
         clients.forget(case.endpoint.account)
     else:
         if status >= 500:
@@ -774,6 +794,7 @@ def run_batch(
             tally.violations.append(f"{problems} after: " + " | ".join(since_check[-check_every:]))
         since_check.clear()
 
+    @_production_request_class
     @seed(batch_seed)
     @settings(
         max_examples=cases,
@@ -846,6 +867,7 @@ def main(argv: list[str] | None = None) -> int:
             call_command("flush", "--noinput", verbosity=0)
         started = time.perf_counter()
         harness = harness_build()
+        harness.tally.echo = True
         built = time.perf_counter() - started
         batch = 0
         while harness.tally.cases < args.cases:

@@ -333,3 +333,24 @@ def test_the_staff_400_page_keeps_a_working_logout_form(targets: dict[str, Targe
     token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     logout = target.client.post("/staff/logout/", {"csrfmiddlewaretoken": token})
     assert logout.status_code == 302
+
+
+def test_too_many_query_fields_with_a_charset_is_a_400_not_a_500(db: None) -> None:
+    """Django 5.2 read the query string while it built a request whose Content-Type names a charset, so
+    too many query fields raised before the handler existed: a 500 from the server. The production WSGI
+    application (``traceobject.wsgi``, called here as gunicorn calls it) answers the area's 400."""
+    from django.test import RequestFactory
+
+    from traceobject.wsgi import application
+
+    query = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 5))
+    environ = RequestFactory()._base_environ(
+        PATH_INFO="/staff/login/",
+        REQUEST_METHOD="GET",
+        QUERY_STRING=query,
+        CONTENT_TYPE="text/plain; charset=utf-8",
+    )
+    statuses: list[str] = []
+    body = b"".join(application(environ, lambda status, headers, *args: statuses.append(status)))
+    assert statuses == ["400 Bad Request"]
+    _assert_areas_page(body.decode(), "staff")

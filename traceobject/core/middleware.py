@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 
 from traceobject.core.views import request_too_large
@@ -109,6 +112,22 @@ def _urlencoded_problem(raw: bytes) -> str | None:
     return None
 
 
+class TolerantWSGIRequest(WSGIRequest):
+    """Django's WSGI request, which can be built even when its query string will be refused.
+
+    Django 5.2 sets the encoding of a request whose ``Content-Type`` names a charset while it builds the
+    request, and that setter reads ``request.GET``: a query string of more than
+    ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields then raised ``TooManyFieldsSent`` before the handler existed
+    to turn it into a 400, and the server answered 500 with a traceback. Here the refusal waits for the
+    first reader of ``request.GET`` (``StrictInputMiddleware``), inside the handler; the encoding is set
+    all the same (the setter stores it before it reads). ``traceobject.wsgi`` serves with this class.
+    """
+
+    def _set_content_type_params(self, meta: dict[str, Any]) -> None:
+        with contextlib.suppress(SuspiciousOperation):
+            super()._set_content_type_params(meta)
+
+
 class StrictInputMiddleware:
     """Refuse malformed input with a 400 before the CSRF check and the view parse it.
 
@@ -136,6 +155,7 @@ class StrictInputMiddleware:
             problem = _urlencoded_problem(query.encode("iso-8859-1", errors="replace"))
             if problem:
                 raise BadRequest(f"query string: {problem}")
+            request.GET  # noqa: B018 - Django's own check (too many fields), raised here
         if request.method != "POST":
             return
         # Django's own checks first (the charset above all), raised here rather than inside a view.
