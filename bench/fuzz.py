@@ -95,7 +95,8 @@ def world_build() -> World:
     users = {name: make_staff(f"fuzz-{name}", role, country) for name, (role, country) in FIXED_STAFF.items()}
     # The account that the account pages act on: never one the fuzz logs in with.
     target = make_staff("fuzz-target", "analyst")
-    authorities = {code: AuthorityFactory(country=code) for code in ("PL", "DE")}
+    for code in ("PL", "DE"):
+        AuthorityFactory(country=code)
     public = ObjectFactory(code="FZ1-2026", title="Blue canvas bag")
     image = ObjectImageFactory(obj=public, alt_text="A blue bag")
     partners_only = ObjectFactory(code="FZ2-2026", audience=Audience.PARTNERS)
@@ -239,7 +240,7 @@ def endpoints() -> list[Endpoint]:
         permission = _permission(callback)
         account = None
         if permission is not None:
-            # The first fixed account whose role holds the permission (partner_a: country PL, whose lead exists).
+            # The first fixed account whose role holds the permission (partner_a: PL, whose lead exists).
             account = next(
                 (who for who, (role, _c) in FIXED_STAFF.items() if permission in role_permissions(role)), None
             )
@@ -323,7 +324,7 @@ def discover(found: list[Endpoint], world: World, clients: Clients) -> None:
             client = clients.get(endpoint.account)
             try:
                 response = client.get(url)
-            except Exception:  # noqa: BLE001 - a page that fails on GET is the fuzz's first finding
+            except Exception:  # a page that fails on GET is the fuzz's first finding
                 clients.failures.append(("GET", url, traceback.format_exc()))
                 continue
             if response.status_code >= 500:
@@ -481,7 +482,9 @@ def _urlencode(pairs: list[tuple[str, str]], charset: str) -> bytes:
     for name, value in pairs:
         try:
             out.append(
-                f"{quote_plus(name, encoding=charset, errors='replace')}={quote_plus(value, encoding=charset, errors='replace')}"
+                quote_plus(name, encoding=charset, errors="replace")
+                + "="
+                + quote_plus(value, encoding=charset, errors="replace")
             )
         except LookupError:
             out.append(f"{quote_plus(name)}={quote_plus(value)}")
@@ -628,7 +631,7 @@ def run_case(case: Case, clients: Clients, tally: Tally) -> int:
     try:
         response = client.generic(case.method, case.url, case.body, content_type=case.content_type, **extra)
         status = response.status_code
-    except Exception:  # noqa: BLE001 - the handler would have answered 500
+    except Exception:  # the handler would have answered 500
         status = 599
         tally.failures.append(f"{case.describe()}\n{traceback.format_exc()}")
         if tally.echo:
@@ -647,7 +650,7 @@ def run_case(case: Case, clients: Clients, tally: Tally) -> int:
     return status
 
 
-# --- Invariants -------------------------------------------------------------------------------------------------
+# --- Invariants ----------------------------------------------------------------------------------------
 
 
 def invariants() -> list[str]:
@@ -682,7 +685,8 @@ def invariants() -> list[str]:
         )
         rule(f"{model.__name__}.{column} is not a vault record", unsealed)
     public_tips = Tip.objects.filter(partner_country="")
-    # A public tip comes with its receipt, its cluster, the tipster's copy and key; a partner's report with none.
+    # A public tip comes with its receipt, its cluster, the tipster's copy and key; a partner's report
+    # with none.
     rule("public tip without its receipt", public_tips.filter(receipt__isnull=True).count())
     rule("public tip without a cluster", public_tips.filter(cluster__isnull=True).count())
     rule(
@@ -749,9 +753,10 @@ def invariants() -> list[str]:
     # The audit head names the last event and counts them all.
     head = AuditHead.objects.filter(pk=1).first()
     last = AuditEvent.objects.order_by("-id").first()
-    if last is not None:
-        if head is None or head.last_hash != last.hash or head.count != AuditEvent.objects.count():
-            problems.append("audit head does not name the last event")
+    if last is not None and (
+        head is None or head.last_hash != last.hash or head.count != AuditEvent.objects.count()
+    ):
+        problems.append("audit head does not name the last event")
     return problems
 
 
@@ -761,7 +766,7 @@ def audit_chain_intact() -> bool:
     return bool(audit_chain_verify().ok)
 
 
-# --- Running many ------------------------------------------------------------------------------------------------
+# --- Running many --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -881,7 +886,8 @@ def main(argv: list[str] | None = None) -> int:
             t = harness.tally
             print(
                 f"batch {batch}: {t.cases} cases, {dict(sorted(t.by_class.items()))}, "
-                f"{len(t.failures)} failures, {len(t.violations)} violations, {time.perf_counter() - started:.0f} s",
+                f"{len(t.failures)} failures, {len(t.violations)} violations, "
+                f"{time.perf_counter() - started:.0f} s",
                 flush=True,
             )
         duration = time.perf_counter() - started

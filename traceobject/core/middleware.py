@@ -125,7 +125,7 @@ class TolerantWSGIRequest(WSGIRequest):
 
     def _set_content_type_params(self, meta: dict[str, Any]) -> None:
         with contextlib.suppress(SuspiciousOperation):
-            super()._set_content_type_params(meta)
+            super()._set_content_type_params(meta)  # type: ignore[misc]
 
 
 class StrictInputMiddleware:
