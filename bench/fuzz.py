@@ -581,11 +581,13 @@ def case_strategy(draw: st.DrawFn, targets: list[Endpoint], world: World, pool: 
         body += b"&a=%00&%00=1"
     length = draw(st.sampled_from(["real"] * 14 + ["huge", "negative", "text", "shorter"]))
     if length == "huge":
-        meta["CONTENT_LENGTH"] = "9" * draw(st.integers(min_value=7, max_value=40))
+        # Over every path's limit, the staff image upload's 64 MiB included: a length the body does not
+        # reach would make the test client's payload assert (a real server waits for the missing bytes).
+        meta["CONTENT_LENGTH"] = "9" * draw(st.integers(min_value=9, max_value=40))
     elif length == "negative":
         meta["CONTENT_LENGTH"] = "-1"
     elif length == "text":
-        meta["CONTENT_LENGTH"] = draw(st.sampled_from(["abc", "1e3", " 12", "0x10", ""]))
+        meta["CONTENT_LENGTH"] = draw(st.sampled_from(["abc", "1e3", " 0", "0x10", "", "1_0"]))
     elif length == "shorter" and body:
         meta["CONTENT_LENGTH"] = str(draw(st.integers(min_value=0, max_value=len(body) - 1)))
     query = ""
