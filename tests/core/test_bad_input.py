@@ -354,3 +354,21 @@ def test_too_many_query_fields_with_a_charset_is_a_400_not_a_500(db: None) -> No
     body = b"".join(application(environ, lambda status, headers, *args: statuses.append(status)))
     assert statuses == ["400 Bad Request"]
     _assert_areas_page(body.decode(), "staff")
+
+
+def test_a_refusal_before_the_locale_middleware_is_not_in_the_last_requests_language(
+    targets: dict[str, Target],
+) -> None:
+    """A body too large is refused before the locale middleware runs; the staff page must not come out in
+    whatever language the worker's thread served last (seen on the real server: a French staff 413)."""
+    from django.utils import translation
+
+    target = targets["staff-login"]
+    translation.activate("fr")
+    response = target.client.generic(
+        "POST", target.path, b"a=b", content_type=URLENCODED, CONTENT_LENGTH="9" * 20
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "The request is too large" in html

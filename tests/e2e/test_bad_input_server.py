@@ -9,6 +9,7 @@ request line or header that gunicorn refuses itself was logged with the client's
 
 from __future__ import annotations
 
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from tests.e2e.conftest import Server
 pytestmark = pytest.mark.browser
 
 SECRET = "s" * 32
+ACCESS_LINE = re.compile(r"^\[\d{2}/\w{3}/\d{4}:")  # serve.ACCESS_LOG_FORMAT's %(t)s
 COOKIES = f"to_csrf={SECRET}; to_staff_csrf={SECRET}; to_partner_csrf={SECRET}"
 
 
@@ -43,13 +45,15 @@ def _post(server: Server, path: str, content_type: str, body: bytes, length: str
 
 
 def _new_log(server: Server, before: int) -> list[str]:
-    """The server's output since ``before``, without the access log (its lines start with the time in
-    brackets and name no address: serve.ACCESS_LOG_FORMAT) and the embedded task worker's lines."""
+    """The server's own lines since ``before``: without the access log (its lines start with the time in
+    brackets and name no address: serve.ACCESS_LOG_FORMAT) and the embedded worker and scheduler, which
+    run beside (their lines name neither a request nor an error)."""
     lines = server.log_path.read_bytes()[before:].decode("utf-8", "replace").splitlines()
     return [
         line
         for line in lines
-        if line.strip() and not line.startswith(("[0", "[1", "[2", "[3")) and " django_tasks" not in line
+        if not ACCESS_LINE.match(line)
+        and any(mark in line for mark in (" traceobject.request ", "Invalid request", "ERROR", "Traceback"))
     ]
 
 

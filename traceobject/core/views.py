@@ -100,12 +100,17 @@ def _messages(status: int, area: str) -> tuple[str, str]:
 
 def _language_from_path(request: HttpRequest) -> None:
     """Public paths carry their language (``/fr/...``); an error raised before the locale middleware
-    ran (a malformed request) still answers in it."""
+    ran (a malformed request, a body too large) still answers in it, and any other path then in the
+    default language, as the locale middleware would choose: never in the language that the worker's
+    thread happened to serve last."""
+    language = None
     if area_of(request.path_info) == AREA_PUBLIC:
         language = translation.get_language_from_path(request.path_info)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+    if not language and not hasattr(request, "LANGUAGE_CODE"):
+        language = settings.LANGUAGE_CODE
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 def _error_page(request: HttpRequest, status: int, **extra: Any) -> HttpResponse:
