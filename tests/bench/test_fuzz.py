@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from bench import fuzz
 
-CASES = int(os.environ.get("TRACEOBJECT_FUZZ_CASES", "1500"))
+CASES = int(os.environ.get("TRACEOBJECT_FUZZ_CASES", "2000"))
 SEED = int(os.environ.get("TRACEOBJECT_FUZZ_SEED", "20261207"))
 
 
