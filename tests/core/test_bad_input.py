@@ -372,3 +372,22 @@ def test_a_refusal_before_the_locale_middleware_is_not_in_the_last_requests_lang
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "The request is too large" in html
+
+
+@pytest.mark.parametrize("address", ["203.0.113.77", "2001:db8::1", "::1", "::ffff:192.0.2.1"])
+def test_gunicorns_refusal_line_loses_the_address(address: str) -> None:
+    """gunicorn writes "Invalid request from ip=<address>: <error>" for what it refuses itself; the
+    logger ``traceobject serve`` gives it drops the address, IPv6 included."""
+    from traceobject.core.management.commands.serve import _NoAddress
+
+    record = logging.LogRecord(
+        "gunicorn.error",
+        logging.WARNING,
+        __file__,
+        1,
+        f"Invalid request from ip={address}: Bad header",
+        None,
+        None,
+    )
+    assert _NoAddress().filter(record)
+    assert record.getMessage() == "Invalid request: Bad header"

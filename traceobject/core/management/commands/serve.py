@@ -25,8 +25,8 @@ ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
 # gunicorn refuses a malformed request line or header itself, before Django sees it, and logs
-# "Invalid request from ip=<the client's address>: ...".
-_PEER = re.compile(r" from ip=\S+?(?=:|$)|\bip=\S+")
+# "Invalid request from ip=<the client's address>: ...". An IPv6 address holds colons, never ": ".
+_PEER = re.compile(r" from ip=.*?(?=: |$)|\bip=\S+")
 
 
 class _NoAddress(logging.Filter):
