@@ -122,6 +122,9 @@ MIDDLEWARE = [
     "traceobject.accounts.middleware.AreaSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Malformed query strings and bodies get the area's 400 page before the CSRF check reads the body
+    # (its process_view runs after every middleware's request phase, and before the CSRF one's).
+    "traceobject.core.middleware.StrictInputMiddleware",
     # core.csrf.NoReferrerCsrfViewMiddleware with a separate CSRF cookie for each of those areas.
     "traceobject.accounts.middleware.AreaCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

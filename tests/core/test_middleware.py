@@ -146,7 +146,9 @@ def test_oversized_body_is_refused_and_nothing_stored(client, published_object: 
     url = f"{published_object.get_absolute_url()}tip/"
     response = client.post(url, tip_form_data(contact="x" * (settings.MAX_BODY_BYTES + 1)))
     assert response.status_code == 413
-    assert response["Content-Type"].startswith("text/plain")
+    # The public area's styled page, not a line of plain text.
+    assert response["Content-Type"].startswith("text/html")
+    assert "The request is too large" in response.content.decode()
     assert Tip.objects.count() == 0
     assert Receipt.objects.count() == 0
 
@@ -173,11 +175,16 @@ def test_body_of_exactly_the_limit_is_accepted(client, published_object: Object)
     assert Tip.objects.count() == 1
 
 
-@pytest.mark.parametrize(("length", "status"), [("many", 400), ("-1", 413), ("1e9", 400)])
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [("many", 400), ("-1", 400), ("1e9", 400), ("1_0", 400), ("+5", 400), (" 12", 400), ("١٢", 400)],
+)
 def test_malformed_content_length(client, published_object: Object, length: str, status: int) -> None:
     url = f"{published_object.get_absolute_url()}tip/"
     response = client.generic("POST", url, b"text=hello", CONTENT_LENGTH=length)
     assert response.status_code == status
+    # Refused at the door (the 400 page), not read as a number and handed to the tip form.
+    assert "The request could not be understood" in response.content.decode()
     assert Tip.objects.count() == 0
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
 from traceobject.core import hooks
+from traceobject.core.views import request_too_large
 
 # Every header through which a proxy may pass on the client's address.
 _ADDRESS_KEYS = (
@@ -76,17 +80,92 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        raw = request.META.get("CONTENT_LENGTH") or "0"
-        try:
-            length = int(raw)
-        except ValueError:
-            # The area's styled 400 page (core.views.bad_request), not a bare line of text.
-            raise BadRequest("malformed Content-Length") from None
-        if length > body_limit(request.path_info) or length < 0:
-            return HttpResponse(
-                _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
-            )
+        raw = str(request.META.get("CONTENT_LENGTH") or "0")
+        # HTTP allows digits only; Python's int() also takes "-1", " 12", "+5", "1_0" and other scripts'
+        # digits. The area's styled 400 page (core.views.bad_request), not a bare line of text.
+        if not (raw.isascii() and raw.isdigit()):
+            raise BadRequest("malformed Content-Length")
+        length = int(raw)
+        if length > body_limit(request.path_info):
+            # The area's styled page, like every other refusal, with its one log line.
+            return request_too_large(request)
         return self.get_response(request)
+
+
+# A "%" that does not start an escape of two hexadecimal digits.
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_FORM_URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _urlencoded_problem(raw: bytes) -> str | None:
+    """What is wrong with a query string or a form body, or None: an escape that is not one, or bytes that
+    are not UTF-8 once unescaped. Django would keep the first as it is and replace the second with U+FFFD,
+    and a view would then store what the sender never wrote. Browsers always send valid UTF-8, escaped."""
+    if _BAD_ESCAPE.search(raw):
+        return "invalid percent-encoding"
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    return None
+
+
+class TolerantWSGIRequest(WSGIRequest):
+    """Django's WSGI request, which can be built even when its query string will be refused.
+
+    Django 5.2 sets the encoding of a request whose ``Content-Type`` names a charset while it builds the
+    request, and that setter reads ``request.GET``: a query string of more than
+    ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields then raised ``TooManyFieldsSent`` before the handler existed
+    to turn it into a 400, and the server answered 500 with a traceback. Here the refusal waits for the
+    first reader of ``request.GET`` (``StrictInputMiddleware``), inside the handler; the encoding is set
+    all the same (the setter stores it before it reads). ``traceobject.wsgi`` serves with this class.
+    """
+
+    def _set_content_type_params(self, meta: dict[str, Any]) -> None:
+        with contextlib.suppress(SuspiciousOperation):
+            super()._set_content_type_params(meta)  # type: ignore[misc]
+
+
+class StrictInputMiddleware:
+    """Refuse malformed input with a 400 before the CSRF check and the view parse it.
+
+    In ``process_view``, so after the URL resolved (an unknown URL stays a 404 and its body is never read)
+    and after the authentication middleware (the 400 page shows the staff navigation), and before the CSRF
+    middleware's own ``process_view``, the first reader of ``request.POST``. Django's own refusals (a form
+    post in another charset than UTF-8, a multipart body without or with a broken boundary, too many fields,
+    a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) are raised here too, by reading ``request.POST`` once:
+    ``core.views.bad_request`` answers them all with the area's page and one log line.
+
+    Multipart fields arrive already decoded, with U+FFFD where a byte was not valid; only the staff image
+    upload sends multipart, so a replacement character there is taken for what it nearly always is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: object, args: object, kwargs: object) -> None:
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            # WSGI hands the query string over as Latin-1 text: its bytes come back with this encoding.
+            problem = _urlencoded_problem(query.encode("iso-8859-1", errors="replace"))
+            if problem:
+                raise BadRequest(f"query string: {problem}")
+            request.GET  # noqa: B018 - Django's own check (too many fields), raised here
+        if request.method != "POST":
+            return
+        # Django's own checks first (the charset above all), raised here rather than inside a view.
+        post = request.POST
+        if request.content_type == _FORM_URLENCODED:
+            problem = _urlencoded_problem(request.body)  # read once already, by the line above
+            if problem:
+                raise BadRequest(f"form body: {problem}")
+        elif request.content_type == "multipart/form-data":
+            for name, values in post.lists():
+                if any("\ufffd" in text for text in (name, *values)):
+                    raise BadRequest("multipart field: not valid in its charset")
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

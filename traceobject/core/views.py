@@ -3,10 +3,19 @@
 Django's ``handler400/403/404/500`` and ``CSRF_FAILURE_VIEW`` point here. Each picks the template of the
 area the path belongs to (public, staff, partner: ``core.errors.area_of``), so a visitor always stays
 in the look and language of the part of the site they were using.
+
+None of them is wrapped in Django's ``requires_csrf_token``, as Django's own handlers are: that decorator
+runs the CSRF check again, which reads ``request.POST`` again, so a body that could not be parsed the first
+time (a form post in Latin-1 or UTF-16) raised again inside the 400 handler and became a 500 with a
+traceback. It would also read the public CSRF cookie on staff and partner pages, where the area's CSRF
+middleware (``accounts.middleware.AreaCsrfViewMiddleware``) has already read the right one, which the
+``{% csrf_token %}`` of the page's logout form then uses.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -20,10 +29,13 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from traceobject.core.errors import AREA_PUBLIC, area_of
+
+# One line per refused malformed request (400, 413): never a traceback, never the client's address (the
+# first middleware has already dropped it), never the body.
+logger = logging.getLogger("traceobject.request")
 
 
 @never_cache
@@ -55,6 +67,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def _messages(status: int, area: str) -> tuple[str, str]:
     """The heading and explanation for ``status``: plain words, and what to do next."""
+    if status == 413:
+        return (
+            _("The request is too large"),
+            _(
+                "What was sent is larger than this page accepts, so nothing was done. "
+                "Go back, shorten the text or choose a smaller file, and try again."
+            ),
+        )
     if status == 400:
         return (
             _("The request could not be understood"),
@@ -80,12 +100,17 @@ def _messages(status: int, area: str) -> tuple[str, str]:
 
 def _language_from_path(request: HttpRequest) -> None:
     """Public paths carry their language (``/fr/...``); an error raised before the locale middleware
-    ran (a malformed request) still answers in it."""
+    ran (a malformed request, a body too large) still answers in it, and any other path then in the
+    default language, as the locale middleware would choose: never in the language that the worker's
+    thread happened to serve last."""
+    language = None
     if area_of(request.path_info) == AREA_PUBLIC:
         language = translation.get_language_from_path(request.path_info)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+    if not language and not hasattr(request, "LANGUAGE_CODE"):
+        language = settings.LANGUAGE_CODE
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 def _error_page(request: HttpRequest, status: int, **extra: Any) -> HttpResponse:
@@ -98,12 +123,50 @@ def _error_page(request: HttpRequest, status: int, **extra: Any) -> HttpResponse
     return render(request, f"{area}/error.html", context, status=status)
 
 
-@requires_csrf_token
+# Anything but printable ASCII in a logged path or message becomes "?": a line is one line.
+_UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
+
+
+def _loggable(text: str, limit: int = 160) -> str:
+    return _UNPRINTABLE.sub("?", text[:limit])
+
+
+def _log_refusal(request: HttpRequest, response: HttpResponse, reason: str) -> None:
+    """Write the refusal's one log line, and mark the response logged so that Django's exception handler
+    (``django.utils.log.log_response``) adds no second one: for a ``SuspiciousOperation`` (too many
+    fields, a body too big) that second one is an ERROR with a full traceback."""
+    logger.warning(
+        "%s %s %s refused: %s",
+        response.status_code,
+        _loggable(request.method or "-", 16),
+        _loggable(request.path),
+        _loggable(reason),
+    )
+    response._has_been_logged = True  # type: ignore[attr-defined]
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 400)
+    """Any malformed request: an unparsable body, a charset other than UTF-8, too many fields...
+
+    The body is marked as parsed and empty first, so that nothing that renders the page (a context
+    processor, a template) can make Django parse it again and raise again. The log line names the
+    exception's class and message: Django's messages say what was wrong without quoting the body.
+    """
+    request._mark_post_parse_error()  # type: ignore[attr-defined]
+    response = _error_page(request, 400)
+    reason = f"{type(exception).__name__}: {exception}" if exception is not None else "bad request"
+    _log_refusal(request, response, reason)
+    return response
 
 
-@requires_csrf_token
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """413 for a body over the path's limit (``core.middleware.BodySizeLimitMiddleware``), refused
+    from its ``Content-Length`` before a byte of it is read."""
+    response = _error_page(request, 413)
+    _log_refusal(request, response, f"Content-Length {_loggable(request.META.get('CONTENT_LENGTH', ''), 24)}")
+    return response
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Staff and partner refusals carry our own message ("It is for: Publisher"); the public is told
     # nothing more than the heading.
@@ -113,7 +176,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error_page(request, 403, detail=detail)
 
 
-@requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_page(request, 404)
 
