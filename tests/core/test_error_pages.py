@@ -98,6 +98,24 @@ def test_staff_403_says_whose_page_it_is(staff: Any, staff_client: Any) -> None:
     assert detail.text.strip() == "Your role (Administrator) does not open this page. It is for: Publisher."
 
 
+def test_staff_403_says_the_refusal_once(rf: RequestFactory, staff: Any) -> None:
+    """A refusal with no message of its own (a service's default, Django's admin for a member who is not
+    a superuser) shows the page's explanation only, not a second sentence saying the same in other
+    words; a refusal with its own message still shows it."""
+    from traceobject.core.errors import PermissionDeniedError
+    from traceobject.core.views import permission_denied
+
+    request = rf.get("/django-admin/login/")
+    request.user = staff["publisher"]
+    html = permission_denied(request, PermissionDeniedError()).content.decode()
+    assert _heading(html) == "Your account may not do this"
+    assert find_by_id(html, "error-detail") is None
+    assert "Your role does not allow this action." not in html
+    html = permission_denied(request, PermissionDeniedError("It is for: Publisher.")).content.decode()
+    detail = find_by_id(html, "error-detail")
+    assert detail is not None and detail.text.strip() == "It is for: Publisher."
+
+
 def test_public_403_tells_nothing_more(rf: RequestFactory) -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied

@@ -29,6 +29,9 @@ class PermissionDeniedError(ApplicationError, PermissionDenied):
     """
 
     def __init__(self, message: str | None = None) -> None:
+        # Only a message of its own says more than the 403 page already does: the default one is a
+        # refusal for the service's callers, and the page would print it twice in other words.
+        self.specific = bool(message)
         super().__init__(message or gettext("Your role does not allow this action."))
 
 

@@ -170,9 +170,8 @@ def request_too_large(request: HttpRequest) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Staff and partner refusals carry our own message ("It is for: Publisher"); the public is told
     # nothing more than the heading.
-    detail = (
-        str(exception) if exception and exception.args and area_of(request.path_info) != AREA_PUBLIC else ""
-    )
+    says_more = bool(exception and exception.args) and getattr(exception, "specific", True)
+    detail = str(exception) if says_more and area_of(request.path_info) != AREA_PUBLIC else ""
     return _error_page(request, 403, detail=detail)
 
 
