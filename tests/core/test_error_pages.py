@@ -113,7 +113,8 @@ def test_staff_403_says_the_refusal_once(rf: RequestFactory, staff: Any) -> None
     assert "Your role does not allow this action." not in html
     html = permission_denied(request, PermissionDeniedError("It is for: Publisher.")).content.decode()
     detail = find_by_id(html, "error-detail")
-    assert detail is not None and detail.text.strip() == "It is for: Publisher."
+    assert detail is not None
+    assert detail.text.strip() == "It is for: Publisher."
 
 
 def test_public_403_tells_nothing_more(rf: RequestFactory) -> None:
