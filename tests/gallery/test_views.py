@@ -174,6 +174,18 @@ def test_home_no_match(client, object_factory) -> None:
     assert '<a href="/">' in re.findall(r'<p class="empty">(.*?)</p>', html, re.DOTALL)[0]
 
 
+@pytest.mark.parametrize("params", [{"q": "lamp\x00"}, {"q": "\x00"}, {"category": "\x00"}])
+def test_home_control_characters_are_no_error(client, object_factory, params: dict[str, str]) -> None:
+    """A NUL cannot reach the database (PostgreSQL refuses it in any text: a 500 before); control
+    characters are spaces, so the words beside them still search."""
+    object_factory(code="LMP-2026", title="Desk lamp")
+    response = client.get("/", params)
+    assert response.status_code == 200
+    codes = _codes(_html(response))
+    if params.get("q") == "lamp\x00":
+        assert codes == ["LMP-2026"]
+
+
 def test_home_unknown_category_is_an_empty_result_not_an_error(client, object_factory) -> None:
     object_factory()
     response = client.get("/", {"category": "no-such-category"})

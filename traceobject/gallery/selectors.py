@@ -122,10 +122,19 @@ def _with_cards(queryset: QuerySet[Object]) -> QuerySet[Object]:
     )
 
 
+# Control characters become spaces: a search box has no use for them, and PostgreSQL refuses a NUL in
+# any text it is asked to compare (a 500 for ``?q=%00``, found by the fuzz).
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F], " ")
+
+
 @dataclass(frozen=True)
 class GalleryFilter:
     query: str = ""
     category: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "query", self.query.translate(_CONTROLS).strip())
+        object.__setattr__(self, "category", self.category.translate(_CONTROLS).strip())
 
 
 def gallery_list(*, filters: GalleryFilter) -> QuerySet[Object]:
