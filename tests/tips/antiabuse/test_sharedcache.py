@@ -30,13 +30,21 @@ def _in_workers(work: Callable[[int], Any]) -> list[Any]:
 
     def run(n: int) -> None:
         start.wait()
-        results.put((n, work(n)))
+        try:
+            results.put((n, work(n)))
+        except BaseException as exc:  # said, not a worker that vanishes and a queue that waits
+            results.put((n, f"worker {n} raised {exc!r}"))
+            raise
 
     workers = [context.Process(target=run, args=(n,)) for n in range(WORKERS)]
     for worker in workers:
         worker.start()
     start.set()
     answers = dict(results.get(timeout=60) for _ in workers)
+    raised = [
+        answer for answer in answers.values() if isinstance(answer, str) and answer.startswith("worker ")
+    ]
+    assert not raised, raised
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
@@ -68,6 +76,18 @@ def test_one_single_use_mark_per_token_across_processes(tmp_path: Path) -> None:
 
     won = [token for tokens in _in_workers(claim) for token in tokens]
     assert sorted(won) == list(range(200)), "each proof of work is accepted exactly once, by one worker"
+
+
+def test_workers_that_start_together_all_open_a_new_file(tmp_path: Path) -> None:
+    """Workers that start at once race to set a new file up (WAL switch, table); each must get its
+    connection, not a "database is locked" that would leave its requests without limits."""
+    for round_ in range(10):
+        path = tmp_path / f"round-{round_}" / "shared.sqlite3"
+
+        def first_use(n: int, path: Path = path) -> bool:
+            return _cache(path).add(f"worker:{n}", 1, timeout=600)
+
+        assert _in_workers(first_use) == [True] * WORKERS
 
 
 def test_a_limit_holds_across_workers(antiabuse_backend: str, clock: Clock) -> None:

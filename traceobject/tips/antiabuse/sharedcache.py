@@ -63,7 +63,24 @@ class SharedSQLiteCache(BaseCache):
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None or getattr(self._local, "pid", None) != os.getpid():
             directory_check(self._path.parent)
-            connection = sqlite3.connect(self._path, timeout=BUSY_SECONDS, isolation_level=None)
+            # Workers that start together race to set the file up, and SQLite answers "locked" at once,
+            # without its busy wait, to a journal-mode switch that meets another: try again for a while.
+            deadline = time.monotonic() + BUSY_SECONDS
+            while True:
+                try:
+                    connection = self._connect()
+                    break
+                except sqlite3.OperationalError:
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.01)
+            self._local.connection = connection
+            self._local.pid = os.getpid()
+        return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, timeout=BUSY_SECONDS, isolation_level=None)
+        try:
             os.chmod(self._path, 0o600)
             # WAL: readers never wait for the writer; synchronous=OFF: the entries are disposable.
             connection.execute("PRAGMA journal_mode=WAL")
@@ -71,8 +88,9 @@ class SharedSQLiteCache(BaseCache):
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value, expires REAL) WITHOUT ROWID"
             )
-            self._local.connection = connection
-            self._local.pid = os.getpid()
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     @staticmethod
