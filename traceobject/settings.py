@@ -20,6 +20,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.env import (
@@ -213,7 +214,52 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- I18n -------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
+# The public side in 36 languages: the 24 official languages of the EU and twelve more spoken where the
+# objects are sold (issue 14). The partner portal speaks the EU ones, the staff side English, French and
+# German only (STAFF_LANGUAGES); an area never shows a language it is not complete in.
+LANGUAGES = [
+    ("bg", _("Bulgarian")),
+    ("cs", _("Czech")),
+    ("da", _("Danish")),
+    ("de", _("German")),
+    ("el", _("Greek")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
+    ("fr", _("French")),
+    ("ga", _("Irish")),
+    ("hr", _("Croatian")),
+    ("hu", _("Hungarian")),
+    ("it", _("Italian")),
+    ("lt", _("Lithuanian")),
+    ("lv", _("Latvian")),
+    ("mt", _("Maltese")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("sk", _("Slovak")),
+    ("sl", _("Slovenian")),
+    ("sv", _("Swedish")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("hi", _("Hindi")),
+    ("id", _("Indonesian")),
+    ("ja", _("Japanese")),
+    ("ko", _("Korean")),
+    ("ru", _("Russian")),
+    ("th", _("Thai")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("vi", _("Vietnamese")),
+    ("zh-hans", _("Simplified Chinese")),
+]
+EU_LANGUAGES = tuple(code for code, _name in LANGUAGES[:24])
+PARTNER_LANGUAGES = EU_LANGUAGES
+STAFF_LANGUAGES = ("en", "fr", "de")
+# Django knows no Maltese; its entry here gives the picker its name and the page its direction.
+LANG_INFO["mt"] = {"bidi": False, "code": "mt", "name": "Maltese", "name_local": "Malti"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # English dates without the American month-first order; fr and de keep Django's formats.
 FORMAT_MODULE_PATH = ["traceobject.core.formats"]

@@ -100,6 +100,9 @@ class Object(models.Model):
         on_delete=models.PROTECT,
         related_name="authored_objects",
     )
+    # The language the staff wrote title, description, questions and hints in: the fallback for a
+    # visitor's language that has no ObjectTranslation.
+    original_language = models.CharField(max_length=8, default="en")
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -118,6 +121,31 @@ class Object(models.Model):
         from django.urls import reverse
 
         return reverse("gallery:object_detail", kwargs={"code": self.code})
+
+
+class ObjectTranslation(models.Model):
+    """An object's public text in one more language: one row per (object, language).
+
+    A plain model rather than a translation library (docs/architecture.md, "Objects in many languages"):
+    36 languages would be 144 columns as per-language columns, and one row per language keeps a missing
+    language a missing row, easy to list for the staff and to fall back from on the public page.
+    """
+
+    object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True)
+    hints = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object", "language"], name="gallery_translation_one_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_id} [{self.language}] {self.title}"
 
 
 class ImageStatus(models.TextChoices):
