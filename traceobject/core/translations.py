@@ -168,7 +168,10 @@ def todo(language: str, scopes: Iterable[str]) -> list[dict[str, object]]:
             continue
         if not any(in_scope(message, scope) for scope in scopes):
             continue
-        entry: dict[str, object] = {"msgid": _ids(message)[0], "where": sorted({p for p, _ in message.locations})}
+        entry: dict[str, object] = {
+            "msgid": _ids(message)[0],
+            "where": sorted({p for p, _ in message.locations}),
+        }
         if len(_ids(message)) > 1:
             entry["msgid_plural"] = _ids(message)[1]
             entry["plural_forms"] = load(language).plural_forms
@@ -212,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traceobject.settings")
     django.setup()
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     todo_command = commands.add_parser("todo", help="print the messages still to translate, as JSON")
     todo_command.add_argument("language")

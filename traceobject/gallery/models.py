@@ -141,7 +141,7 @@ class ObjectTranslation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["object", "language"], name="gallery_translation_one_per_language")
+            models.UniqueConstraint(fields=["object", "language"], name="gallery_translation_per_language")
         ]
 
     def __str__(self) -> str:

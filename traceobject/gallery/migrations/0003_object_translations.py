@@ -5,31 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gallery', '0002_staff_workflow'),
+        ("gallery", "0002_staff_workflow"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='object',
-            name='original_language',
-            field=models.CharField(default='en', max_length=8),
+            model_name="object",
+            name="original_language",
+            field=models.CharField(default="en", max_length=8),
         ),
         migrations.CreateModel(
-            name='ObjectTranslation',
+            name="ObjectTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('questions', models.JSONField(blank=True, default=list)),
-                ('hints', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='gallery.object')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=8)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("questions", models.JSONField(blank=True, default=list)),
+                ("hints", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="gallery.object",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('object', 'language'), name='gallery_translation_one_per_language')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("object", "language"), name="gallery_translation_per_language"
+                    )
+                ],
             },
         ),
     ]
