@@ -14,6 +14,7 @@ the original's placeholders: ``make test`` checks that (tests/test_i18n.py), and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import json
 import re
@@ -94,8 +95,11 @@ def po_path(language: str) -> Path:
 
 
 def load(language: str) -> Catalog:
-    with po_path(language).open("rb") as handle:
-        return read_po(handle, locale=None)
+    from django.utils.translation import to_locale
+
+    # Babel reports a malformed entry by printing to stdout, which would corrupt `todo`'s JSON.
+    with po_path(language).open("rb") as handle, contextlib.redirect_stdout(sys.stderr):
+        return read_po(handle, locale=to_locale(language))
 
 
 def save(language: str, catalog: Catalog) -> None:
@@ -140,6 +144,9 @@ def problems(language: str) -> Iterator[Problem]:
     """Every in-scope message that is missing, fuzzy, or whose placeholders differ from the original."""
     scopes = scopes_of(language)
     catalog = load(language)
+    if catalog.fuzzy:
+        # pybabel compile skips a catalog whose header is fuzzy: not one message would be served.
+        yield Problem(language, "", "the catalog's header is marked fuzzy")
     for message in catalog:
         if not message.id or not any(in_scope(message, scope) for scope in scopes):
             continue
@@ -181,14 +188,26 @@ def todo(language: str, scopes: Iterable[str]) -> list[dict[str, object]]:
     return wanted
 
 
+def _key(message: Message) -> str:
+    """gettext's own key: the context and the msgid joined by EOT, or the msgid alone."""
+    msgid = _ids(message)[0]
+    return f"{message.context}\x04{msgid}" if message.context else msgid
+
+
 def fill(language: str, translations: dict[str, str | list[str]]) -> int:
-    """Write translations (msgid → text, or → list of plural forms) into the catalog; clears fuzzy."""
+    """Write translations into the catalog and clear their fuzzy flags.
+
+    Keys are msgids, or ``context + "\\x04" + msgid`` for a message with a context (as `todo` gives them):
+    a plain msgid never fills a message that has a context, whose meaning may differ. Only messages in
+    the scopes the language serves are written.
+    """
     catalog = load(language)
+    scopes = scopes_of(language)
     filled = 0
     for message in catalog:
-        if not message.id:
+        if not message.id or not any(in_scope(message, scope) for scope in scopes):
             continue
-        key = _ids(message)[0]
+        key = _key(message)
         if key not in translations:
             continue
         value = translations[key]
@@ -204,6 +223,7 @@ def fill(language: str, translations: dict[str, str | list[str]]) -> int:
         message.flags.discard("fuzzy")
         message.previous_id = []
         filled += 1
+    catalog.fuzzy = False  # a translated catalog, no longer a template
     save(language, catalog)
     return filled
 
