@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import CharField, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
 from traceobject.accounts.models import User
@@ -251,6 +252,10 @@ class ObjectText:
     language: str
     # True when the visitor's language has no up-to-date translation and the original is shown instead.
     fallback: bool
+    # The object's original language: that of its images' text alternatives, which are not translated.
+    original_language: str
+    # The visitor's language, which the page is in.
+    requested: str
 
     @property
     def direction(self) -> str:
@@ -259,6 +264,21 @@ class ObjectText:
     @property
     def language_name(self) -> str:
         return language_name(self.language)
+
+    @property
+    def attrs(self) -> str:
+        """`` lang="…" dir="…"`` for an element holding a fallback text (nothing otherwise: the text is
+        in the page's language), so that browsers and screen readers read the original as what it is."""
+        return _language_attrs(self.language) if self.fallback else ""
+
+    @property
+    def original_attrs(self) -> str:
+        """The same for text that is always in the original language (an image's text alternative)."""
+        return _language_attrs(self.original_language) if self.original_language != self.requested else ""
+
+
+def _language_attrs(code: str) -> str:
+    return format_html(' lang="{}" dir="{}"', code, language_direction(code))
 
 
 def _prefetch_attr(language: str) -> str:
@@ -274,14 +294,16 @@ def translations_prefetch(language: str | None = None) -> Prefetch[Any]:
     )
 
 
-def _original(obj: Object, *, fallback: bool) -> ObjectText:
+def _original(obj: Object, *, requested: str) -> ObjectText:
     return ObjectText(
         title=obj.title,
         description=obj.description,
         questions=list(obj.questions),
         hints=list(obj.hints),
         language=obj.original_language,
-        fallback=fallback,
+        fallback=requested != obj.original_language,
+        original_language=obj.original_language,
+        requested=requested,
     )
 
 
@@ -293,14 +315,14 @@ def object_text(*, obj: Object, language: str | None = None) -> ObjectText:
     Uses ``translations_prefetch`` when the object was fetched with it; otherwise one query."""
     code = visitor_language(language)
     if code == obj.original_language:
-        return _original(obj, fallback=False)
+        return _original(obj, requested=code)
     prefetched = getattr(obj, _prefetch_attr(code), None)
     if prefetched is not None:
         row = next((item for item in prefetched if item.language == code), None)
     else:
         row = ObjectTranslation.objects.filter(object=obj, language=code).first()
     if row is None or row.source_digest != obj.text_digest():
-        return _original(obj, fallback=True)
+        return _original(obj, requested=code)
     return ObjectText(
         title=row.title,
         description=row.description,
@@ -308,6 +330,8 @@ def object_text(*, obj: Object, language: str | None = None) -> ObjectText:
         hints=list(row.hints),
         language=code,
         fallback=False,
+        original_language=obj.original_language,
+        requested=code,
     )
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from traceobject.gallery.models import Object, ObjectImage
-from traceobject.gallery.selectors import ObjectText, language_direction, object_text
+from traceobject.gallery.selectors import ObjectText, object_text
 
 register = template.Library()
 
@@ -49,9 +49,3 @@ def public_text(obj: Object) -> ObjectText:
     (``{% with text=object|public_text %}``). Free when the list was fetched with the translations
     prefetched (``gallery.selectors.translations_prefetch``)."""
     return object_text(obj=obj)
-
-
-@register.filter
-def direction(language: str) -> str:
-    """``rtl`` or ``ltr`` for a language code: the ``dir`` of text written in it."""
-    return language_direction(language)
