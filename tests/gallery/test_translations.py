@@ -382,6 +382,18 @@ def test_a_proposal_can_be_discarded_by_a_writer(staff, published) -> None:
         translations.translation_proposal_discard(actor=staff["publisher"], obj=published, language="fr")
 
 
+def test_a_proposal_for_an_object_withdrawn_since_cannot_be_approved(staff, published) -> None:
+    _propose(staff["analyst"], published)
+    services.object_withdraw(actor=staff["publisher"], obj=published, reason="Test.")
+    with pytest.raises(ApplicationError, match="withdrawn cannot be edited"):
+        translations.translation_proposal_approve(
+            actor=staff["publisher_two"], obj=published, language="fr", checklist=list(TRANSLATION_CHECKLIST)
+        )
+    assert _row(published) is None
+    assert TranslationProposal.objects.get().state == ProposalState.PENDING
+    assert selectors.translation_proposals_reviewable_by(user=staff["publisher_two"]).count() == 0
+
+
 def test_a_located_object_still_takes_proposals(staff, published) -> None:
     Object.objects.filter(pk=published.pk).update(status=ObjectStatus.IDENTIFIED)
     published.refresh_from_db()
