@@ -507,7 +507,7 @@ def translation_proposal_get(*, obj: Object, language: str) -> TranslationPropos
     return proposals.prefetch_related("writers").first()
 
 
-def translation_proposals_reviewable_by(*, user: User) -> QuerySet[TranslationProposal]:
+def translation_proposals_reviewable_by(*, user: Any) -> QuerySet[TranslationProposal]:
     """Proposed translations waiting for a review that ``user`` may give: not written by them (four eyes),
     of objects that are still out, oldest first."""
     return (
