@@ -16,7 +16,16 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image, ImageDraw
 
-from traceobject.gallery.models import Audience, Category, Object, ObjectImage, ObjectStatus, Release
+from traceobject.gallery.models import (
+    Audience,
+    Category,
+    Object,
+    ObjectImage,
+    ObjectStatus,
+    ObjectTranslation,
+    Release,
+    TranslationProposal,
+)
 from traceobject.imaging.services import object_image_add
 from traceobject.tips.models import Tip
 from traceobject.tips.services import TipPayload, tip_submit
@@ -73,6 +82,39 @@ class ObjectFactory(DjangoModelFactory):
     def related(self, create: bool, extracted: list[Object] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.related.set(extracted)
+
+
+class ObjectTranslationFactory(DjangoModelFactory):
+    """A translation made from the object's current original (so the public pages show it)."""
+
+    class Meta:
+        model = ObjectTranslation
+
+    object = factory.SubFactory(ObjectFactory)
+    language = "fr"
+    title = factory.Sequence(lambda n: f"Objet de test numéro {n}")
+    description = "Un objet de tous les jours."
+    questions = factory.LazyFunction(lambda: ["Quel magasin vendait ceci ?"])
+    hints = factory.LazyFunction(lambda: ["Vers 2015."])
+    source_digest = factory.LazyAttribute(lambda translation: translation.object.text_digest())
+
+
+class TranslationProposalFactory(DjangoModelFactory):
+    """A translation waiting for review; pass ``writers=[user, …]``."""
+
+    class Meta:
+        model = TranslationProposal
+        skip_postgeneration_save = True
+
+    object = factory.SubFactory(ObjectFactory)
+    language = "fr"
+    title = factory.Sequence(lambda n: f"Objet proposé numéro {n}")
+    source_digest = factory.LazyAttribute(lambda proposal: proposal.object.text_digest())
+
+    @factory.post_generation
+    def writers(self, create: bool, extracted: list[Any] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.writers.set(extracted)
 
 
 class ObjectImageFactory(factory.Factory):

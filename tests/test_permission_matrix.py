@@ -104,6 +104,12 @@ POLICY: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {
     "staff:object_review": (P, P),
     "staff:object_scan": (None, P),
     "staff:object_withdraw": (P, P),
+    # An object's text in other languages: written like its details, reviewed (objects that are out) by
+    # publishers only.
+    "staff:object_translation": (PN, PN),
+    "staff:object_translation_delete": (None, PN),
+    "staff:object_translation_review": (P, P),
+    "staff:translation_review_list": (P, None),
     "staff:release_list": (P, None),
     "staff:release_create": (P, P),
     "staff:release_detail": (P, None),
@@ -217,6 +223,8 @@ TIP_DE = "Diese Tasche gab es bei Aldi in Hamburg, ungefähr 2015."
 TIP_OTHER = "Matrix other report: this is not about the object at all."
 BARRIER_TEXT = "Matrix barrier: the contrast of the receipt page is too low."
 OUTCOME_UPDATE = "Matrix outcome: the records of the shop were requested."
+TRANSLATION_PL = "Macierzowa torba"
+TRANSLATION_DE = "Matrix-Tasche"
 
 
 @dataclass
@@ -242,6 +250,7 @@ class World:
     for_partners_image: Any
     release: Any  # in the future: it can be rescheduled and filled
     event: Any
+    # ``published`` has a Polish translation (approved) and a German one proposed by ``author``.
     # The cookies of each account's verified and password-only sessions (made once, in the world):
     # each test starts a client from them, so a session key cycled by one test (a password change)
     # does not follow into the next.
@@ -378,6 +387,24 @@ def _build_world() -> World:
     )
     for_partners_image = _image(for_partners, 160)
     release = ReleaseFactory(name="Matrix future release", publish_at=timezone.now() + timedelta(days=3))
+    from traceobject.gallery import translations
+    from traceobject.gallery.models import TRANSLATION_CHECKLIST
+
+    translations.object_translation_create(
+        actor=author,
+        obj=published,
+        language="pl",
+        fields=translations.TranslationFields(title=TRANSLATION_PL),
+    )
+    translations.translation_proposal_approve(
+        actor=users["publisher_two"], obj=published, language="pl", checklist=list(TRANSLATION_CHECKLIST)
+    )
+    translations.object_translation_create(
+        actor=author,
+        obj=published,
+        language="de",
+        fields=translations.TranslationFields(title=TRANSLATION_DE),
+    )
     barrier_report_submit(payload=BarrierPayload(text=BARRIER_TEXT))
     event = AuditEvent.objects.filter(action="determination.propose").order_by("pk").first()
     assert event is not None
@@ -464,6 +491,9 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "staff:object_review": lambda w: {"code": w.in_review.code},
     "staff:object_scan": lambda w: {"code": w.in_review.code},
     "staff:object_withdraw": lambda w: {"code": w.in_review.code},
+    "staff:object_translation": lambda w: {"code": w.draft.code, "language": "fr"},
+    "staff:object_translation_delete": lambda w: {"code": w.published.code, "language": "pl"},
+    "staff:object_translation_review": lambda w: {"code": w.published.code, "language": "de"},
     "staff:release_detail": lambda w: {"release_id": w.release.pk},
     "staff:release_assign": lambda w: {"release_id": w.release.pk},
     "staff:release_schedule": lambda w: {"release_id": w.release.pk},
@@ -558,6 +588,9 @@ SHOWS: dict[str, Callable[[World, Any], None]] = {
     "staff:object_image_original": _file("image/", b""),
     "staff:object_review": _text(lambda w: w.in_review.title, 'name="decision"'),
     "staff:object_withdraw": _text(lambda w: w.in_review.code, 'name="reason"'),
+    "staff:object_translation": _text(lambda w: w.draft.title, 'name="title"', 'lang="fr"'),
+    "staff:object_translation_review": _text(TRANSLATION_DE, 'name="decision"'),
+    "staff:translation_review_list": _text(lambda w: w.published.code, TRANSLATION_DE),
     "staff:release_list": _text(lambda w: w.release.name),
     "staff:release_create": _text('name="name"', 'name="publish_at"'),
     "staff:release_detail": _text(lambda w: w.release.name, lambda w: w.approved.code),
@@ -695,6 +728,18 @@ POSTS: dict[str, Post] = {
     "staff:object_withdraw": Post(
         lambda w: {"reason": "Matrix: withdrawn."},
         lambda w: _fresh(w.in_review).status == "withdrawn",
+    ),
+    "staff:object_translation": Post(
+        lambda w: {"title": "Lampe de la matrice", "description": "", "questions": "", "hints": ""},
+        lambda w: _m("gallery.ObjectTranslation").objects.filter(object=w.draft, language="fr").exists(),
+    ),
+    "staff:object_translation_delete": Post(
+        lambda w: {"target": "translation"},
+        lambda w: not _m("gallery.ObjectTranslation").objects.filter(object=w.published, language="pl"),
+    ),
+    "staff:object_translation_review": Post(
+        lambda w: {"decision": "approve", "checklist": ["no_identifying_detail", "faithful"]},
+        lambda w: _m("gallery.ObjectTranslation").objects.filter(object=w.published, language="de").exists(),
     ),
     "staff:release_create": Post(
         lambda w: {"name": "Matrix new release", "publish_at": _local(timezone.now() + timedelta(days=9))},

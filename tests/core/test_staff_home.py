@@ -74,7 +74,7 @@ def test_publisher_sees_counts_of_what_waits(staff_client, work, settings) -> No
     settings.TRACEOBJECT_LEAD_ACK_DAYS = 7
     html = staff_client("publisher").get("/staff/").content.decode()
     items = _items(html)
-    assert list(items) == ["review", "replies", "leads", "surge"]
+    assert list(items) == ["review", "translations", "replies", "leads", "surge"]
     # R1 is the publisher's own; R2 and R3 wait for them.
     assert items["review"] == "2 objects wait for your publication review"
     # The held tip's reply is not counted: held tips stay out of the inbox until released.
@@ -83,6 +83,7 @@ def test_publisher_sees_counts_of_what_waits(staff_client, work, settings) -> No
     assert "1 of them was sent more than 7 days ago" in items["leads"]
     assert items["surge"] == "1 tip held in a surge"
     assert _hrefs(html, "review") == ["/staff/objects/?status=in_review"]
+    assert _hrefs(html, "translations") == ["/staff/translations/review/"]
     assert _hrefs(html, "replies") == ["/staff/triage/?reply=yes"]
     assert _hrefs(html, "leads") == ["/staff/leads/?state=sent", "/staff/leads/?unacknowledged=on"]
     assert _hrefs(html, "surge") == ["/staff/triage/?status=surge"]
@@ -116,7 +117,7 @@ def test_recent_unacknowledged_leads_are_not_flagged_late(staff_client, work, se
 @pytest.mark.parametrize(
     ("name", "keys"),
     [
-        ("publisher", ["review", "replies", "leads", "surge"]),
+        ("publisher", ["review", "translations", "replies", "leads", "surge"]),
         ("analyst", ["replies", "leads", "surge"]),
         ("auditor", ["leads"]),
         ("administrator", []),
@@ -158,4 +159,4 @@ def test_home_costs_the_same_queries_with_few_or_many_rows(staff_client, staff, 
     # The administrator's home also reads the newest audit chain check (one query), the publisher's not.
     audit_check = [query for query in baseline if "audit_auditcheck" in query]
     assert len(audit_check) == 1, "\n".join(baseline)
-    assert len(many) - (len(baseline) - 1) == 4, "\n".join(many)
+    assert len(many) - (len(baseline) - 1) == 5, "\n".join(many)

@@ -269,3 +269,54 @@ def test_objects_located_long_ago_are_on_the_identified_page(client: Any) -> Non
     gallery = _card_codes(client.get("/").content.decode())
     assert {"K01-2026", "K04-2026"} <= identified
     assert not {"K01-2026", "K04-2026"} & gallery
+
+
+@pytest.mark.django_db
+def test_translated_demo_objects_show_their_own_text_in_french_polish_and_arabic(client: Any) -> None:
+    """The acceptance of issue 14's point 4, on the demo as `make run` loads it."""
+    from django.test import Client
+
+    from tests.staff_fixtures import login_verified
+    from tests.utils import find_all, find_by_id
+    from traceobject.demo.object_texts import IN_REVIEW, PROPOSED, TRANSLATIONS
+    from traceobject.gallery.models import ObjectTranslation, ProposalState, TranslationProposal
+
+    demo_load(tips=0)
+    stored = {
+        (row.object.code, row.language): row for row in ObjectTranslation.objects.select_related("object")
+    }
+    expected = {
+        (code, language) for code, texts in {**TRANSLATIONS, **IN_REVIEW}.items() for language in texts
+    }
+    assert set(stored) == expected
+    assert all(row.source_digest == row.object.text_digest() for row in stored.values())
+    assert {language for _code, language in expected} >= {"fr", "pl", "ar"}
+    assert sum("ar" in texts for texts in TRANSLATIONS.values()) >= 3
+
+    for language in ("fr", "pl", "ar"):
+        text = TRANSLATIONS["M09-2026"][language]
+        html = client.get(f"/{language}/objects/M09-2026/").content.decode()
+        [heading] = find_all(html, "h1")
+        assert heading.text == text.title, language
+        assert "lang" not in heading.attrs
+        assert find_by_id(html, "text-fallback") is None
+        for line in (*text.questions, *text.hints):
+            assert line in html, (language, line)
+        assert "Which brand made this handbag?" not in html
+    html = client.get("/it/objects/M09-2026/").content.decode()
+    assert find_by_id(html, "text-fallback") is not None
+    assert '<h1 lang="en" dir="ltr">Red handbag with a gold clasp</h1>' in html
+    # Traced long ago: on the identified page in Arabic.
+    assert TRANSLATIONS["K01-2026"]["ar"].title in client.get("/ar/identified/").content.decode()
+
+    # Through the services: the object in review lists its French text for the reviewer, and a Spanish
+    # translation of a published object waits for a publisher's review.
+    reviewer = login_verified(Client(), User.objects.get(username="demo-publisher-2"))
+    review = reviewer.get("/staff/objects/M13-2026/review/").content.decode()
+    assert IN_REVIEW["M13-2026"]["fr"].title in review
+    [(code, texts)] = PROPOSED.items()
+    proposal = TranslationProposal.objects.get(object__code=code, language="es")
+    assert proposal.state == ProposalState.PENDING
+    assert proposal.title == texts["es"].title
+    assert [user.username for user in proposal.writers.all()] == ["demo-analyst"]
+    assert texts["es"].title in reviewer.get("/staff/translations/review/").content.decode()

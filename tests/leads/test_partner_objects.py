@@ -127,3 +127,49 @@ def test_a_report_is_refused_to_outsiders_and_on_public_objects(
     assert response.status_code == 400
     assert not Tip.objects.exists()
     assert not AuditEvent.objects.filter(action="partner.object_report").exists()
+
+
+# --- The object's text in the partner's language ------------------------------------------------------
+
+
+def _h1(page: str) -> Any:
+    from tests.utils import find_all
+
+    [heading] = find_all(page, "h1")
+    return heading
+
+
+def test_the_partner_reads_the_object_in_their_language_or_the_marked_original(
+    staff: Any, partner_only: Object, settings: Any
+) -> None:
+    """The portal's pages follow the active language (how the portal picks it is the languages' part:
+    today the site's default for paths without a language prefix, which this test sets)."""
+    from tests.factories import ObjectTranslationFactory
+    from tests.utils import find_by_id
+
+    ObjectTranslationFactory(
+        object=partner_only,
+        language="pl",
+        title="Niebieska płócienna torba",
+        questions=["W jakim sklepie sprzedawano tę torbę?"],
+    )
+    url = reverse("partner:object_detail", args=[partner_only.code])
+    settings.LANGUAGE_CODE = "pl"
+    polish = partner_client(staff["partner_a"])
+    page = polish.get(url).content.decode()
+    assert '<html lang="pl">' in page
+    assert "Niebieska płócienna torba" in _h1(page).text
+    assert "W jakim sklepie sprzedawano tę torbę?" in page
+    assert find_by_id(page, "text-fallback") is None
+    # The home page's list too, with the translations fetched in one query for the list.
+    home = polish.get("/partner/").content.decode()
+    assert "Niebieska płócienna torba" in home
+    assert "text-fallback-tag" not in home
+    # In German: no German text yet, so the English original, marked and tagged with its language.
+    settings.LANGUAGE_CODE = "de"
+    german = partner_client(staff["partner_b"])
+    page = german.get(url).content.decode()
+    assert '<html lang="de">' in page
+    assert find_by_id(page, "text-fallback") is not None
+    assert 'lang="en" dir="ltr">Blue canvas bag</span>' in page
+    assert "text-fallback-tag" in german.get("/partner/").content.decode()

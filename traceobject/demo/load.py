@@ -27,6 +27,7 @@ from traceobject.accounts.services import demo_staff_create
 from traceobject.core.errors import ApplicationError
 from traceobject.demo.content import CATEGORY_ORDER, OBJECTS, RELEASES, DemoObject, DemoTip, TipWriter
 from traceobject.demo.drawing import render_jpeg
+from traceobject.demo.object_texts import IN_REVIEW, PROPOSED, TRANSLATIONS, DemoText
 from traceobject.demo.stages import SubmittedTip, leads_demo_stages
 from traceobject.gallery.models import (
     CATEGORY_LABELS,
@@ -34,15 +35,19 @@ from traceobject.gallery.models import (
     Category,
     Object,
     ObjectStatus,
+    ObjectTranslation,
     Release,
 )
 from traceobject.gallery.services import ObjectFields, object_create, object_submit
+from traceobject.gallery.translations import TranslationFields, object_translation_create
 from traceobject.imaging.services import object_image_add, object_image_process, object_image_upload
 from traceobject.leads.demo import leads_demo_load
 from traceobject.tips.services import tip_submit
 
 # The demo account that writes the object waiting in review (demo-publisher-2 can then approve it).
 AUTHOR = "demo-publisher"
+# The demo account that proposes a translation of a published object (a publisher then reviews it).
+TRANSLATOR = "demo-analyst"
 # The demo authorities' addresses reach nobody: the leads the demo sends notify no mail server.
 _NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -142,7 +147,45 @@ def _in_review(
     for data, alt in pictures:
         image = object_image_upload(actor=author, obj=obj, data=data, alt_text=alt)
         object_image_process(image_id=image.pk)
+    # Written by the author before submitting: the publication review lists it with the object.
+    for language, text in IN_REVIEW.get(item.code, {}).items():
+        object_translation_create(actor=author, obj=obj, language=language, fields=_fields(text))
     return object_submit(actor=author, obj=obj)
+
+
+def _fields(text: DemoText) -> TranslationFields:
+    return TranslationFields(
+        title=text.title, description=text.description, questions=text.questions, hints=text.hints
+    )
+
+
+def _translations(objects: dict[str, Object]) -> int:
+    """The demo objects' texts in other languages, stored with the objects (which the loader also
+    writes directly, as if reviewed); each row saved on its own, so that the search's signals see it."""
+    count = 0
+    for code, texts in TRANSLATIONS.items():
+        obj = objects[code]
+        for language, text in texts.items():
+            ObjectTranslation(
+                object=obj,
+                language=language,
+                title=text.title,
+                description=text.description,
+                questions=list(text.questions),
+                hints=list(text.hints),
+                source_digest=obj.text_digest(),
+            ).save()
+            count += 1
+    return count
+
+
+def _proposals(objects: dict[str, Object], translator: Any) -> None:
+    """Translations of published objects proposed through the service: they wait for a second person."""
+    for code, texts in PROPOSED.items():
+        for language, text in texts.items():
+            object_translation_create(
+                actor=translator, obj=objects[code], language=language, fields=_fields(text)
+            )
 
 
 def _story(item: DemoObject) -> str:
@@ -177,6 +220,10 @@ def stage_lines() -> tuple[str, ...]:
         if story:
             thread = " (a tipster answered a follow-up question)" if item.follow_up else ""
             lines.append(f"{item.code}: {story}{thread}")
+    lines.extend(
+        f"{code}: a translation ({', '.join(texts)}) by {TRANSLATOR}, waiting for a publisher's review"
+        for code, texts in PROPOSED.items()
+    )
     return tuple(lines)
 
 
@@ -223,6 +270,9 @@ def demo_load(*, tips: int = 300, seed: int = 2017) -> DemoSummary:
         for item in OBJECTS:
             if item.related:
                 objects[item.code].related.add(*(objects[code] for code in item.related))
+        _translations(objects)
+        if team is not None:
+            _proposals(objects, team[TRANSLATOR])
 
         written, submitted = _submit_tips(rng, objects, releases, count=tips, now=now)
         leads_demo_load()  # the authorities that determinations send leads to

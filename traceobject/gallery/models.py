@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -122,6 +125,23 @@ class Object(models.Model):
 
         return reverse("gallery:object_detail", kwargs={"code": self.code})
 
+    def text_digest(self) -> str:
+        """The fingerprint of the original public text (``text_digest``), which translations record."""
+        return text_digest(
+            title=self.title, description=self.description, questions=self.questions, hints=self.hints
+        )
+
+
+def text_digest(*, title: str, description: str, questions: list[str], hints: list[str]) -> str:
+    """A fingerprint of an object's original public text. A translation records the one it was made
+    from, so that a later change of the original shows the translation as out of date (and keeps it off
+    the public pages). Migration gallery/0004 keeps a frozen copy of this function: change both or
+    neither."""
+    canonical = json.dumps(
+        [title, description, list(questions), list(hints)], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 class ObjectTranslation(models.Model):
     """An object's public text in one more language: one row per (object, language).
@@ -129,6 +149,11 @@ class ObjectTranslation(models.Model):
     A plain model rather than a translation library (docs/architecture.md, "Objects in many languages"):
     36 languages would be 144 columns as per-language columns, and one row per language keeps a missing
     language a missing row, easy to list for the staff and to fall back from on the public page.
+
+    A row holds only text that went through four eyes: written while the object was a draft (the
+    publication review covers it), or approved as a ``TranslationProposal`` once the object was out.
+    Write it only through ``gallery.translations`` and always with ``save()``/``delete()``: the gallery
+    search keeps its index in step through the model's signals.
     """
 
     object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="translations")
@@ -137,6 +162,9 @@ class ObjectTranslation(models.Model):
     description = models.TextField(blank=True)
     questions = models.JSONField(default=list, blank=True)
     hints = models.JSONField(default=list, blank=True)
+    # ``text_digest`` of the original when this text was written: a different digest now means that
+    # the original changed since, and the translation is out of date.
+    source_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -146,6 +174,42 @@ class ObjectTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_id} [{self.language}] {self.title}"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class TranslationProposal(models.Model):
+    """A translation of an object that is already out (published, or located since), waiting for a
+    second person's review before it replaces or adds public text. Once approved, its text moves into
+    ``ObjectTranslation`` and the proposal is deleted; until then the public page keeps what it showed.
+    """
+
+    object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="translation_proposals")
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True)
+    hints = models.JSONField(default=list, blank=True)
+    source_digest = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    # Everyone who wrote a version of this text: none of them may approve it (four eyes).
+    writers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    # The reviewer's reason, when sent back.
+    comments = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["object", "language"], name="gallery_proposal_per_language")
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.object_id} [{self.language}] {self.title} ({self.state})"
 
 
 class ImageStatus(models.TextChoices):
@@ -201,6 +265,14 @@ REVIEW_CHECKLIST = {
     "no_identifying_detail": _("No text or detail could identify a victim."),
     "tight_crop": _("The crop is tight enough that an offender would not recognise the room."),
     "metadata_clean": _("The metadata is clean (checked by machine)."),
+}
+
+
+# The review of a translation proposed for an object that is already out: the text items of the
+# publication checklist, and faithfulness to the original (the reviewer compares the two side by side).
+TRANSLATION_CHECKLIST = {
+    "no_identifying_detail": REVIEW_CHECKLIST["no_identifying_detail"],
+    "faithful": _("The translation says what the original says, and nothing more."),
 }
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import CharField, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info
 
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
@@ -24,8 +27,11 @@ from traceobject.gallery.models import (
     Object,
     ObjectImage,
     ObjectStatus,
+    ObjectTranslation,
+    ProposalState,
     PublicationReview,
     Release,
+    TranslationProposal,
 )
 
 # --- The disclosure rule ------------------------------------------------------------------------------
@@ -118,7 +124,7 @@ def _ready_images() -> QuerySet[ObjectImage]:
 
 def _with_cards(queryset: QuerySet[Object]) -> QuerySet[Object]:
     return queryset.select_related("category", "release").prefetch_related(
-        Prefetch("images", queryset=_ready_images())
+        Prefetch("images", queryset=_ready_images()), translations_prefetch()
     )
 
 
@@ -176,6 +182,7 @@ def object_public_get(*, code: str) -> Object | None:
         .prefetch_related(
             Prefetch("images", queryset=_ready_images()),
             Prefetch("related", queryset=_with_cards(objects_public()).order_by("code")),
+            translations_prefetch(),
         )
     )
     return queryset.filter(code=code.upper()).first()
@@ -190,6 +197,142 @@ def objects_located() -> QuerySet[Object]:
     return _with_cards(
         Object.objects.filter(_disclosed(now=now), audience=Audience.PUBLIC, release__publish_at__lte=now)
     ).order_by("code")
+
+
+# --- An object's text in the visitor's language ------------------------------------------------------
+# The staff write an object in its ``original_language`` and may add an ``ObjectTranslation`` per public
+# language (gallery.translations). A page shows the visitor's language when a translation made from the
+# current original exists, and otherwise the original, marked as such (``ObjectText.fallback``) and tagged
+# with its own ``lang`` and ``dir``, so that a screen reader reads it with the right voice.
+
+
+def public_languages() -> list[str]:
+    """The codes of the public side's languages (settings.LANGUAGES), in the settings' order."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_name(code: str) -> str:
+    """The language's name in the active language ("anglais" on a French page)."""
+    names = dict(settings.LANGUAGES)
+    if code in names:
+        return str(names[code])
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def language_direction(code: str) -> str:
+    """``rtl`` for a language written from right to left (Arabic, Persian), else ``ltr``."""
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+def visitor_language(language: str | None = None) -> str:
+    """``language`` (default: the active one) as one of the public codes; the site's default otherwise."""
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    codes = public_languages()
+    if code in codes:
+        return code
+    base = code.split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class ObjectText:
+    """What a page shows of an object in one visitor's language."""
+
+    title: str
+    description: str
+    questions: list[str]
+    hints: list[str]
+    # The language the text is written in: the visitor's, or the original's when ``fallback``.
+    language: str
+    # True when the visitor's language has no up-to-date translation and the original is shown instead.
+    fallback: bool
+    # The object's original language: that of its images' text alternatives, which are not translated.
+    original_language: str
+    # The visitor's language, which the page is in.
+    requested: str
+
+    @property
+    def direction(self) -> str:
+        return language_direction(self.language)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    @property
+    def attrs(self) -> str:
+        """`` lang="…" dir="…"`` for an element holding a fallback text (nothing otherwise: the text is
+        in the page's language), so that browsers and screen readers read the original as what it is."""
+        return _language_attrs(self.language) if self.fallback else ""
+
+    @property
+    def original_attrs(self) -> str:
+        """The same for text that is always in the original language (an image's text alternative)."""
+        return _language_attrs(self.original_language) if self.original_language != self.requested else ""
+
+
+def _language_attrs(code: str) -> str:
+    return format_html(' lang="{}" dir="{}"', code, language_direction(code))
+
+
+def _prefetch_attr(language: str) -> str:
+    return "texts_" + language.replace("-", "_")
+
+
+def translations_prefetch(language: str | None = None) -> Prefetch[Any]:
+    """The objects' translations into ``language`` (default: the visitor's), at most one row each, in
+    one query for the whole list: a gallery page costs one query more, whatever its length."""
+    code = visitor_language(language)
+    return Prefetch(
+        "translations", queryset=ObjectTranslation.objects.filter(language=code), to_attr=_prefetch_attr(code)
+    )
+
+
+def _original(obj: Object, *, requested: str) -> ObjectText:
+    return ObjectText(
+        title=obj.title,
+        description=obj.description,
+        questions=list(obj.questions),
+        hints=list(obj.hints),
+        language=obj.original_language,
+        fallback=requested != obj.original_language,
+        original_language=obj.original_language,
+        requested=requested,
+    )
+
+
+def object_text(*, obj: Object, language: str | None = None) -> ObjectText:
+    """The object's text in ``language`` (default: the visitor's), falling back to the original.
+
+    A translation counts only if it was made from the original as it is now: one made from an earlier
+    text could say what the original no longer says (a hint taken out on review), so it is never shown.
+    Uses ``translations_prefetch`` when the object was fetched with it; otherwise one query."""
+    code = visitor_language(language)
+    if code == obj.original_language:
+        return _original(obj, requested=code)
+    prefetched = getattr(obj, _prefetch_attr(code), None)
+    if prefetched is not None:
+        row = next((item for item in prefetched if item.language == code), None)
+    else:
+        row = ObjectTranslation.objects.filter(object=obj, language=code).first()
+    if row is None or row.source_digest != obj.text_digest():
+        return _original(obj, requested=code)
+    return ObjectText(
+        title=row.title,
+        description=row.description,
+        questions=list(row.questions),
+        hints=list(row.hints),
+        language=code,
+        fallback=False,
+        original_language=obj.original_language,
+        requested=code,
+    )
 
 
 # --- Staff side ----------------------------------------------------------------------------------------
@@ -265,6 +408,10 @@ _AUTHORING_ACTIONS = (
     "image.upload",
     "image.edit",
     "image.remove",
+    # A translation written while the object is a draft is part of what its review approves.
+    "translation.create",
+    "translation.edit",
+    "translation.delete",
 )
 
 
@@ -310,6 +457,66 @@ def objects_reviewable_by(*, user: User) -> QuerySet[Object]:
         .exclude(author=user)
         .exclude(Exists(uploaded))
         .exclude(Exists(authored))
+    )
+
+
+@dataclass(frozen=True)
+class LanguageState:
+    """One public language of an object, for the staff: its translation (if any), a proposal waiting
+    for review (objects that are out), and whether the translation was made from an earlier original."""
+
+    code: str
+    name: str
+    translation: ObjectTranslation | None
+    proposal: TranslationProposal | None
+    outdated: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.translation is None
+
+    @property
+    def direction(self) -> str:
+        return language_direction(self.code)
+
+
+def object_languages(*, obj: Object) -> list[LanguageState]:
+    """Every public language but the original, in the settings' order, with its state (two queries)."""
+    translations = {row.language: row for row in ObjectTranslation.objects.filter(object=obj)}
+    proposals = {row.language: row for row in TranslationProposal.objects.filter(object=obj)}
+    digest = obj.text_digest()
+    return [
+        LanguageState(
+            code=code,
+            name=language_name(code),
+            translation=translations.get(code),
+            proposal=proposals.get(code),
+            outdated=code in translations and translations[code].source_digest != digest,
+        )
+        for code in public_languages()
+        if code != obj.original_language
+    ]
+
+
+def object_translation_get(*, obj: Object, language: str) -> ObjectTranslation | None:
+    return ObjectTranslation.objects.filter(object=obj, language=language).first()
+
+
+def translation_proposal_get(*, obj: Object, language: str) -> TranslationProposal | None:
+    proposals = TranslationProposal.objects.filter(object=obj, language=language)
+    return proposals.prefetch_related("writers").first()
+
+
+def translation_proposals_reviewable_by(*, user: Any) -> QuerySet[TranslationProposal]:
+    """Proposed translations waiting for a review that ``user`` may give: not written by them (four eyes),
+    of objects that are still out, oldest first."""
+    return (
+        TranslationProposal.objects.filter(
+            state=ProposalState.PENDING, object__status__in=(ObjectStatus.PUBLISHED, *LOCATED_STATUSES)
+        )
+        .exclude(writers=user)
+        .select_related("object")
+        .order_by("created_at", "id")
     )
 
 

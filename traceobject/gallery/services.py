@@ -37,7 +37,7 @@ from traceobject.gallery.models import (
     ReviewDecision,
     code_validator,
 )
-from traceobject.gallery.selectors import object_contributor_ids
+from traceobject.gallery.selectors import language_name, object_contributor_ids, public_languages
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,9 @@ class ObjectFields:
     related: Sequence[Object] = ()
     case_reference: str = ""
     internal_notes: str = ""
+    # The language the text above is written in (one of settings.LANGUAGES); None keeps the object's
+    # (the site's default language for a new object).
+    original_language: str | None = None
 
     def normalized_code(self) -> str:
         return self.code.strip().upper()
@@ -105,7 +108,26 @@ def _validate_fields(fields: ObjectFields, *, instance: Object | None) -> str:
         raise ApplicationError(_("Give the object a title."), field="title")
     if instance is not None and any(other.pk == instance.pk for other in fields.related):
         raise ApplicationError(_("An object cannot be related to itself."), field="related")
+    _validate_original_language(fields, instance=instance)
     return code
+
+
+def _validate_original_language(fields: ObjectFields, *, instance: Object | None) -> None:
+    language = fields.original_language
+    if language is None or (instance is not None and language == instance.original_language):
+        return
+    if language not in public_languages():
+        raise ApplicationError(_("Choose one of the site's languages."), field="original_language")
+    if instance is not None and instance.translations.filter(language=language).exists():
+        # The original and a translation in one language: which one would the page show?
+        raise ApplicationError(
+            _(
+                "This object has a translation into %(language)s. Delete that translation first, or keep "
+                "the original language."
+            )
+            % {"language": language_name(language)},
+            field="original_language",
+        )
 
 
 def _apply_fields(obj: Object, fields: ObjectFields, code: str) -> None:
@@ -117,6 +139,8 @@ def _apply_fields(obj: Object, fields: ObjectFields, code: str) -> None:
     obj.hints = _lines(fields.hints)
     obj.case_reference = fields.case_reference.strip()
     obj.internal_notes = fields.internal_notes.strip()
+    if fields.original_language is not None:
+        obj.original_language = fields.original_language
 
 
 def _code_taken(fields: ObjectFields) -> ApplicationError:
@@ -153,6 +177,7 @@ _TRACKED_FIELDS = (
     "hints",
     "case_reference",
     "internal_notes",
+    "original_language",
 )
 
 
@@ -230,6 +255,25 @@ def _check_images_ready(obj: Object) -> None:
         raise ApplicationError(_("The object needs at least one ready image."))
 
 
+def _check_translations_current(obj: Object) -> None:
+    """A translation made from an earlier text of the original could say what the original no longer
+    says (a hint taken out because it could identify someone): it is updated or deleted before review."""
+    digest = obj.text_digest()
+    outdated = [
+        language_name(row.language)
+        for row in sorted(obj.translations.all(), key=lambda row: row.language)
+        if row.source_digest != digest
+    ]
+    if outdated:
+        raise ApplicationError(
+            _(
+                "These translations were made from an earlier text of the object: %(languages)s. "
+                "Update or delete them first."
+            )
+            % {"languages": ", ".join(outdated)}
+        )
+
+
 def object_submit(*, actor: Any, obj: Object) -> Object:
     """Draft → in review. The author or any other writer may submit."""
     permission_require(actor, Permission.GALLERY_OBJECT_WRITE)
@@ -238,6 +282,7 @@ def object_submit(*, actor: Any, obj: Object) -> Object:
         if current.status != ObjectStatus.DRAFT:
             raise ApplicationError(_("Only a draft can be submitted for review."))
         _check_images_ready(current)
+        _check_translations_current(current)
         current.status = ObjectStatus.IN_REVIEW
         current.submitted_at = timezone.now()
         current.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -278,6 +323,7 @@ def object_approve(
         if missing:
             raise ApplicationError(_("Tick every item of the checklist to approve."), field="checklist")
         _check_images_ready(current)
+        _check_translations_current(current)
         report = _safety_report(current)
         if report.blocking:
             raise ApplicationError(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
+    TRANSLATION_CHECKLIST,
     Audience,
     Category,
     Object,
@@ -22,8 +23,16 @@ from traceobject.gallery.models import (
     code_validator,
 )
 from traceobject.gallery.services import ObjectFields
+from traceobject.gallery.translations import (
+    DESCRIPTION_MAX,
+    LINE_CHARS_MAX,
+    LINES_MAX,
+    TEXT_FIELDS,
+    TITLE_MAX,
+    TranslationFields,
+)
 
-MAX_LINES = 20
+MAX_LINES = LINES_MAX
 
 
 class LinesField(forms.CharField):
@@ -48,7 +57,7 @@ class LinesField(forms.CharField):
                 _("Give at most %(max)d lines.") % {"max": MAX_LINES}, code="too_many_lines"
             )
         for line in value:
-            if len(line) > 300:
+            if len(line) > LINE_CHARS_MAX:
                 raise forms.ValidationError(_("Keep each line under 300 characters."), code="line_too_long")
 
 
@@ -97,6 +106,17 @@ class ObjectForm(forms.Form):
         required=False,
         help_text=_("One hint per line, such as: circa 2015, or: look at the carpet, not the toy."),
     )
+    original_language = forms.ChoiceField(
+        label=_("Language of the text"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        # Left out of a post, the object keeps its language (a new one gets the site's default).
+        required=False,
+        help_text=_(
+            "The language you write the title, description, questions and hints in. Visitors whose "
+            "language has no translation read this text."
+        ),
+    )
     related = ObjectCodeChoice(
         label=_("Related objects"),
         queryset=Object.objects.none(),
@@ -135,6 +155,7 @@ class ObjectForm(forms.Form):
             "description": obj.description,
             "questions": obj.questions,
             "hints": obj.hints,
+            "original_language": obj.original_language,
             "related": [other.pk for other in obj.related.all()],
             "case_reference": obj.case_reference,
             "internal_notes": obj.internal_notes,
@@ -152,7 +173,66 @@ class ObjectForm(forms.Form):
             related=list(data["related"]),
             case_reference=data["case_reference"],
             internal_notes=data["internal_notes"],
+            original_language=data["original_language"] or None,
         )
+
+
+class TranslationForm(forms.Form):
+    """An object's public text in one more language: the same fields and limits as the original's."""
+
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=DESCRIPTION_MAX,
+    )
+    questions = LinesField(
+        label=_("Questions"), required=False, help_text=_("One question per line, as in the original.")
+    )
+    hints = LinesField(
+        label=_("Hints"), required=False, help_text=_("One hint per line, as in the original.")
+    )
+
+    def __init__(self, *args: Any, language: str, direction: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typed in the target language: the browser picks its spell checker and writing direction.
+        for field in self.fields.values():
+            field.widget.attrs.update({"lang": language, "dir": direction})
+
+    @staticmethod
+    def initial_for(text: Any) -> dict[str, Any]:
+        """The form's values from a translation or a proposal (or an object: the original, to start from)."""
+        return {name: getattr(text, name) for name in TEXT_FIELDS}
+
+    def to_fields(self) -> TranslationFields:
+        data = self.cleaned_data
+        return TranslationFields(
+            title=data["title"],
+            description=data["description"],
+            questions=data["questions"],
+            hints=data["hints"],
+        )
+
+
+class TranslationReviewForm(forms.Form):
+    APPROVE = "approve"
+    SEND_BACK = "send_back"
+
+    checklist = forms.MultipleChoiceField(
+        label=_("Checklist"),
+        required=False,
+        choices=list(TRANSLATION_CHECKLIST.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    comments = forms.CharField(
+        label=_("Comments"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to send the translation back: say what must change."),
+    )
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (SEND_BACK, _("Send back"))])
 
 
 class ObjectFilterForm(forms.Form):

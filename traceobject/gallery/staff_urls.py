@@ -13,6 +13,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("objects/<str:code>/submit/", views.object_submit, name="object_submit"),
     path("objects/<str:code>/review/", views.object_review, name="object_review"),
     path("objects/<str:code>/withdraw/", views.object_withdraw, name="object_withdraw"),
+    path("objects/<str:code>/languages/<str:language>/", views.object_translation, name="object_translation"),
+    path(
+        "objects/<str:code>/languages/<str:language>/delete/",
+        views.object_translation_delete,
+        name="object_translation_delete",
+    ),
+    path(
+        "objects/<str:code>/languages/<str:language>/review/",
+        views.object_translation_review,
+        name="object_translation_review",
+    ),
+    path("translations/review/", views.translation_review_list, name="translation_review_list"),
     path("releases/", views.release_list, name="release_list"),
     path("releases/new/", views.release_create, name="release_create"),
     path("releases/<int:release_id>/", views.release_detail, name="release_detail"),

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +28,12 @@ from traceobject.core.forms import form_refusal_add
 from traceobject.core.lookups import found_or_404
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
-from traceobject.gallery import hooks, selectors, services
+from traceobject.gallery import hooks, selectors, services, translations
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
     Object,
     ObjectStatus,
+    ProposalState,
     Release,
 )
 from traceobject.gallery.staff_forms import (
@@ -42,6 +43,8 @@ from traceobject.gallery.staff_forms import (
     ReleaseForm,
     ReleaseScheduleForm,
     ReviewForm,
+    TranslationForm,
+    TranslationReviewForm,
     WithdrawForm,
 )
 
@@ -145,8 +148,33 @@ def object_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_withdraw": user_has_permission(user, Permission.GALLERY_OBJECT_WITHDRAW)
             and obj.status != ObjectStatus.WITHDRAWN,
             "reviews": _review_rows(obj),
+            **_languages_context(request, obj),
         },
     )
+
+
+def _can_translate(request: HttpRequest, obj: Object) -> bool:
+    """Whether the page offers to add or edit translations: the permission to write the object's text,
+    and a state that takes text (a draft, an approved object, or one that is out, through a review)."""
+    return user_has_permission(request.user, Permission.GALLERY_OBJECT_WRITE) and (
+        obj.status in services.EDITABLE_STATUSES or obj.status in translations.OUT_STATUSES
+    )
+
+
+def _languages_context(request: HttpRequest, obj: Object) -> dict[str, Any]:
+    """The object's public languages for the staff pages: which exist, which are missing or out of date,
+    which wait for review (``staff/gallery/_languages.html``)."""
+    languages = selectors.object_languages(obj=obj)
+    return {
+        "languages": languages,
+        "translated": [state for state in languages if state.translation or state.proposal],
+        "missing": [state for state in languages if state.missing],
+        "outdated": [state for state in languages if state.outdated],
+        "original_language_name": selectors.language_name(obj.original_language),
+        "original_direction": selectors.language_direction(obj.original_language),
+        "can_translate": _can_translate(request, obj),
+        "can_review_translations": user_has_permission(request.user, Permission.GALLERY_OBJECT_REVIEW),
+    }
 
 
 def _review_rows(obj: Object) -> list[tuple[Any, list[tuple[str, bool]]]]:
@@ -220,6 +248,8 @@ def _review_page(request: HttpRequest, obj: Object, form: ReviewForm, status: in
             "is_contributor": is_contributor,
             # Who to ask instead: shown to the people who may not decide, in place of the decision form.
             "reviewers": selectors.object_reviewers_eligible(obj=obj) if is_contributor else [],
+            # The reviewer approves the translations too: they are listed with their text.
+            **_languages_context(request, obj),
         },
         status=status,
     )
@@ -263,6 +293,200 @@ def object_review(request: HttpRequest, code: str) -> HttpResponse:
         else:
             return redirect(object_url("object_detail", obj))
     return _review_page(request, obj, form, status=400)
+
+
+# --- Translations --------------------------------------------------------------------------------------
+
+
+def _language_or_404(obj: Object, language: str) -> str:
+    """A public language other than the object's own (whose text is the object's details)."""
+    code = language.lower()
+    if code not in selectors.public_languages() or code == obj.original_language:
+        raise Http404("No such language for this object.")
+    return code
+
+
+def _translation_page(
+    request: HttpRequest, obj: Object, language: str, form: TranslationForm, status: int = 200
+) -> HttpResponse:
+    proposal = selectors.translation_proposal_get(obj=obj, language=language)
+    translation = selectors.object_translation_get(obj=obj, language=language)
+    return render(
+        request,
+        "staff/gallery/object_translation.html",
+        {
+            "object": obj,
+            "language": language,
+            "language_name": selectors.language_name(language),
+            "direction": selectors.language_direction(language),
+            "original_language_name": selectors.language_name(obj.original_language),
+            "original_direction": selectors.language_direction(obj.original_language),
+            "translation": translation,
+            "outdated": translation is not None and translation.source_digest != obj.text_digest(),
+            "proposal": proposal,
+            "form": form,
+            "writable": _can_translate(request, obj),
+            "is_out": obj.status in translations.OUT_STATUSES,
+            "can_review": user_has_permission(request.user, Permission.GALLERY_OBJECT_REVIEW)
+            and proposal is not None
+            and proposal.state == ProposalState.PENDING
+            and request.user not in proposal.writers.all(),
+        },
+        status=status,
+    )
+
+
+def _translation_form(obj: Object, language: str, data: Any = None) -> TranslationForm:
+    """The form, in the target language's direction; unbound, it goes on from what waits for review,
+    else from the public translation (a new one starts empty)."""
+    options = {"language": language, "direction": selectors.language_direction(language)}
+    if data is not None:
+        return TranslationForm(data, **options)
+    start: Any = selectors.translation_proposal_get(obj=obj, language=language)
+    if start is None:
+        start = selectors.object_translation_get(obj=obj, language=language)
+    return TranslationForm(initial=TranslationForm.initial_for(start) if start else {}, **options)
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_http_methods(GET_POST)
+def object_translation(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    """Add or edit the object's text in one language: saved at once on a draft (its review covers it),
+    or proposed for a second person's review on an object that is out."""
+    obj = object_staff_or_404(code)
+    language = _language_or_404(obj, language)
+    if request.method != "POST":
+        return _translation_page(request, obj, language, _translation_form(obj, language))
+    form = _translation_form(obj, language, request.POST)
+    if form.is_valid():
+        exists = selectors.object_translation_get(obj=obj, language=language) is not None
+        write = translations.object_translation_edit if exists else translations.object_translation_create
+        try:
+            saved = write(actor=request.user, obj=obj, language=language, fields=form.to_fields())
+        except ApplicationError as exc:
+            form_refusal_add(form, exc)
+        else:
+            _translation_saved_message(request, obj, saved)
+            return redirect(object_url("object_detail", obj) + "#languages")
+    return _translation_page(request, obj, language, form, status=400)
+
+
+def _translation_saved_message(
+    request: HttpRequest, obj: Object, saved: translations.TranslationSaved
+) -> None:
+    name = selectors.language_name(saved.language)
+    if saved.proposed:
+        messages.success(
+            request,
+            _(
+                "The translation into %(language)s waits for a second publisher's review before the public "
+                "sees it."
+            )
+            % {"language": name},
+        )
+    elif saved.returned_to_draft:
+        messages.warning(
+            request,
+            _("Saved. %(code)s is a draft again: submit it for a new review.") % {"code": obj.code},
+        )
+    elif saved.changed or saved.translation is not None:
+        messages.success(request, _("The translation into %(language)s was saved.") % {"language": name})
+
+
+@staff_view(Permission.GALLERY_OBJECT_WRITE)
+@never_cache
+@require_POST
+def object_translation_delete(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    """Take a translation down at once (``target=translation``), or drop a proposal (``target=proposal``)."""
+    obj = object_staff_or_404(code)
+    language = _language_or_404(obj, language)
+    name = selectors.language_name(language)
+    try:
+        if request.POST.get("target") == "proposal":
+            translations.translation_proposal_discard(actor=request.user, obj=obj, language=language)
+            messages.success(
+                request, _("The proposed translation into %(language)s was discarded.") % {"language": name}
+            )
+        else:
+            translations.object_translation_delete(actor=request.user, obj=obj, language=language)
+            messages.success(
+                request,
+                _("The translation into %(language)s was deleted; the page now shows the original.")
+                % {"language": name},
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(object_url("object_detail", obj) + "#languages")
+
+
+def _translation_review_page(
+    request: HttpRequest, obj: Object, language: str, form: TranslationReviewForm, status: int = 200
+) -> HttpResponse:
+    proposal = selectors.translation_proposal_get(obj=obj, language=language)
+    return render(
+        request,
+        "staff/gallery/object_translation_review.html",
+        {
+            "object": obj,
+            "language": language,
+            "language_name": selectors.language_name(language),
+            "direction": selectors.language_direction(language),
+            "original_language_name": selectors.language_name(obj.original_language),
+            "original_direction": selectors.language_direction(obj.original_language),
+            "translation": selectors.object_translation_get(obj=obj, language=language),
+            "proposal": proposal,
+            "is_writer": proposal is not None and request.user in proposal.writers.all(),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@staff_view(Permission.GALLERY_OBJECT_REVIEW)
+@never_cache
+@require_http_methods(GET_POST)
+def object_translation_review(request: HttpRequest, code: str, language: str) -> HttpResponse:
+    """The four-eyes review of a translation proposed for an object that is out."""
+    obj = object_staff_or_404(code)
+    language = _language_or_404(obj, language)
+    if request.method != "POST":
+        return _translation_review_page(request, obj, language, TranslationReviewForm())
+    form = TranslationReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        name = selectors.language_name(language)
+        try:
+            if data["decision"] == TranslationReviewForm.APPROVE:
+                translations.translation_proposal_approve(
+                    actor=request.user, obj=obj, language=language, checklist=data["checklist"]
+                )
+                messages.success(
+                    request, _("The translation into %(language)s is now public.") % {"language": name}
+                )
+            else:
+                translations.translation_proposal_reject(
+                    actor=request.user, obj=obj, language=language, comments=data["comments"]
+                )
+                messages.success(
+                    request, _("The translation into %(language)s was sent back.") % {"language": name}
+                )
+        except ApplicationError as exc:
+            form_refusal_add(form, exc)
+        else:
+            return redirect(object_url("object_detail", obj) + "#languages")
+    return _translation_review_page(request, obj, language, form, status=400)
+
+
+@staff_view(Permission.GALLERY_OBJECT_REVIEW)
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def translation_review_list(request: HttpRequest) -> HttpResponse:
+    """Translations of objects that are out, waiting for this publisher's review (not their own)."""
+    proposals = selectors.translation_proposals_reviewable_by(user=request.user)
+    page = Paginator(proposals, OBJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(proposal, selectors.language_name(proposal.language)) for proposal in page]
+    return render(request, "staff/gallery/translation_review_list.html", {"page": page, "rows": rows})
 
 
 # --- Withdrawal -----------------------------------------------------------------------------------------

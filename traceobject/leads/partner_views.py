@@ -26,6 +26,7 @@ from traceobject.core.forms import form_refusal_add
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import partner_view
 from traceobject.gallery.models import Object
+from traceobject.gallery.selectors import object_text
 from traceobject.leads import selectors, services
 from traceobject.leads.models import Confidence, DeterminationKind, Lead, LeadState
 from traceobject.leads.partner_forms import OutcomeForm, PartnerReportForm
@@ -177,6 +178,8 @@ def _object_page(
 ) -> HttpResponse:
     context = {
         "object": obj,
+        # In the partner's language when translated, else the original marked as such.
+        "text": object_text(obj=obj),
         "form": form,
         "can_report": user_has_permission(request.user, Permission.PARTNER_OBJECT_REPORT),
     }

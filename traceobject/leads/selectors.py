@@ -17,6 +17,7 @@ from traceobject import vault
 from traceobject.accounts.models import User
 from traceobject.core.permissions import Permission, Role, user_has_permission
 from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectImage, ObjectStatus
+from traceobject.gallery.selectors import translations_prefetch
 from traceobject.leads.models import (
     Determination,
     DeterminationState,
@@ -253,7 +254,8 @@ def lead_figures() -> LeadFigures:
 
 def partner_objects() -> QuerySet[Object]:
     """Objects published for the national partners only (the discreet first step before the public),
-    newest first, each with its ready images (``ready_images``, in order)."""
+    newest first, each with its ready images (``ready_images``, in order) and its translation into the
+    partner's language (``gallery.selectors.object_text``)."""
     return (
         Object.objects.filter(status=ObjectStatus.PUBLISHED, audience=Audience.PARTNERS)
         .select_related("category")
@@ -262,7 +264,8 @@ def partner_objects() -> QuerySet[Object]:
                 "images",
                 queryset=ObjectImage.objects.filter(status=ImageStatus.READY).order_by("position", "id"),
                 to_attr="ready_images",
-            )
+            ),
+            translations_prefetch(),
         )
         .order_by("-published_at", "-id")
     )

@@ -3,7 +3,7 @@
 It reads from gallery, triage and leads, so it lives in ``stats`` (high enough to see them all; the
 home view in ``core.staff_views`` only renders it). Every entry is shown only to a role whose
 permission opens the list it links to, and each costs one query, so the home page stays cheap:
-four queries at most, whatever the number of rows.
+five queries at most, whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.gallery.models import ObjectStatus
-from traceobject.gallery.selectors import objects_reviewable_by
+from traceobject.gallery.selectors import objects_reviewable_by, translation_proposals_reviewable_by
 from traceobject.leads.models import Lead, LeadState
 from traceobject.tips.models import TipStatus
 from traceobject.triage.selectors import InboxFilters, capped_count, inbox_queryset, surge_held_count
@@ -52,6 +52,20 @@ def _review(user: Any) -> WorkItem:
             "object waits for your publication review", "objects wait for your publication review", count
         ),
         url=_url("staff:object_list", status=ObjectStatus.IN_REVIEW),
+    )
+
+
+def _translations(user: Any) -> WorkItem:
+    count = translation_proposals_reviewable_by(user=user).count()
+    return WorkItem(
+        key="translations",
+        count=count,
+        label=ngettext(
+            "translation of a published object waits for your review",
+            "translations of published objects wait for your review",
+            count,
+        ),
+        url=_url("staff:translation_review_list"),
     )
 
 
@@ -109,6 +123,7 @@ def staff_worklist(*, user: Any) -> list[WorkItem]:
     items: list[WorkItem] = []
     if user_has_permission(user, Permission.GALLERY_OBJECT_REVIEW):
         items.append(_review(user))
+        items.append(_translations(user))
     if user_has_permission(user, Permission.TIPS_TIP_READ):
         items.append(_replies())
     if user_has_permission(user, Permission.LEADS_LEAD_READ):

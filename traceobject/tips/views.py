@@ -37,6 +37,9 @@ def render_object(request: HttpRequest, obj: Object, form: TipForm | None, statu
         "public/object_detail.html",
         {
             "object": obj,
+            # The title, description, questions and hints in the visitor's language, or the original
+            # marked as a fallback (the translations came with the object: no query).
+            "text": gallery_selectors.object_text(obj=obj),
             "form": form if accepts else None,
             "is_identified": gallery_selectors.object_disclosed(obj),
             "is_new": latest is not None and obj.release_id == latest.pk,

@@ -4,7 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from traceobject.gallery.models import ObjectImage
+from traceobject.gallery.models import Object, ObjectImage
+from traceobject.gallery.selectors import ObjectText, object_text
 
 register = template.Library()
 
@@ -40,3 +41,11 @@ def staff_image_src(image: ObjectImage, width: int = 640) -> str:
         return ""
     best = min(jpegs, key=lambda d: abs(d["width"] - int(width)))
     return _staff_url(best["path"])
+
+
+@register.filter
+def public_text(obj: Object) -> ObjectText:
+    """The object's text in the page's language, or its original marked as a fallback
+    (``{% with text=object|public_text %}``). Free when the list was fetched with the translations
+    prefetched (``gallery.selectors.translations_prefetch``)."""
+    return object_text(obj=obj)
