@@ -17,9 +17,13 @@ from functools import cache
 from traceobject.triage.signals import data
 from traceobject.triage.signals.gazetteer import (
     KIND_BLOCK,
+    KIND_CHAIN,
     KIND_CITY,
     KIND_DEMONYM,
+    KIND_NAME,
+    KIND_REGION,
     Entry,
+    INFLECTION_CONFIDENCE,
     Gazetteer,
     decode,
     gazetteer,
@@ -49,10 +53,18 @@ class Mention:
     end: int
     entry: Entry
     confidence: float
+    inflected: bool = False  # matched with a case ending, on a stem, or as an irregular case form
 
     @property
     def source(self) -> str:
-        return "city" if self.entry.kind == KIND_CITY else "name"
+        """The kind of signal, as stored and shown (``CountrySignal.source``)."""
+        kind = self.entry.kind
+        if kind == KIND_NAME:
+            return "inflection" if self.inflected or not self.entry.inflects else "name"
+        return _SOURCES.get(kind, "name")
+
+
+_SOURCES = {KIND_CITY: "city", KIND_DEMONYM: "demonym", KIND_REGION: "subdivision", KIND_CHAIN: "chain"}
 
 
 def _is_hebrew(char: str) -> bool:
@@ -83,6 +95,14 @@ def _right_end(
 ) -> int:
     """Where the mention ends: at the key, or after a case ending; -1 if the key is inside a word."""
     size = len(text)
+    apostrophe = stop < size - 1 and text[stop] == "'" and bool(endings) and not stem
+    if apostrophe:  # Turkish writes a name's case ending after an apostrophe: "Türkiye'de", "Almanya'dan"
+        end = stop + 1
+        while end < size and is_word_char(text[end]) and end - stop <= 6:
+            end += 1
+        if text[stop + 1 : end] in endings and (end == size or not is_word_char(text[end])):
+            return end
+        return stop
     if not stem and (stop == size or not is_word_char(text[stop]) or is_unspaced(text[stop - 1])):
         return stop
     if not endings or key_length < 4 or not entry.inflects:
@@ -147,16 +167,21 @@ def _confidence(
     original_start = folded.starts[start]
     capitalised = is_cased_upper(folded.original[original_start])
     if entry.needs_capital and not capitalised:
-        waived = lower_case and entry.kind == KIND_CITY and not entry.not_initial and not entry.rule
+        waived = (
+            lower_case
+            and entry.kind in (KIND_CITY, KIND_REGION, KIND_CHAIN)
+            and not entry.not_initial
+            and not entry.rule
+        )
         if not waived:
             return None
     if entry.not_initial and _sentence_start(folded.original, original_start):
         return None
-    if entry.kind == KIND_DEMONYM:
+    if entry.kind in (KIND_DEMONYM, KIND_REGION):
         if entry.languages and plausible and entry.languages.isdisjoint(plausible):
             return None
-        if _language_context(folded.text, start, end, plausible):
-            return None
+    if entry.kind == KIND_DEMONYM and _language_context(folded.text, start, end, plausible):
+        return None
     confidence = entry.confidence
     if entry.rule and _rule_applies(entry, plausible):
         if entry.rule == "never" or not capitalised:
@@ -185,7 +210,7 @@ def find_mentions(
     plausible = plausible or (frozenset({language}) if language else frozenset())
     lower_case = not any(char.isupper() for char in folded.original)
     inflection = index.inflections.get(language)
-    candidates: list[tuple[int, int, int, float]] = []
+    candidates: list[tuple[int, int, int, float, bool]] = []
     for last, value in index.automaton.iter(text):
         entry_index, key_length, stem = decode(value)
         start = last - key_length + 1
@@ -193,21 +218,26 @@ def find_mentions(
             continue
         entry = index.entries[entry_index]
         endings: frozenset[str] = frozenset()
-        if inflection is not None and (entry.kind != KIND_CITY or inflection.cities):
+        if inflection is not None and (entry.kind in (KIND_NAME, KIND_DEMONYM) or inflection.cities):
             endings = inflection.endings
         end = _right_end(text, last + 1, key_length, stem, entry, endings)
         if end < 0:
             continue
         if entry.kind == KIND_BLOCK:
-            candidates.append((start, end, entry_index, -1.0))  # sorts first among equals
+            candidates.append((start, end, entry_index, 9.0, False))  # sorts first among equals
             continue
         confidence = _confidence(entry, folded, start, end, plausible, lower_case)
         if confidence is not None:
-            candidates.append((start, end, entry_index, confidence))
-    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[3]))
+            inflected = stem or end > last + 1
+            if inflected and entry.kind == KIND_NAME:
+                confidence = min(confidence, INFLECTION_CONFIDENCE)
+            candidates.append((start, end, entry_index, confidence, inflected))
+    # Longest first; among equal spans a blocker, then a form found as written over one found by a
+    # stem and an ending, then the likelier kind (a country name over a region named "Chin" + "a").
+    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[3]))
     taken = bytearray(len(text))
     mentions: list[Mention] = []
-    for start, end, entry_index, confidence in candidates:
+    for start, end, entry_index, confidence, inflected in candidates:
         if any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
@@ -217,6 +247,6 @@ def find_mentions(
         original_start, original_end = folded.span(start, end)
         if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
             continue
-        mentions.append(Mention(field, original_start, original_end, entry, confidence))
+        mentions.append(Mention(field, original_start, original_end, entry, confidence, inflected))
     mentions.sort(key=lambda mention: mention.start)
     return mentions
