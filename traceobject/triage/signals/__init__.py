@@ -17,8 +17,10 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from traceobject.triage.signals import phones, typos
 from traceobject.triage.signals.codes import CODE_CONFIDENCE, find_codes
 from traceobject.triage.signals.countries import Mention, find_mentions
+from traceobject.triage.signals.currency import find_currencies
 from traceobject.triage.signals.gazetteer import country_codes
 from traceobject.triage.signals.gazetteer import gazetteer as load_gazetteer
 from traceobject.triage.signals.language import Guess, detect, detector, own_words_guess, place_spans
@@ -31,6 +33,7 @@ from traceobject.triage.signals.links import (
     link_urls,
 )
 from traceobject.triage.signals.normalise import fold
+from traceobject.triage.signals.postcodes import find_postcodes
 from traceobject.triage.signals.shops import display_shop, normalise_shop
 from traceobject.triage.signals.types import CountrySignal, LinkSignal, Signals
 
@@ -51,7 +54,15 @@ def prepare() -> dict[str, float]:
     detector()
     language_seconds = time.perf_counter() - started
     index = load_gazetteer()
-    return {"language_seconds": language_seconds, "gazetteer_seconds": index.build_seconds}
+    started = time.perf_counter()
+    phones.prepare()
+    typos.prepare()
+    tables_seconds = time.perf_counter() - started
+    return {
+        "language_seconds": language_seconds,
+        "gazetteer_seconds": index.build_seconds,
+        "tables_seconds": tables_seconds,
+    }
 
 
 def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], list[CountrySignal], list[Url]]:
@@ -68,8 +79,21 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         CountrySignal(code=code, source="code", confidence=CODE_CONFIDENCE, field=field, start=start, end=end)
         for start, end, code in find_codes(value, taken)
     ]
+    taken += [(signal.start or 0, signal.end or 0) for signal in signals]
+    # Numbers first (a phone number holds digit groups that look like postcodes and amounts), then
+    # postcodes, prices, and last the misspelt names, on the words no other signal took.
+    for source, finder in (("phone", phones.find_phones), ("postcode", find_postcodes), ("currency", find_currencies)):
+        for hit in finder(value, taken):
+            signals.append(_span_signal(hit.code, source, hit.confidence, field, hit.start, hit.end))
+            taken.append((hit.start, hit.end))
+    for typo in typos.find_typos(value, taken, guess.language):
+        signals.append(_span_signal(typo.code, "typo", typo.confidence, field, typo.start, typo.end))
     signals += _domain_signals(urls, field)
     return mentions, signals, urls
+
+
+def _span_signal(code: str, source: str, confidence: float, field: str, start: int, end: int) -> CountrySignal:
+    return CountrySignal(code=code, source=source, confidence=confidence, field=field, start=start, end=end)
 
 
 def _domain_signals(urls: Iterable[Url], field: str) -> list[CountrySignal]:
@@ -109,10 +133,12 @@ def _settle(mentions: list[Mention], firm: set[str]) -> list[CountrySignal]:
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
+        # "Ontario, California": the province's name, read as the Californian city the tip places.
+        source = "city" if code in mention.entry.city_codes else mention.source
         signals.append(
             CountrySignal(
                 code=code,
-                source=mention.source,
+                source=source,
                 confidence=round(confidence, 3),
                 field=mention.field,
                 start=mention.start,

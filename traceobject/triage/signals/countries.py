@@ -122,11 +122,35 @@ def _sentence_start(original: str, start: int) -> bool:
     return index < 0 or original[index] in SENTENCE_ENDS
 
 
+# Words that join two language names: "French and English text", "auf Deutsch und Englisch".
+CONJUNCTIONS = frozenset(
+    "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan или".split()
+)
+
+
 def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
-    """True when a demonym names a language ("written in Polish", "auf Ungarisch")."""
-    before = folded[:start].rstrip().rsplit(" ", 1)[-1] if start else ""
-    after_text = folded[end:].lstrip()
-    after = after_text.split(" ", 1)[0].strip(".,;:!?)") if after_text else ""
+    """True when a demonym names a language ("written in Polish", "auf Ungarisch"), also when it is one
+    of several joined by "and" or commas ("French and English text on the box", "in English, French")."""
+    before_words = folded[:start].split()
+    after_words = folded[end:].split()
+    # Step over the other language names of a list, on both sides: "X and Y", "X, Y".
+    for _ in range(3):
+        if len(before_words) >= 2 and before_words[-1] in CONJUNCTIONS:
+            before_words = before_words[:-2]
+        elif before_words and before_words[-1].endswith(","):
+            before_words = before_words[:-1]
+        else:
+            break
+    for _ in range(3):
+        if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS:
+            after_words = after_words[2:]
+        elif after_words and after_words[0] == "," and len(after_words) >= 2:
+            after_words = after_words[2:]
+        else:
+            break
+    before = before_words[-1].strip(".,;:!?(") if before_words else ""
+    after_text = " ".join(after_words)
+    after = after_words[0].strip(".,;:!?)") if after_words else ""
     at_end = (
         not after_text or after_text[0] in CLAUSE_ENDS or after in {"and", "or", "but", "und", "of", "en"}
     )

@@ -1,0 +1,252 @@
+"""Misspelt country names: "Germnay", "Portugual", "Hungery", "Untied States", "Polnad".
+
+A word (or two or three words) that is not itself a name, a known place or a common word is compared,
+by Damerau-Levenshtein distance (adjacent swaps count one edit), with the country names of the public
+languages. It counts as the country when:
+
+- the distance is small for the name's length: one edit from seven letters on, two from ten on; a
+  five- or six-letter name accepts only a swap of neighbours, a doubled or a dropped letter ("Itlay",
+  "Chiina", "Frnce"), since a free edit of a short name is too often another word ("Spain" / "stain");
+- exactly one country is that close (no other country's name at the same or a smaller distance);
+- no common word (data/typo_words.json, and the language names of the public languages) is as close;
+  the words other signals took (names, cities, regions, demonyms) are not looked at.
+
+Candidates are found through a deletion index (SymSpell's idea): every name and every word is
+indexed by itself and its one-letter deletions, so two strings within two edits share an entry.
+Only Latin, Cyrillic and Greek names are indexed: typos in the other scripts are not letter swaps.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from traceobject.triage.signals import data
+from traceobject.triage.signals.normalise import fold, fold_key
+
+TYPO_CONFIDENCE = 0.6
+MIN_LENGTH = 5
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+MAX_WORDS = 3  # "Untied Arab Emirates"
+WORD_CODE = "-"  # marks a common word in the index
+
+
+@dataclass(frozen=True, slots=True)
+class TypoHit:
+    start: int
+    end: int
+    code: str
+    confidence: float
+    name: str  # the name it was read as, folded
+
+
+def _deletions(key: str) -> set[str]:
+    return {key} | {key[:index] + key[index + 1 :] for index in range(len(key))}
+
+
+def distance(left: str, right: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment: each adjacent swap costs one)."""
+    rows = len(left) + 1
+    columns = len(right) + 1
+    previous_previous: list[int] = []
+    previous = list(range(columns))
+    for row in range(1, rows):
+        current = [row] + [0] * (columns - 1)
+        for column in range(1, columns):
+            cost = 0 if left[row - 1] == right[column - 1] else 1
+            current[column] = min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + cost)
+            if (
+                row > 1
+                and column > 1
+                and left[row - 1] == right[column - 2]
+                and left[row - 2] == right[column - 1]
+            ):
+                current[column] = min(current[column], previous_previous[column - 2] + 1)
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def _short_edit(typed: str, name: str) -> bool:
+    """The only edits accepted on a five- or six-letter name: a swap, a doubled or a dropped letter."""
+    if len(typed) == len(name):
+        differ = [index for index in range(len(name)) if typed[index] != name[index]]
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and typed[differ[0]] == name[differ[1]]
+            and typed[differ[1]] == name[differ[0]]
+        )
+    if len(typed) == len(name) + 1:  # a doubled letter: "Chiina"
+        return any(
+            typed[:index] + typed[index + 1 :] == name and typed[index] == typed[index - 1]
+            for index in range(1, len(typed))
+        )
+    if len(typed) == len(name) - 1:  # a dropped letter, not the first: "Frnce"
+        return any(name[:index] + name[index + 1 :] == typed for index in range(1, len(name)))
+    return False
+
+
+def allowed(name: str) -> int:
+    """How many edits a name of this length takes."""
+    return 2 if len(name) >= 10 else 1
+
+
+def _cased(key: str) -> bool:
+    return all(char == " " or char == "'" or 0x0041 <= ord(char) <= 0x052F for char in key)
+
+
+@dataclass
+class _Index:
+    by_deletion: dict[str, list[int]]
+    keys: list[str]
+    codes: list[str]  # WORD_CODE for a common word
+
+
+@cache
+def _public_languages() -> tuple[str, ...]:
+    from django.conf import settings
+
+    languages = {code.split("-")[0] for code, _name in settings.LANGUAGES}
+    return tuple(sorted(languages))
+
+
+def _build() -> _Index:
+    from babel import Locale
+
+    from traceobject.triage.signals.gazetteer import country_codes
+
+    names: dict[str, set[str]] = {}
+    words: set[str] = set()
+    codes = country_codes()
+    for language in _public_languages():
+        locale = Locale.parse(language)
+        for code, name in locale.territories.items():
+            if code in codes:
+                for part in (name, name.split("(")[0]):
+                    key = fold_key(part.strip())
+                    if len(key) >= MIN_LENGTH and _cased(key):
+                        names.setdefault(key, set()).add(code)
+        for name in locale.languages.values():  # "Polish", "polski": a language is not a typo
+            words.add(fold_key(name))
+    table = data.load("country_names.json")
+    for code, variants in table["variants"].items():
+        for variant in variants:
+            key = fold_key(variant)
+            if len(key) >= MIN_LENGTH and _cased(key):
+                names.setdefault(key, set()).add(code)
+    words |= {fold_key(word) for word in data.load("typo_words.json")["words"]}
+    keys: list[str] = []
+    key_codes: list[str] = []
+    for key, countries in names.items():
+        if len(countries) == 1:
+            keys.append(key)
+            key_codes.append(next(iter(countries)))
+    for word in words - set(names):
+        if len(word) >= MIN_LENGTH - 1:
+            keys.append(word)
+            key_codes.append(WORD_CODE)
+    by_deletion: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        for deletion in _deletions(key):
+            by_deletion.setdefault(deletion, []).append(index)
+    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes)
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def index() -> _Index:
+    """The deletion index, built on first use (about a quarter of a second)."""
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                _index = _build()
+    return _index
+
+
+def _read(candidate: str, proper_noun: bool = False) -> tuple[str, str] | None:
+    """(country, name) when ``candidate`` (folded) is an unambiguous misspelling of a country name.
+
+    ``proper_noun``: the tipster capitalised it in mid-sentence, in a language that capitalises only
+    names; a common word as close is then no rival ("from Hungery": not "hungry")."""
+    built = index()
+    found: dict[int, int] = {}
+    for deletion in _deletions(candidate):
+        for key_index in built.by_deletion.get(deletion, ()):
+            if key_index not in found:
+                found[key_index] = distance(candidate, built.keys[key_index])
+    best: tuple[int, str, str] | None = None
+    rivals: list[tuple[int, str]] = []
+    for key_index, edits in found.items():
+        key, code = built.keys[key_index], built.codes[key_index]
+        if edits == 0:
+            return None  # it is a name (the gazetteer's business) or a common word
+        rivals.append((edits, code))
+        if code == WORD_CODE or edits > allowed(key):
+            continue
+        if allowed(key) == 1 and len(key) < 7 and not _short_edit(candidate, key):
+            continue
+        if best is None or edits < best[0]:
+            best = (edits, code, key)
+    if best is None:
+        return None
+    edits, code, key = best
+    for rival_edits, rival_code in rivals:
+        if rival_edits <= edits and rival_code != code and not (proper_noun and rival_code == WORD_CODE):
+            return None  # another country, or a common word, is as close
+    return code, key
+
+
+# Languages that capitalise every noun: a capital there does not make a proper noun.
+NOUN_CAPITALS = frozenset({"de", "lb"})
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'«»“”„(")
+    return not before or before[-1] in ".!?\n…:"
+
+
+def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[TypoHit]:
+    """Misspelt country names in ``text``, outside ``masked`` (the spans other signals took)."""
+    if not text:
+        return []
+    lower_case = not any(char.isupper() for char in text)
+    words = [match for match in _WORD.finditer(text)]
+    hits: list[TypoHit] = []
+    taken = list(masked)
+    for first in range(len(words)):
+        for size in range(MAX_WORDS, 0, -1):
+            group = words[first : first + size]
+            if len(group) < size:
+                continue
+            start, end = group[0].start(), group[-1].end()
+            if text[start:end].count("\n") or any(
+                start < mask_end and mask_start < end for mask_start, mask_end in taken
+            ):
+                continue
+            if any(text[left.end() : right.start()].strip() for left, right in zip(group, group[1:], strict=False)):
+                continue  # only words separated by spaces
+            # A misspelt name is still a proper noun: capitalised, unless the tip has no capital at all.
+            if not lower_case and not text[start].isupper():
+                continue
+            candidate = fold(text[start:end]).text
+            if len(candidate) < MIN_LENGTH - 1 or not _cased(candidate):
+                continue
+            proper_noun = (
+                not lower_case and language not in NOUN_CAPITALS and not _sentence_start(text, start)
+            )
+            found = _read(candidate, proper_noun)
+            if found is not None:
+                hits.append(TypoHit(start, end, found[0], TYPO_CONFIDENCE, found[1]))
+                taken.append((start, end))
+                break
+    return hits
+
+
+def prepare() -> None:
+    index()
