@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from traceobject.triage.signals import data
-from traceobject.triage.signals.normalise import fold, fold_key
+from traceobject.triage.signals.normalise import fold_key
 
 TYPO_CONFIDENCE = 0.6
 MIN_LENGTH = 5
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 MAX_WORDS = 3  # "Untied Arab Emirates"
+MAX_NAME = 40  # characters: longer word groups are no name
 WORD_CODE = "-"  # marks a common word in the index
 
 
@@ -234,8 +235,10 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
             # A misspelt name is still a proper noun: capitalised, unless the tip has no capital at all.
             if not lower_case and not text[start].isupper():
                 continue
-            candidate = fold(text[start:end]).text
-            if len(candidate) < MIN_LENGTH - 1 or not _cased(candidate):
+            if not MIN_LENGTH - 1 <= end - start <= MAX_NAME:
+                continue
+            candidate = fold_key(text[start:end])
+            if not _cased(candidate):
                 continue
             proper_noun = (
                 not lower_case and language not in NOUN_CAPITALS and not _sentence_start(text, start)
