@@ -181,6 +181,24 @@ class _Builder:
         self.keys[key] = (self.entry(entry), False)
         self.stats[entry.kind] += 1
 
+    def _widened(self, index: int, other: Entry) -> int:
+        """One stem of two forms of the same country ("японский" in Russian, "японски" in Bulgarian):
+        an entry that holds in both forms' languages, and needs a capital only if both do."""
+        entry = self.entries[index]
+        if entry == other:
+            return index
+        languages = frozenset() if not entry.languages or not other.languages else entry.languages | other.languages
+        widened = Entry(
+            **{
+                **_as_dict(entry),
+                "languages": languages,
+                "needs_capital": entry.needs_capital and other.needs_capital,
+                "not_initial": entry.not_initial and other.not_initial,
+                "confidence": min(entry.confidence, other.confidence),
+            }
+        )
+        return self.entry(widened)
+
     def add_stems(self, drops: dict[str, list[str]]) -> None:
         """Add the stem of every inflecting key (see inflection.json), unless it is a key itself."""
         stems: dict[str, int | None] = {}
@@ -193,7 +211,11 @@ class _Builder:
                 if key.endswith(suffix) and len(stem) >= MIN_STEM and stem[-1] != " ":
                     previous = stems.get(stem, index)
                     same = previous is not None and self.entries[previous].codes == entry.codes
-                    stems[stem] = index if same else None  # two meanings: keep neither
+                    if same and previous is not None and previous != index:
+                        index_for_stem: int | None = self._widened(previous, entry)
+                    else:
+                        index_for_stem = index if same else None  # two meanings: keep neither
+                    stems[stem] = index_for_stem
         for stem, stem_index in stems.items():
             if stem_index is not None and stem not in self.keys:
                 self.keys[stem] = (stem_index, True)
