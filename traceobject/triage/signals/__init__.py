@@ -21,7 +21,7 @@ from traceobject.triage.signals import phones, typos
 from traceobject.triage.signals.codes import CODE_CONFIDENCE, find_codes
 from traceobject.triage.signals.countries import Mention, find_mentions
 from traceobject.triage.signals.currency import find_currencies
-from traceobject.triage.signals.gazetteer import country_codes
+from traceobject.triage.signals.gazetteer import KIND_CITY, KIND_NAME, KIND_REGION, country_codes
 from traceobject.triage.signals.gazetteer import gazetteer as load_gazetteer
 from traceobject.triage.signals.language import Guess, detect, detector, own_words_guess, place_spans
 from traceobject.triage.signals.links import (
@@ -121,18 +121,56 @@ def _link_signals(urls: Iterable[Url], field: str) -> list[LinkSignal]:
     ]
 
 
-def _settle(mentions: list[Mention], firm: set[str]) -> list[CountrySignal]:
+# A city name that several countries' cities share counts for the likeliest only when it has this
+# share of the evidence (population): "Hamilton" (Canada, New Zealand, Bermuda, Scotland) or
+# "Córdoba" (Argentina, Spain, Mexico) alone name no country, "Manchester" (78 % England) does.
+CITY_DOMINANCE = 0.75
+SHARED_CITY_CONFIDENCE = 0.45  # below the pages' and the benchmark's 0.5: shown, weak
+
+
+def _pairs(mentions: list[Mention], values: dict[str, str]) -> tuple[dict[int, str], set[int]]:
+    """Places written as an address, "City, Region": "Athens, Georgia", "Ontario, California", "Paris,
+    Texas". When the two share a country, both take it; when the second is a region of one country and
+    the first a city that is not there, the city is a namesake in that region and is dropped."""
+    forced: dict[int, str] = {}
+    dropped: set[int] = set()
+    for left, right in zip(mentions, mentions[1:], strict=False):
+        if left.field != right.field or left.entry.kind not in (KIND_CITY, KIND_REGION):
+            continue
+        between = values.get(left.field, "")[left.end : right.start]
+        if between.strip() not in {",", ""} or len(between) > 3 or right.entry.kind not in (KIND_REGION, KIND_NAME):
+            continue
+        left_codes = [code for code, _share in left.entry.codes]
+        right_codes = [code for code, _share in right.entry.codes]
+        shared = [code for code in left_codes if code in right_codes]
+        if shared and (len(left_codes) > 1 or len(right_codes) > 1):
+            forced[id(left)] = forced[id(right)] = shared[0]
+        elif not shared and right.entry.kind == KIND_REGION and len(right_codes) == 1 and between.strip():
+            dropped.add(id(left))
+    return forced, dropped
+
+
+def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> list[CountrySignal]:
     """Turn mentions into signals. A name shared by several countries ("Valencia", "Córdoba") goes to
-    the one the tip names elsewhere; failing that, to the likeliest, at a confidence cut by its share."""
+    the one the tip names elsewhere, or the one its address pairs it with ("Athens, Georgia"); failing
+    that, to the likeliest, at a confidence cut by its share (below 0.5 for a city that no country
+    dominates)."""
+    forced, dropped = _pairs(mentions, values)
     signals = []
     for mention in mentions:
+        if id(mention) in dropped:
+            continue
         codes = mention.entry.codes
-        chosen = next((code for code, _share in codes if code in firm), None) if len(codes) > 1 else None
+        chosen = forced.get(id(mention))
+        if chosen is None and len(codes) > 1:
+            chosen = next((code for code, _share in codes if code in firm), None)
         if chosen is not None:
             code, confidence = chosen, mention.confidence
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
+            if mention.entry.kind == KIND_CITY and share < CITY_DOMINANCE:
+                confidence = min(confidence, SHARED_CITY_CONFIDENCE)
         # "Ontario, California": the province's name, read as the Californian city the tip places.
         source = "city" if code in mention.entry.city_codes else mention.source
         signals.append(
@@ -192,7 +230,7 @@ def _extract(
     signals += _field_signal(country)
     firm = {signal.code for signal in signals}
     firm |= {mention.entry.codes[0][0] for mention in mentions if len(mention.entry.codes) == 1}
-    signals += _settle(mentions, firm)
+    signals += _settle(mentions, firm, {"text": text, "place": place, "shop_brand": shop_brand})
     signals.sort(key=lambda signal: (_FIELD_ORDER.get(signal.field, 9), signal.start or 0))
     shop = normalise_shop(shop_brand)
     return Signals(

@@ -10,6 +10,7 @@ demonym. Of overlapping survivors the longest wins ("Papua New Guinea" over "Gui
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -71,8 +72,14 @@ def _is_hebrew(char: str) -> bool:
     return 0x0590 <= ord(char) <= 0x05FF
 
 
+def _is_hangul(char: str) -> bool:
+    return 0xAC00 <= ord(char) <= 0xD7AF
+
+
 def _left_ok(text: str, start: int) -> bool:
-    if start == 0 or is_unspaced(text[start]):
+    # Korean attaches its particles after a noun, never before: a name starts a word ("파우치" holds
+    # no "우치", Łódź), where Chinese and Japanese names may start anywhere.
+    if start == 0 or (is_unspaced(text[start]) and not _is_hangul(text[start])):
         return True
     previous = text[start - 1]
     if not is_word_char(previous):
@@ -124,8 +131,59 @@ def _sentence_start(original: str, start: int) -> bool:
 
 # Words that join two language names: "French and English text", "auf Deutsch und Englisch".
 CONJUNCTIONS = frozenset(
-    "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan или".split()
+    "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan un ir in"
+    " и".split()
 )
+
+
+@cache
+def _language_names_by_language() -> dict[str, frozenset[str]]:
+    from babel import Locale
+    from django.conf import settings
+
+    names: dict[str, frozenset[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        locale = Locale.parse(code.replace("-", "_").replace("zh_hans", "zh_Hans"))
+        folded = {fold_key(str(name)) for name in locale.languages.values()}
+        names[code.split("-")[0]] = frozenset(name for name in folded if len(name) >= 3)
+    return names
+
+
+@cache
+def language_names(language: str = "") -> frozenset[str]:
+    """The languages' names in ``language`` (in every public language when ""), folded ("anglais",
+    "finska", "турски"): a country's name spelt like one in the tip's language ("Frans" in Dutch, not
+    "Francia" in Italian, which is Hungarian for French) is judged by the language rules too."""
+    by_language = _language_names_by_language()
+    if language:
+        return by_language.get(language, frozenset())
+    return frozenset().union(*by_language.values())
+
+
+def _languageish(word: str) -> bool:
+    """A word that can be a language's name: one of Babel's, or a demonym or country name of the
+    gazetteer, possibly with a case ending ("англійською", "talijanskom")."""
+    word = word.strip(".,;:!?()\"'«»")
+    if not word:
+        return False
+    if word in language_names():
+        return True
+    index = gazetteer()
+    for cut in range(0, min(5, len(word) - 3)):
+        value = index.automaton.get(word[: len(word) - cut] if cut else word, None)
+        if value is not None:
+            entry_index, _length, _stem = decode(value)
+            if index.entries[entry_index].kind in (KIND_DEMONYM, KIND_NAME):
+                return True
+    return False
+
+
+# Adverbs and case forms that can only name a language: Czech and Slovak "-sky"/"-cky" without the
+# adjective's acute ("po anglicky", "maďarsky"), Ukrainian instrumental "-ською" ("румунською").
+_LANGUAGE_FORM = re.compile(r"(?:(?<=sk)|(?<=ck))y$|(?:ськ|цьк)ою$")
+# After "на"/"na", a Slavic adjective in the locative or a Bulgarian plain form is a language:
+# "на английском", "na njemačkom", "на турски".
+_ON_LANGUAGE = re.compile(r"(?:ском|цком|skom|čkom|ckom|ски|цки)$")
 
 
 def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
@@ -135,17 +193,17 @@ def _language_context(folded: str, start: int, end: int, languages: frozenset[st
     after_words = folded[end:].split()
     # Step over the other language names of a list, on both sides: "X and Y", "X, Y".
     for _ in range(3):
-        if len(before_words) >= 2 and before_words[-1] in CONJUNCTIONS:
+        if len(before_words) >= 2 and before_words[-1] in CONJUNCTIONS and _languageish(before_words[-2]):
             before_words = before_words[:-2]
-        elif before_words and before_words[-1].endswith(","):
+        elif before_words and before_words[-1].endswith(",") and _languageish(before_words[-1]):
             before_words = before_words[:-1]
         else:
             break
     for _ in range(3):
-        if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS:
+        if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS and _languageish(after_words[1]):
             after_words = after_words[2:]
-        elif after_words and after_words[0] == "," and len(after_words) >= 2:
-            after_words = after_words[2:]
+        elif len(after_words) >= 3 and after_words[0] in CONJUNCTIONS and _languageish(after_words[2]):
+            after_words = after_words[3:]  # "en anglais et en arabe", "na turski i na angliyski"
         else:
             break
     before = before_words[-1].strip(".,;:!?(") if before_words else ""
@@ -180,6 +238,20 @@ def _rule_applies(entry: Entry, plausible: frozenset[str]) -> bool:
     return "*" in entry.rule_languages or not plausible or not plausible.isdisjoint(entry.rule_languages)
 
 
+def _names_language(entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str]) -> bool:
+    """True when the words name a language rather than a country or its people."""
+    word = folded.text[start:end]
+    original = folded.original[folded.starts[start] : folded.ends[end - 1]]
+    if entry.kind == KIND_NAME and not any(word in language_names(language) for language in plausible):
+        return False
+    if _LANGUAGE_FORM.search(original):
+        return True
+    before = folded.text[:start].split()[-1:] or [""]
+    if before[0] in {"na", "на"} and _ON_LANGUAGE.search(word):
+        return True
+    return _language_context(folded.text, start, end, plausible)
+
+
 def _confidence(
     entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str], lower_case: bool
 ) -> float | None:
@@ -204,7 +276,7 @@ def _confidence(
     if entry.kind in (KIND_DEMONYM, KIND_REGION):
         if entry.languages and plausible and entry.languages.isdisjoint(plausible):
             return None
-    if entry.kind == KIND_DEMONYM and _language_context(folded.text, start, end, plausible):
+    if entry.kind in (KIND_DEMONYM, KIND_NAME) and _names_language(entry, folded, start, end, plausible):
         return None
     confidence = entry.confidence
     if entry.rule and _rule_applies(entry, plausible):

@@ -50,6 +50,7 @@ REGION_CONFIDENCE = 0.8
 # (15 million people) outweighs Ontario, California (175,000), unless the tip names the United States or
 # California, which then settles it (``signals._settle``). Regions carry no population in ISO 3166-2.
 REGION_WEIGHT = 3_000_000
+NAMED_REGION_SHARE = (0.6, 0.4)  # a weak country name that is also a region elsewhere ("Georgia")
 CHAIN_CONFIDENCE = 0.6
 CHAIN_SHARE_FLOOR = 0.9  # a chain whose home country has less than this share of its shops is ambiguous
 CITY_POPULATION_FLOOR = 100_000
@@ -470,6 +471,9 @@ REGION_TYPES = frozenset(
         "autonomous province", "autonomous city", "department", "county", "city with county rights",
     }
 )  # fmt: skip
+# Groupings above the first administrative level (Indonesia's islands, Uganda's regions): the
+# subdivisions under them count as first-level.
+GEOGRAPHICAL_TYPES = frozenset({"geographical unit", "geographical region", "geographical entity"})
 # Designators that a tipster usually leaves out: "Jihomoravský kraj" -> "Jihomoravský".
 REGION_DESIGNATORS = frozenset(
     """kraj oblast oblast' lan sheng zizhiqu shi province provincia provincie region regione state
@@ -536,15 +540,25 @@ def _region_names() -> dict[str, _Region]:
 
     def add(form: str, code: str, language: str) -> None:
         key = fold_key(form)
-        if key in stop or len(key) < (2 if is_unspaced(key[:1] or "a") else 4) or len(key) > MAX_KEY:
+        shortest = 2 if is_unspaced(key[:1] or "a") else 4 if language == "*" else 5
+        if key in stop or len(key) < shortest or len(key) > MAX_KEY:
             return
         names[key][code].add(language)
 
+    groupings = {
+        subdivision.code
+        for subdivision in pycountry.subdivisions
+        if subdivision.parent_code is None and subdivision.type.lower() in GEOGRAPHICAL_TYPES
+    }
     for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is not None or subdivision.type.lower() not in REGION_TYPES:
+        first_level = subdivision.parent_code is None or subdivision.parent_code in groupings
+        if not first_level or subdivision.type.lower() not in REGION_TYPES:
             continue
+        own_forms = list(_region_forms(subdivision.name))
+        if any(fold_key(form) in stop for form in own_forms):
+            continue  # "Est", "Centre", "Littoral": their translations ("Timur", "Ost") are words too
         code = TERRITORY_ALIASES.get(subdivision.country_code, subdivision.country_code)
-        for form in _region_forms(subdivision.name):
+        for form in own_forms:
             add(form, code, "*")
         for language, catalog in catalogs:
             translated = catalog.gettext(subdivision.name)
@@ -569,6 +583,17 @@ def _add_regions(builder: _Builder, regions: dict[str, _Region]) -> None:
     """The region names no city shares (those went through ``_merge_region``)."""
     capital = {fold_key(word) for word in data.load("regions.json")["capital"]}
     for key, region in regions.items():
+        existing = builder.keys.get(key)
+        if existing is not None and not existing[1]:
+            named = builder.entries[existing[0]]
+            if named.kind == KIND_NAME and named.rule == "weak" and len(region.weights) == 1:
+                # "Georgia": a country whose name is often something else, and a US state. The state
+                # becomes the runner-up that a firmer signal of the tip ("Atlanta") can pick.
+                (state,) = region.weights
+                if state not in dict(named.codes):
+                    codes = ((named.codes[0][0], NAMED_REGION_SHARE[0]), (state, NAMED_REGION_SHARE[1]))
+                    builder.keys[key] = (builder.entry(Entry(**{**_as_dict(named), "codes": codes})), False)
+            continue
         share = 1.0 / len(region.weights)
         builder.add(
             key,
