@@ -71,10 +71,16 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         return [], [], []
     urls = find_urls(value)
     masked = [(url.start, url.end) for url in urls]
+    blocked: list[tuple[int, int]] = []
     mentions = find_mentions(
-        fold(value), field=field, language=guess.language, plausible=guess.plausible, masked=masked
+        fold(value),
+        field=field,
+        language=guess.language,
+        plausible=guess.plausible,
+        masked=masked,
+        blocked=blocked,
     )
-    taken = masked + [(mention.start, mention.end) for mention in mentions]
+    taken = masked + blocked + [(mention.start, mention.end) for mention in mentions]
     signals = [
         CountrySignal(code=code, source="code", confidence=CODE_CONFIDENCE, field=field, start=start, end=end)
         for start, end, code in find_codes(value, taken)
@@ -169,7 +175,7 @@ def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> 
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
-            if mention.entry.kind == KIND_CITY and share < CITY_DOMINANCE:
+            if mention.entry.kind == KIND_CITY and (share < CITY_DOMINANCE or mention.entry.contested):
                 confidence = min(confidence, SHARED_CITY_CONFIDENCE)
         # "Ontario, California": the province's name, read as the Californian city the tip places.
         source = "city" if code in mention.entry.city_codes else mention.source

@@ -132,7 +132,7 @@ def _sentence_start(original: str, start: int) -> bool:
 # Words that join two language names: "French and English text", "auf Deutsch und Englisch".
 CONJUNCTIONS = frozenset(
     "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan un ir in"
-    " и".split()
+    " и و और 와 과 및 と 和 及 และ".split()
 )
 
 
@@ -199,10 +199,13 @@ def _language_context(folded: str, start: int, end: int, languages: frozenset[st
             before_words = before_words[:-1]
         else:
             break
+    ended = False  # the list of languages closed a clause: "på tysk og polsk, og prisen"
     for _ in range(3):
         if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS and _languageish(after_words[1]):
+            ended = after_words[1][-1:] in CLAUSE_ENDS
             after_words = after_words[2:]
         elif len(after_words) >= 3 and after_words[0] in CONJUNCTIONS and _languageish(after_words[2]):
+            ended = after_words[2][-1:] in CLAUSE_ENDS
             after_words = after_words[3:]  # "en anglais et en arabe", "na turski i na angliyski"
         else:
             break
@@ -210,8 +213,13 @@ def _language_context(folded: str, start: int, end: int, languages: frozenset[st
     after_text = " ".join(after_words)
     after = after_words[0].strip(".,;:!?)") if after_words else ""
     at_end = (
-        not after_text or after_text[0] in CLAUSE_ENDS or after in {"and", "or", "but", "und", "of", "en"}
+        ended
+        or not after_text
+        or after_text[0] in CLAUSE_ENDS
+        or after in {"and", "or", "but", "und", "of", "en"}
     )
+    if before in {"na", "на"} and _ON_LANGUAGE.search(folded[start:end]):
+        return True
     for language in languages:
         rules = _language_words().get(language)
         if rules and (
@@ -242,13 +250,13 @@ def _names_language(entry: Entry, folded: Folded, start: int, end: int, plausibl
     """True when the words name a language rather than a country or its people."""
     word = folded.text[start:end]
     original = folded.original[folded.starts[start] : folded.ends[end - 1]]
-    if entry.kind == KIND_NAME and not any(word in language_names(language) for language in plausible):
-        return False
     if _LANGUAGE_FORM.search(original):
         return True
     before = folded.text[:start].split()[-1:] or [""]
     if before[0] in {"na", "на"} and _ON_LANGUAGE.search(word):
         return True
+    if entry.kind == KIND_NAME and not any(word in language_names(language) for language in plausible):
+        return False
     return _language_context(folded.text, start, end, plausible)
 
 
@@ -295,6 +303,7 @@ def find_mentions(
     plausible: frozenset[str] = frozenset(),
     masked: Sequence[tuple[int, int]] = (),
     index: Gazetteer | None = None,
+    blocked: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Every country name, demonym and city in ``folded``, longest first, without overlaps.
 
@@ -338,9 +347,11 @@ def find_mentions(
             continue
         taken[start:end] = b"\x01" * (end - start)
         entry = index.entries[entry_index]
-        if entry.kind == KIND_BLOCK:
-            continue
         original_start, original_end = folded.span(start, end)
+        if entry.kind == KIND_BLOCK:
+            if blocked is not None:  # "Türk kahvesi": no other reader may take these words either
+                blocked.append((original_start, original_end))
+            continue
         if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
             continue
         mentions.append(Mention(field, original_start, original_end, entry, confidence, inflected))

@@ -58,6 +58,9 @@ NAME_SHARE_FLOOR = 0.8  # below this share of locales, a name is treated as nami
 MIN_STEM = 4
 MINOR_NAME_MIN = 5
 BIG_CITY = 1_000_000  # primary names of cities this big match in any case
+# A city name is contested when another country's city of that name has this many people: "Tripoli"
+# (Libya, and Lebanon's 230,000), "Córdoba" (Argentina, and Spain's 325,000). Alone it names neither.
+CONTESTED_POPULATION = 200_000
 ALTERNATE_WEIGHT = 0.1  # an alternate name is much weaker evidence for its city than the main name
 CASED_SCRIPTS = frozenset({"latin", "cyrillic", "greek"})
 MAX_KEY = 127
@@ -94,6 +97,7 @@ class Entry:
     languages: frozenset[str] = frozenset()  # demonyms: the languages of the form (empty = any)
     inflects: bool = True  # may take the case endings of inflection.json
     city_codes: frozenset[str] = frozenset()  # a region's name that is also a city there ("Ontario", US)
+    contested: bool = False  # a city name that a big city of another country also has ("Córdoba")
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +421,7 @@ def _add_cities(builder: _Builder, floor: int, regions: dict[str, _Region]) -> N
                 continue
         total = sum(by_code.values())
         shares = tuple((code, evidence / total) for code, evidence in ranked[:3])
+        runner_up = max((population[key][code] for code, _evidence in ranked[1:]), default=0)
         confidence = 0.75 if best_population >= BIG_CITY else 0.7 if best_population >= 300_000 else 0.65
         if not is_primary:
             confidence -= 0.05
@@ -433,6 +438,7 @@ def _add_cities(builder: _Builder, floor: int, regions: dict[str, _Region]) -> N
                 not_initial=not is_primary,
                 rule="capital" if key in capital else "",
                 rule_languages=frozenset({"*"}) if key in capital else frozenset(),
+                contested=runner_up >= CONTESTED_POPULATION,
             ),
         )
 
