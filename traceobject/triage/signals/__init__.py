@@ -89,7 +89,7 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
     # Numbers first (a phone number holds digit groups that look like postcodes and amounts), then
     # postcodes, prices, and last the misspelt names, on the words no other signal took.
     for source, finder in (("phone", phones.find_phones), ("postcode", find_postcodes), ("currency", find_currencies)):
-        for hit in finder(value, taken):
+        for hit in finder(value, taken, guess.language):
             signals.append(_span_signal(hit.code, source, hit.confidence, field, hit.start, hit.end))
             taken.append((hit.start, hit.end))
     for typo in typos.find_typos(value, taken, guess.language):

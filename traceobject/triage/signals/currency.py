@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from traceobject.triage.signals import data
-from traceobject.triage.signals.normalise import fold_key
+from traceobject.triage.signals.normalise import fold_key, is_unspaced
 
 CURRENCY_CONFIDENCE = 0.6
 _AMOUNT = r"\d(?:[\d ., '\u00a0\u202f]*\d)?"
@@ -64,15 +64,18 @@ def _table() -> _Table:
             for form in spec.get(kind, ()):
                 owners[fold_key(form) if kind == "words" else form] = (code, confidence)
                 forms[target].append(form)
+    # Signs of scripts written without spaces ("円", "人民币") touch the words around them.
+    unspaced = [form for form in forms["free"] if is_unspaced(form[0])]
+    spaced = [form for form in forms["free"] if not is_unspaced(form[0])]
     return _Table(
-        free=re.compile(f"{_EDGE}(?:{_alternation(forms['free'])}){_TAIL}"),
+        free=re.compile(f"{_EDGE}(?:{_alternation(spaced)}){_TAIL}|(?:{_alternation(unspaced)})"),
         bound=re.compile(f"{_EDGE}(?:{_alternation(forms['bound'])}){_TAIL}"),
         words=re.compile(f"(?i){_EDGE}(?:{_alternation(forms['words'])}){_TAIL}"),
         owners=owners,
     )
 
 
-def find_currencies(text: str, masked: Sequence[tuple[int, int]] = ()) -> list[CurrencyHit]:
+def find_currencies(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[CurrencyHit]:
     """Currency signs, codes and priced words of one country in ``text``, outside ``masked``."""
     if not text:
         return []
@@ -93,9 +96,10 @@ def find_currencies(text: str, masked: Sequence[tuple[int, int]] = ()) -> list[C
     return hits
 
 
-_BEFORE = re.compile(_AMOUNT + r"[ \u00a0\u202f]?$")
+# An amount right before or after, or before with one word between ("250 هزار تومان", "15.000 de lei").
+_BEFORE = re.compile(_AMOUNT + r"(?:[ \u00a0\u202f][^\W\d_]{1,8})?[ \u00a0\u202f]?$")
 _AFTER = re.compile(r"^[ \u00a0\u202f]?" + _AMOUNT)
 
 
 def _near_amount(text: str, start: int, end: int) -> bool:
-    return bool(_BEFORE.search(text[max(0, start - 16) : start]) or _AFTER.match(text[end : end + 16]))
+    return bool(_BEFORE.search(text[max(0, start - 24) : start]) or _AFTER.match(text[end : end + 16]))

@@ -209,7 +209,10 @@ class _Builder:
         stems: dict[str, int | None] = {}
         for key, (index, _stem) in self.keys.items():
             entry = self.entries[index]
-            if entry.kind == KIND_BLOCK or entry.rule or not entry.inflects:
+            # A word-like name keeps its rule on its stem too: regions and chains inflect ("z Moravy",
+            # "в Ленте"); a country's name that is also a word ("Chad", "China") does not.
+            ruled = entry.rule and not (entry.rule == "capital" and entry.kind in (KIND_REGION, KIND_CHAIN))
+            if entry.kind == KIND_BLOCK or ruled or not entry.inflects:
                 continue
             for suffix in drops.get(_script(key[-1]), ()):
                 stem = key[: -len(suffix)]
@@ -501,6 +504,8 @@ def _region_forms(name: str) -> Iterator[str]:
         words = part.split()
         if len(words) >= 2 and fold_key(words[-1]) in REGION_DESIGNATORS:
             yield " ".join(words[:-1])
+            if fold_key(words[-1]) == "lan" and words[-2].endswith("s"):  # "Norrbottens län"
+                yield " ".join(words[:-1])[:-1]
         if len(words) >= 2 and fold_key(words[0]) in REGION_DESIGNATORS:
             yield " ".join(words[1:])
         if "-" in part and fold_key(part.rsplit("-", 1)[1]) in {"teukbyeolsi", "gwangyeoksi", "do", "si"}:
@@ -576,6 +581,9 @@ def _region_names() -> dict[str, _Region]:
             add(form, code, "*")
     regions = {}
     for key, by_code in names.items():
+        # A region's own name or a curated one outweighs another country's region translated alike.
+        own = {code: languages for code, languages in by_code.items() if "*" in languages}
+        by_code = own or by_code
         languages = set().union(*by_code.values())
         regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages)
     return regions

@@ -10,7 +10,11 @@ a dozen countries write five-digit postcodes; so only three things count:
   "D-80331 München", "PL-00-950", "A-1010", "CH-8001", "LV-1050";
 - a format that few countries share followed by a town's name, as an address is written:
   "00-950 Warszawa" (Poland's NN-NNN), "1000-001 Lisboa" (Portugal's NNNN-NNN), "1012 AB Amsterdam"
-  (the Netherlands' NNNN AA), "01310-100 São Paulo" (Brazil's CEP).
+  (the Netherlands' NNNN AA), "01310-100 São Paulo" (Brazil's CEP);
+- the word for a postcode in a language, then a number in the format of exactly one of the countries
+  that call it so: "CEP 01310-100" (Brazil), "kod 31-042" (Poland), "ΤΚ 546 22" (Greece), "邮编100022"
+  (China), "PIN 110001" (India), "postcode 1012 AB" (the Netherlands, not the United Kingdom). "CP 08001"
+  fits Spain, Mexico and France alike and gives nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+
+from traceobject.triage.signals.normalise import fold, fold_key
 
 DISTINCT_CONFIDENCE = 0.7  # a format only one country uses
 PREFIX_CONFIDENCE = 0.75  # a country prefix and that country's format
@@ -69,6 +76,54 @@ _WITH_TOWN = [
 ]
 
 
+KEYWORD_CONFIDENCE = 0.65  # the word for a postcode and one country's format
+# Postcode formats, by country, for numbers announced by a postcode word (below).
+FORMATS = {
+    "PL": r"\d{2}-\d{3}", "PT": r"\d{4}-\d{3}", "BR": r"\d{5}-?\d{3}", "NL": r"[1-9]\d{3} ?[A-Z]{2}",
+    "CN": r"\d{6}", "IN": r"\d{3} ?\d{3}", "GR": r"\d{3} ?\d{2}", "CY": r"\d{4}", "IR": r"\d{5}-?\d{5}",
+    "MT": r"[A-Z]{3} ?\d{4}", "DE": r"\d{5}", "AT": r"\d{4}", "CH": r"\d{4}", "CZ": r"\d{3} ?\d{2}",
+    "SK": r"\d{3} ?\d{2}", "ES": r"\d{5}", "MX": r"\d{5}", "FR": r"\d{5}", "IT": r"\d{5}",
+    "US": r"\d{5}(?:-\d{4})?", "JP": r"\d{3}-?\d{4}", "KR": r"\d{5}", "RU": r"\d{6}", "UA": r"\d{5}",
+    "HU": r"\d{4}", "RO": r"\d{6}", "BG": r"\d{4}", "SE": r"\d{3} ?\d{2}", "FI": r"\d{5}", "DK": r"\d{4}",
+    "NO": r"\d{4}", "LT": r"(?:LT-)?\d{5}", "LV": r"(?:LV-)?\d{4}", "EE": r"\d{5}", "HR": r"\d{5}",
+    "SI": r"\d{4}", "TR": r"\d{5}", "TH": r"\d{5}", "VN": r"\d{6}", "ID": r"\d{5}", "BE": r"\d{4}",
+    "LU": r"\d{4}", "IE": r"[AC-FHKNPRTV-Y]\d{2} ?[0-9AC-FHKNPRTV-Y]{4}", "AR": r"[A-Z]?\d{4}[A-Z]{0,3}",
+    "BY": r"\d{6}", "KZ": r"\d{6}", "RS": r"\d{5}", "MK": r"\d{4}", "BA": r"\d{5}", "AU": r"\d{4}",
+    "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "MD": r"(?:MD-?)?\d{4}",
+    "SA": r"\d{5}", "EG": r"\d{5}", "JO": r"\d{5}", "MA": r"\d{5}",
+}  # fmt: skip
+# The word for a postcode, folded, and the countries whose people call it so.
+KEYWORDS = {
+    "cep": ("BR",), "codigo postal": ("PT", "BR", "ES", "MX", "AR"), "cod postal": ("RO", "MD"),
+    "cp": ("ES", "MX", "FR", "AR"), "c.p.": ("ES", "MX", "AR"), "code postal": ("FR", "BE", "CH", "LU"),
+    "plz": ("DE", "AT", "CH"), "postleitzahl": ("DE", "AT", "CH"), "kod pocztowy": ("PL",), "kodem": ("PL",),
+    "kod": ("PL",), "kodem pocztowym": ("PL",), "psc": ("CZ", "SK"), "postcode": ("NL", "GB", "AU", "BE"),
+    "postal code": ("CA", "US", "GB", "AU", "IE"), "zip": ("US",), "zip code": ("US",), "zipcode": ("US",),
+    "tk": ("GR", "CY"), "t.k.": ("GR", "CY"), "τκ": ("GR", "CY"), "τ.κ.": ("GR", "CY"), "ταχυδρομικος κωδικας": ("GR", "CY"), "邮编": ("CN",),
+    "邮政编码": ("CN",), "郵便番号": ("JP",), "우편번호": ("KR",), "pin": ("IN",), "pin code": ("IN",),
+    "pincode": ("IN",), "पिन कोड": ("IN",), "पिन": ("IN",), "کد پستی": ("IR",), "الرمز البريدي": ("EG", "SA", "MA", "JO"),
+    "il kodici postali": ("MT",), "kodici postali": ("MT",), "postnummer": ("SE", "NO", "DK"),
+    "postinumero": ("FI",), "iranyitoszam": ("HU",), "postanski broj": ("HR", "RS", "BA"),
+    "postna stevilka": ("SI",), "pasto kodas": ("LT",), "pasta indekss": ("LV",), "postiindeks": ("EE",),
+    "почтовый индекс": ("RU", "BY", "KZ"), "индекс": ("RU", "BY", "KZ"), "поштовий індекс": ("UA",),
+    "пощенски код": ("BG",), "posta kodu": ("TR",), "รหัสไปรษณีย์": ("TH",), "mã bưu chính": ("VN",),
+    "kode pos": ("ID",), "eircode": ("IE",), "cap": ("IT",), "codice postale": ("IT", "CH"),
+}  # fmt: skip
+KEYWORD_REACH = 30  # characters between the word and the number ("کد پستی روی برچسب ۱۴۳۵۹۶۳۱۱۱")
+_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}[ -]?)?\d[\dA-Z -]{1,10}[\dA-Z](?![\w-])|(?<![\w-])\d{4,6}(?!\d)")
+
+
+@cache
+def _keywords() -> dict[str, tuple[str, ...]]:
+    return {fold_key(word): countries for word, countries in KEYWORDS.items()}
+
+
+@cache
+def _keyword_pattern() -> re.Pattern[str]:
+    words = sorted(_keywords(), key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words))
+
+
 @dataclass(frozen=True, slots=True)
 class PostcodeHit:
     start: int
@@ -83,7 +138,7 @@ def _town_follows(text: str, end: int) -> bool:
     return bool(rest) and rest[0].isupper()
 
 
-def find_postcodes(text: str, masked: Sequence[tuple[int, int]] = ()) -> list[PostcodeHit]:
+def find_postcodes(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[PostcodeHit]:
     """Postcodes of ``text`` that name one country, outside ``masked``."""
     if not text or not any(char.isdigit() for char in text):
         return []
@@ -109,5 +164,27 @@ def find_postcodes(text: str, masked: Sequence[tuple[int, int]] = ()) -> list[Po
         for match in pattern.finditer(text):
             if _town_follows(text, match.end()):
                 add(match.start(), match.end(), code, TOWN_CONFIDENCE)
+    for start, end, code in _announced(text):
+        add(start, end, code, KEYWORD_CONFIDENCE)
     hits.sort(key=lambda hit: hit.start)
     return hits
+
+
+def _announced(text: str) -> list[tuple[int, int, str]]:
+    """Numbers after the word for a postcode, in the format of exactly one country that uses the word."""
+    folded = fold(text)
+    found: list[tuple[int, int, str]] = []
+    for keyword in _keyword_pattern().finditer(folded.text):
+        countries = _keywords()[keyword.group()]
+        _start, keyword_end = folded.span(keyword.start(), keyword.end())
+        window = text[keyword_end : keyword_end + KEYWORD_REACH + 14]
+        for number in _NUMBER.finditer(window):
+            if number.start() > KEYWORD_REACH:
+                break
+            candidate = number.group().strip()
+            fitting = [code for code in countries if re.fullmatch(FORMATS[code], candidate)]
+            if len(fitting) == 1:
+                start = keyword_end + number.start()
+                found.append((start, start + len(number.group().rstrip()), fitting[0]))
+                break
+    return found

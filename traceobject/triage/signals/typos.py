@@ -29,7 +29,8 @@ from traceobject.triage.signals.normalise import fold_key
 
 TYPO_CONFIDENCE = 0.6
 MIN_LENGTH = 5
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+# Words only: an apostrophe splits "d'Allemange" and "İngilterre'den" into the name and the rest.
+_WORD = re.compile(r"[^\W\d_]+")
 MAX_WORDS = 3  # "Untied Arab Emirates"
 MAX_NAME = 40  # characters: longer word groups are no name
 WORD_CODE = "-"  # marks a common word in the index
@@ -104,6 +105,8 @@ class _Index:
     by_deletion: dict[str, list[int]]
     keys: list[str]
     codes: list[str]  # WORD_CODE for a common word
+    stems: list[bool]  # a name without its last vowels ("rakousk"), for a word read without its ending
+    endings: dict[str, tuple[str, ...]]  # case endings by language, longest first (inflection.json)
 
 
 @cache
@@ -141,19 +144,39 @@ def _build() -> _Index:
     words |= {fold_key(word) for word in data.load("typo_words.json")["words"]}
     keys: list[str] = []
     key_codes: list[str] = []
+    stems: list[bool] = []
     for key, countries in names.items():
         if len(countries) == 1:
             keys.append(key)
             key_codes.append(next(iter(countries)))
+            stems.append(False)
     for word in words - set(names):
         if len(word) >= MIN_LENGTH - 1:
             keys.append(word)
             key_codes.append(WORD_CODE)
+            stems.append(False)
+    inflection = data.load("inflection.json")
+    drops = sorted({fold_key(drop) for group in inflection["groups"] for drop in group["drop"]}, key=len)
+    stem_codes: dict[str, set[str]] = {}
+    for key, countries in names.items():
+        for drop in drops:
+            if key.endswith(drop) and len(key) - len(drop) >= MIN_LENGTH:
+                stem_codes.setdefault(key[: -len(drop)], set()).update(countries)
+    for stem, countries in stem_codes.items():
+        if len(countries) == 1 and stem not in names:
+            keys.append(stem)
+            key_codes.append(next(iter(countries)))
+            stems.append(True)
+    endings = {
+        language: tuple(sorted({fold_key(ending) for ending in group["endings"]}, key=len, reverse=True))
+        for group in inflection["groups"]
+        for language in group["languages"]
+    }
     by_deletion: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
         for deletion in _deletions(key):
             by_deletion.setdefault(deletion, []).append(index)
-    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes)
+    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings)
 
 
 _lock = threading.Lock()
@@ -170,17 +193,29 @@ def index() -> _Index:
     return _index
 
 
-def _read(candidate: str, proper_noun: bool = False) -> tuple[str, str] | None:
+def _collapsed(word: str) -> str:
+    """The word with doubled letters single: "Morroco" and "Morocco" meet as "moroco"."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _read(candidate: str, proper_noun: bool = False, stemmed: bool = False) -> tuple[str, str] | None:
     """(country, name) when ``candidate`` (folded) is an unambiguous misspelling of a country name.
 
     ``proper_noun``: the tipster capitalised it in mid-sentence, in a language that capitalises only
-    names; a common word as close is then no rival ("from Hungery": not "hungry")."""
+    names; a common word as close is then no rival ("from Hungery": not "hungry"). ``stemmed``: the
+    candidate is a word without its case ending, compared with names and with their stems; otherwise
+    stems take no part. A doubled letter moved ("Morroco") counts as one edit."""
     built = index()
     found: dict[int, int] = {}
-    for deletion in _deletions(candidate):
+    collapsed = _collapsed(candidate)
+    for deletion in _deletions(candidate) | _deletions(collapsed):
         for key_index in built.by_deletion.get(deletion, ()):
-            if key_index not in found:
-                found[key_index] = distance(candidate, built.keys[key_index])
+            if key_index not in found and (stemmed or not built.stems[key_index]):
+                key = built.keys[key_index]
+                edits = distance(candidate, key)
+                if edits > 1 and _collapsed(key) == collapsed:
+                    edits = 1
+                found[key_index] = edits
     best: tuple[int, str, str] | None = None
     rivals: list[tuple[int, str]] = []
     for key_index, edits in found.items():
@@ -244,11 +279,24 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
                 not lower_case and language not in NOUN_CAPITALS and not _sentence_start(text, start)
             )
             found = _read(candidate, proper_noun)
+            if found is None and size == 1:
+                found = _read_inflected(candidate, proper_noun, language)
             if found is not None:
                 hits.append(TypoHit(start, end, found[0], TYPO_CONFIDENCE, found[1]))
                 taken.append((start, end))
                 break
     return hits
+
+
+def _read_inflected(candidate: str, proper_noun: bool, language: str) -> tuple[str, str] | None:
+    """A misspelt name with a case ending of the tip's language: "Rakouka" (Rakouska), "Njemčke",
+    "Némerországból", "Nojrasta": the word without the ending, against the names and their stems."""
+    for ending in index().endings.get(language, ()):
+        if candidate.endswith(ending) and len(candidate) - len(ending) >= MIN_LENGTH:
+            found = _read(candidate[: -len(ending)], proper_noun, stemmed=True)
+            if found is not None:
+                return found
+    return None
 
 
 def prepare() -> None:
