@@ -122,6 +122,21 @@ def _right_end(
     return end if text[stop:end] in endings else -1
 
 
+# Irish eclipsis: the letters written before a name's first letter after some prepositions ("i
+# gConamara", "i bPenneys", "ón bhFrainc", "in nGaillimh"), and the t- and h- before vowels and s.
+_ECLIPSIS = {"b": ("m",), "c": ("g",), "d": ("n",), "g": ("n",), "p": ("b",), "t": ("d",), "f": ("bh",), "s": ("t",)}
+
+
+def _eclipsed(text: str, start: int) -> bool:
+    first = text[start]
+    prefixes = _ECLIPSIS.get(first, ()) + (("n", "h", "t") if first in "aeiou" else ())
+    for prefix in prefixes:
+        begin = start - len(prefix)
+        if begin >= 0 and text[begin:start] == prefix and (begin == 0 or not is_word_char(text[begin - 1])):
+            return True
+    return False
+
+
 def _sentence_start(original: str, start: int) -> bool:
     index = start - 1
     while index >= 0 and (original[index].isspace() or original[index] in "\"'«»“”„(-–—"):
@@ -131,8 +146,9 @@ def _sentence_start(original: str, start: int) -> bool:
 
 # Words that join two language names: "French and English text", "auf Deutsch und Englisch".
 CONJUNCTIONS = frozenset(
-    "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan un ir in"
-    " и و और 와 과 및 と 和 及 และ".split()
+    fold_key(word)
+    for word in "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan"
+    " un ir in и و और 와 과 및 と 和 及 และ".split()
 )
 
 
@@ -315,11 +331,12 @@ def find_mentions(
     plausible = plausible or (frozenset({language}) if language else frozenset())
     lower_case = not any(char.isupper() for char in folded.original)
     inflection = index.inflections.get(language)
-    candidates: list[tuple[int, int, int, float, bool]] = []
+    irish = "ga" in plausible
+    candidates: list[tuple[int, int, int, float, bool, int]] = []
     for last, value in index.automaton.iter(text):
         entry_index, key_length, stem = decode(value)
         start = last - key_length + 1
-        if not _left_ok(text, start):
+        if not _left_ok(text, start) and not (irish and _eclipsed(text, start)):
             continue
         entry = index.entries[entry_index]
         endings: frozenset[str] = frozenset()
@@ -329,20 +346,21 @@ def find_mentions(
         if end < 0:
             continue
         if entry.kind == KIND_BLOCK:
-            candidates.append((start, end, entry_index, 9.0, False))  # sorts first among equals
+            candidates.append((start, end, entry_index, 9.0, False, key_length))  # sorts first among equals
             continue
         confidence = _confidence(entry, folded, start, end, plausible, lower_case)
         if confidence is not None:
             inflected = stem or end > last + 1
             if inflected and entry.kind == KIND_NAME:
                 confidence = min(confidence, INFLECTION_CONFIDENCE)
-            candidates.append((start, end, entry_index, confidence, inflected))
+            candidates.append((start, end, entry_index, confidence, inflected, key_length))
     # Longest first; among equal spans a blocker, then a form found as written over one found by a
-    # stem and an ending, then the likelier kind (a country name over a region named "Chin" + "a").
-    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[3]))
+    # stem and an ending, then the longer stem ("slovensk" + "u" over "sloven" + "sku"), then the
+    # likelier kind (a country name over a region named "Chin" + "a").
+    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[5], -item[3]))
     taken = bytearray(len(text))
     mentions: list[Mention] = []
-    for start, end, entry_index, confidence, inflected in candidates:
+    for start, end, entry_index, confidence, inflected, _key_length in candidates:
         if any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)

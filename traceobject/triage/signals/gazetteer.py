@@ -289,6 +289,19 @@ def _name_forms(name: str, language: str) -> Iterator[str]:
         if name.startswith("St. "):
             yield "Saint " + name[4:]
             yield "St " + name[4:]
+    if language == "ga":
+        yield from irish_forms(name)
+
+
+def irish_forms(name: str) -> Iterator[str]:
+    """Irish names after a preposition lose the article and their lenition, and may take an eclipsis
+    (matched in ``countries``): "an Fhrainc" -> "Frainc" ("ón bhFrainc"), "an Ghearmáin" -> "Gearmáin"."""
+    words = name.split(" ", 1)
+    bare = words[1] if len(words) == 2 and words[0].lower() in {"an", "na"} else name
+    if bare != name:
+        yield bare
+    if len(bare) > 2 and bare[1] == "h" and bare[0].lower() in "bcdfgmpst":
+        yield bare[0] + bare[2:]
 
 
 def _ambiguous_entry(kind: str, codes: tuple[tuple[str, float], ...], confidence: float, key: str) -> Entry:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from traceobject.triage.signals.normalise import fold, fold_key
+from traceobject.triage.signals.normalise import fold, fold_key, is_unspaced
 
 DISTINCT_CONFIDENCE = 0.7  # a format only one country uses
 PREFIX_CONFIDENCE = 0.75  # a country prefix and that country's format
@@ -121,7 +121,9 @@ def _keywords() -> dict[str, tuple[str, ...]]:
 @cache
 def _keyword_pattern() -> re.Pattern[str]:
     words = sorted(_keywords(), key=len, reverse=True)
-    return re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words))
+    return re.compile(
+        "|".join(re.escape(word) if is_unspaced(word[0]) else rf"(?<!\w){re.escape(word)}(?!\w)" for word in words)
+    )
 
 
 @dataclass(frozen=True, slots=True)
