@@ -33,6 +33,7 @@ MIN_LENGTH = 5
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_WORDS = 3  # "Untied Arab Emirates"
 MAX_NAME = 40  # characters: longer word groups are no name
+MAX_ENDINGS = 3  # case endings tried on one word, longest first
 WORD_CODE = "-"  # marks a common word in the index
 
 
@@ -106,6 +107,7 @@ class _Index:
     keys: list[str]
     codes: list[str]  # WORD_CODE for a common word
     stems: list[bool]  # a name without its last vowels ("rakousk"), for a word read without its ending
+    exact: frozenset[str]  # the names and words themselves: a word that is one is no misspelling
     endings: dict[str, tuple[str, ...]]  # case endings by language, longest first (inflection.json)
 
 
@@ -176,7 +178,8 @@ def _build() -> _Index:
     for index, key in enumerate(keys):
         for deletion in _deletions(key):
             by_deletion.setdefault(deletion, []).append(index)
-    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings)
+    exact = frozenset(key for key, stem in zip(keys, stems, strict=True) if not stem)
+    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings, exact=exact)
 
 
 _lock = threading.Lock()
@@ -252,28 +255,28 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
     if not text:
         return []
     lower_case = not any(char.isupper() for char in text)
-    words = [match for match in _WORD.finditer(text)]
+    words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
+    if not words:
+        return []
+    covered = bytearray(len(text) + 1)
+    for mask_start, mask_end in masked:
+        covered[max(mask_start, 0) : max(mask_end, 0)] = b"\x01" * max(0, min(mask_end, len(text)) - mask_start)
+    # Word i and word i + 1 belong to one name only when nothing but spaces (no line break) parts them.
+    joined = [text[words[i][1] : words[i + 1][0]].strip(" ") == "" for i in range(len(words) - 1)]
     hits: list[TypoHit] = []
-    taken = list(masked)
-    for first in range(len(words)):
-        for size in range(MAX_WORDS, 0, -1):
-            group = words[first : first + size]
-            if len(group) < size:
+    for first, (start, _first_end) in enumerate(words):
+        # A misspelt name is still a proper noun: capitalised, unless the tip has no capital at all.
+        if not lower_case and not text[start].isupper():
+            continue
+        for size in range(min(MAX_WORDS, len(words) - first), 0, -1):
+            last = first + size - 1
+            end = words[last][1]
+            if not MIN_LENGTH - 1 <= end - start <= MAX_NAME or not all(joined[first:last]):
                 continue
-            start, end = group[0].start(), group[-1].end()
-            if text[start:end].count("\n") or any(
-                start < mask_end and mask_start < end for mask_start, mask_end in taken
-            ):
-                continue
-            if any(text[left.end() : right.start()].strip() for left, right in zip(group, group[1:], strict=False)):
-                continue  # only words separated by spaces
-            # A misspelt name is still a proper noun: capitalised, unless the tip has no capital at all.
-            if not lower_case and not text[start].isupper():
-                continue
-            if not MIN_LENGTH - 1 <= end - start <= MAX_NAME:
+            if any(covered[start:end]):
                 continue
             candidate = fold_key(text[start:end])
-            if not _cased(candidate):
+            if not _cased(candidate) or candidate in index().exact:
                 continue
             proper_noun = (
                 not lower_case and language not in NOUN_CAPITALS and not _sentence_start(text, start)
@@ -283,7 +286,7 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
                 found = _read_inflected(candidate, proper_noun, language)
             if found is not None:
                 hits.append(TypoHit(start, end, found[0], TYPO_CONFIDENCE, found[1]))
-                taken.append((start, end))
+                covered[start:end] = b"\x01" * (end - start)
                 break
     return hits
 
@@ -291,11 +294,15 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
 def _read_inflected(candidate: str, proper_noun: bool, language: str) -> tuple[str, str] | None:
     """A misspelt name with a case ending of the tip's language: "Rakouka" (Rakouska), "Njemčke",
     "Némerországból", "Nojrasta": the word without the ending, against the names and their stems."""
+    tried = 0
     for ending in index().endings.get(language, ()):
         if candidate.endswith(ending) and len(candidate) - len(ending) >= MIN_LENGTH:
             found = _read(candidate[: -len(ending)], proper_noun, stemmed=True)
             if found is not None:
                 return found
+            tried += 1
+            if tried == MAX_ENDINGS:
+                break
     return None
 
 
