@@ -117,9 +117,14 @@ def test_signal_marks_read_only_their_field() -> None:
         FakeSignal("shop", "biedronka", "field", 1.0, "shop_brand", None, None),
     ]
     marks = signal_marks(signals, "text", country_names={"PL": "Poland"}, terms={"d1g35t": "allegro.pl"})
-    assert [(m.css_class, m.title, m.data) for m in marks] == [
-        ("signal signal-country", "Poland · name · 0.90", (("country", "PL"),)),
-        ("signal signal-domain", "allegro.pl · marketplace", (("domain", "allegro.pl"),)),
+    assert [(m.css_class, m.title, m.data, m.note) for m in marks] == [
+        (
+            "signal signal-country",
+            "name: Poland (PL) · 0.90",
+            (("country", "PL"), ("source", "name")),
+            "name → PL",
+        ),
+        ("signal signal-domain", "allegro.pl · marketplace", (("domain", "allegro.pl"),), ""),
     ]
     # Domains and shops are digests: without their opened text, the title names only the source.
     unopened = signal_marks(signals, "text", country_names={})
@@ -131,7 +136,8 @@ def test_highlight_field_uses_the_active_language() -> None:
     signals = [FakeSignal("country", "DE", "name", 1.0, "text", 0, 11)]
     with translation.override("fr"):
         out = highlight_field("Deutschland ist groß", signals, "text")
-    assert 'title="Allemagne · ' in out
+    assert 'title="nom: Deutschland → Allemagne (DE) · 1.00"' in out
+    assert '<span class="signal-note">nom → DE</span>' in out
     assert 'data-country="DE"' in out
 
 
