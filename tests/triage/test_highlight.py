@@ -159,3 +159,22 @@ def test_names() -> None:
     assert language_name("de", "fr") == "allemand"
     assert language_name("", "en") == ""
     assert language_name("zz", "en") == "zz"
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "code", "note", "title"),
+    [
+        ("subdivision", "Bavaria", "DE", "region → DE", "region: Bavaria → Germany (DE) · 0.80"),
+        ("phone", "+48 600", "PL", "phone number → PL", "phone number: +48 600 → Poland (PL) · 0.80"),
+        ("currency", "zł", "PL", "currency → PL", "currency: zł → Poland (PL) · 0.80"),
+        ("chain", "Biedronka", "PL", "retail chain → PL", "retail chain: Biedronka → Poland (PL) · 0.80"),
+        ("typo", "Portugual", "PT", "misspelt name → PT", "misspelt name: Portugual → Portugal (PT) · 0.80"),
+    ],
+)
+def test_country_marks_say_why(source: str, words: str, code: str, note: str, title: str) -> None:
+    text = f"Seen: {words} <b>"
+    signals = [FakeSignal("country", code, source, 0.8, "text", 6, 6 + len(words))]
+    with translation.override("en"):
+        out = highlight_field(text, signals, "text")
+    assert f'data-source="{source}" title="{html.escape(title)}">{html.escape(words)}</mark>' in out
+    assert f'<span class="signal-note">{html.escape(note)}</span> &lt;b&gt;' in out
