@@ -118,7 +118,7 @@ def evaluate(
         for signal in signals.countries:
             if signal.source not in exclude and signal.confidence >= threshold:
                 # A kind gets the credit when any of its signals found the country, not only the best.
-                kinds = {row_kind for row_kind in row.get("kinds") or ()}
+                kinds = set(row.get("kinds") or ())
                 if signal.source in kinds or signal.code not in source_of:
                     source_of[signal.code] = signal.source
         expected = set(row["countries"])
@@ -265,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     if result["per_kind"]:
         print(f"{'kind':<13}{'tips':>6}{'pairs':>7}{'recall':>8}{'own':>7}")
         for kind, score in result["per_kind"].items():
-            print(f"{kind:<13}{score['tips']:>6}{score['pairs']:>7}{score['recall']:>8.3f}{score['own']:>7.3f}")
+            print(
+                f"{kind:<13}{score['tips']:>6}{score['pairs']:>7}{score['recall']:>8.3f}{score['own']:>7.3f}"
+            )
     print(f"language detection accuracy: {result['language_accuracy']:.3f}")
     timing = result["time_ms"]
     print(

@@ -337,7 +337,8 @@ def test_odd_input(text: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from(list("+0123456789 -./()'zł€£₴KčFtRp$CEPΤΚ邮编〒ABCDEFabcdefĄąÖöŁł\n,")), max_size=80
+        alphabet=st.sampled_from(list("+0123456789 -./()'zł€£₴KčFtRp$CEPΤΚ邮编〒ABCDEFabcdefĄąÖöŁł\n,")),
+        max_size=80,
     )
 )
 def test_never_raises_on_numbers_and_signs(text: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from traceobject.triage.signals import phones, typos
@@ -88,7 +89,11 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
     taken += [(signal.start or 0, signal.end or 0) for signal in signals]
     # Numbers first (a phone number holds digit groups that look like postcodes and amounts), then
     # postcodes, prices, and last the misspelt names, on the words no other signal took.
-    for source, finder in (("phone", phones.find_phones), ("postcode", find_postcodes), ("currency", find_currencies)):
+    for source, finder in (
+        ("phone", phones.find_phones),
+        ("postcode", find_postcodes),
+        ("currency", find_currencies),
+    ):
         for hit in finder(value, taken, guess.language):
             signals.append(_span_signal(hit.code, source, hit.confidence, field, hit.start, hit.end))
             taken.append((hit.start, hit.end))
@@ -98,7 +103,9 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
     return mentions, signals, urls
 
 
-def _span_signal(code: str, source: str, confidence: float, field: str, start: int, end: int) -> CountrySignal:
+def _span_signal(
+    code: str, source: str, confidence: float, field: str, start: int, end: int
+) -> CountrySignal:
     return CountrySignal(code=code, source=source, confidence=confidence, field=field, start=start, end=end)
 
 
@@ -140,11 +147,15 @@ def _pairs(mentions: list[Mention], values: dict[str, str]) -> tuple[dict[int, s
     the first a city that is not there, the city is a namesake in that region and is dropped."""
     forced: dict[int, str] = {}
     dropped: set[int] = set()
-    for left, right in zip(mentions, mentions[1:], strict=False):
+    for left, right in pairwise(mentions):
         if left.field != right.field or left.entry.kind not in (KIND_CITY, KIND_REGION):
             continue
         between = values.get(left.field, "")[left.end : right.start]
-        if between.strip() not in {",", ""} or len(between) > 3 or right.entry.kind not in (KIND_REGION, KIND_NAME):
+        if (
+            between.strip() not in {",", ""}
+            or len(between) > 3
+            or right.entry.kind not in (KIND_REGION, KIND_NAME)
+        ):
             continue
         left_codes = [code for code, _share in left.entry.codes]
         right_codes = [code for code, _share in right.entry.codes]

@@ -17,6 +17,7 @@ from functools import cache
 
 from traceobject.triage.signals import data
 from traceobject.triage.signals.gazetteer import (
+    INFLECTION_CONFIDENCE,
     KIND_BLOCK,
     KIND_CHAIN,
     KIND_CITY,
@@ -24,7 +25,6 @@ from traceobject.triage.signals.gazetteer import (
     KIND_NAME,
     KIND_REGION,
     Entry,
-    INFLECTION_CONFIDENCE,
     Gazetteer,
     decode,
     gazetteer,
@@ -124,7 +124,16 @@ def _right_end(
 
 # Irish eclipsis: the letters written before a name's first letter after some prepositions ("i
 # gConamara", "i bPenneys", "ón bhFrainc", "in nGaillimh"), and the t- and h- before vowels and s.
-_ECLIPSIS = {"b": ("m",), "c": ("g",), "d": ("n",), "g": ("n",), "p": ("b",), "t": ("d",), "f": ("bh",), "s": ("t",)}
+_ECLIPSIS = {
+    "b": ("m",),
+    "c": ("g",),
+    "d": ("n",),
+    "g": ("n",),
+    "p": ("b",),
+    "t": ("d",),
+    "f": ("bh",),
+    "s": ("t",),
+}
 
 
 def _eclipsed(text: str, start: int) -> bool:
@@ -147,8 +156,51 @@ def _sentence_start(original: str, start: int) -> bool:
 # Words that join two language names: "French and English text", "auf Deutsch und Englisch".
 CONJUNCTIONS = frozenset(
     fold_key(word)
-    for word in "and or & und oder et ou y o e i a и или або та і és vagy ja tai och eller og en of ve veya và dan"
-    " un ir in и و और 와 과 및 と 和 及 และ".split()
+    for word in (
+        "and",
+        "or",
+        "&",
+        "und",
+        "oder",
+        "et",
+        "ou",
+        "y",
+        "o",
+        "e",
+        "i",
+        "a",
+        "и",
+        "или",
+        "або",
+        "та",
+        "і",
+        "és",
+        "vagy",
+        "ja",
+        "tai",
+        "och",
+        "eller",
+        "og",
+        "en",
+        "of",
+        "ve",
+        "veya",
+        "và",
+        "dan",
+        "un",
+        "ir",
+        "in",
+        "и",
+        "و",
+        "और",
+        "와",
+        "과",
+        "및",
+        "と",
+        "和",
+        "及",
+        "และ",
+    )
 )
 
 
@@ -185,7 +237,7 @@ def _languageish(word: str) -> bool:
     if word in language_names():
         return True
     index = gazetteer()
-    for cut in range(0, min(5, len(word) - 3)):
+    for cut in range(min(5, len(word) - 3)):
         value = index.automaton.get(word[: len(word) - cut] if cut else word, None)
         if value is not None:
             entry_index, _length, _stem = decode(value)
@@ -297,9 +349,9 @@ def _confidence(
             return None
     if entry.not_initial and _sentence_start(folded.original, original_start):
         return None
-    if entry.kind in (KIND_DEMONYM, KIND_REGION):
-        if entry.languages and plausible and entry.languages.isdisjoint(plausible):
-            return None
+    translated = entry.kind in (KIND_DEMONYM, KIND_REGION) and entry.languages
+    if translated and plausible and entry.languages.isdisjoint(plausible):
+        return None
     if entry.kind in (KIND_DEMONYM, KIND_NAME) and _names_language(entry, folded, start, end, plausible):
         return None
     confidence = entry.confidence

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - currency signs in many scripts are the point of these strings
 """Prices: currency signs, codes and names that belong to one country ("49,99 zł", "1200 Kč", "₴150").
 
 The table (data/currencies.json) lists only currencies that one country uses, or that one country
@@ -75,7 +74,9 @@ def _table() -> _Table:
     )
 
 
-def find_currencies(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[CurrencyHit]:
+def find_currencies(
+    text: str, masked: Sequence[tuple[int, int]] = (), language: str = ""
+) -> list[CurrencyHit]:
     """Currency signs, codes and priced words of one country in ``text``, outside ``masked``."""
     if not text:
         return []

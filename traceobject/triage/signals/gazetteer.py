@@ -192,7 +192,9 @@ class _Builder:
         entry = self.entries[index]
         if entry == other:
             return index
-        languages = frozenset() if not entry.languages or not other.languages else entry.languages | other.languages
+        languages = (
+            frozenset() if not entry.languages or not other.languages else entry.languages | other.languages
+        )
         widened = Entry(
             **{
                 **_as_dict(entry),
@@ -487,8 +489,9 @@ REGION_TYPES = frozenset(
     {
         "province", "state", "region", "land", "voivodship", "autonomous community", "administrative region",
         "prefecture", "governorate", "canton", "republic", "oblast", "autonomous region", "country",
-        "metropolitan region", "emirate", "regional state", "union territory", "territory", "federal district",
-        "autonomous republic", "special administrative region", "federal territory", "capital territory",
+        "metropolitan region", "emirate", "regional state", "union territory", "territory",
+        "federal district", "autonomous republic", "special administrative region", "federal territory",
+        "capital territory",
         "autonomous district", "capital city", "capital district", "special city", "metropolitan city",
         "autonomous province", "autonomous city", "department", "county", "city with county rights",
     }
@@ -498,9 +501,12 @@ REGION_TYPES = frozenset(
 GEOGRAPHICAL_TYPES = frozenset({"geographical unit", "geographical region", "geographical entity"})
 # Designators that a tipster usually leaves out: "Jihomoravský kraj" -> "Jihomoravský".
 REGION_DESIGNATORS = frozenset(
-    """kraj oblast oblast' lan sheng zizhiqu shi province provincia provincie region regione state
-    estado governorate prefecture county department departamento canton kanton voivodeship
-    wojewodztwo vojvodina область край республика провинция штат""".split()
+    {
+        "kraj", "oblast", "oblast'", "lan", "sheng", "zizhiqu", "shi", "province", "provincia",
+        "provincie", "region", "regione", "state", "estado", "governorate", "prefecture", "county",
+        "department", "departamento", "canton", "kanton", "voivodeship", "wojewodztwo", "vojvodina",
+        "область", "край", "республика", "провинция", "штат"
+    }
 )  # fmt: skip
 CJK_DESIGNATORS = ("省", "県", "县", "州", "府", "도")
 # iso-codes translation catalogs, by the language code the rest of this module uses.

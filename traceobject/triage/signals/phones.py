@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - letters of many scripts are the point of these strings
 """Phone numbers: the country an international prefix or a national format belongs to.
 
 A number written with ``+NN`` or ``00NN`` names its country by the prefix (Google's libphonenumber
@@ -11,9 +12,10 @@ format counts only when the countries that both take the digits and group them t
 did (the metadata's national formatting rules) come down to one: alone, or as the only one of them
 that speaks the tip's language, territories under a million people giving way to a big country
 ("06 12 34 56 78" from a French speaker is France: Morocco and Western Sahara speak Arabic officially,
-Monaco is small). "0612 345 678" is not anything. Numbers without any grouping give nothing. The check walks the numbering plans of
-every country (tens of milliseconds), so it runs only for a grouped number that a phone word ("tel.",
-"телефон", "numer") announces, at most twice per field: most tips hold no number at all.
+Monaco is small). "0612 345 678" is not anything. Numbers without any grouping give nothing. The
+check walks the numbering plans of every country (tens of milliseconds), so it runs only for a grouped
+number that a phone word ("tel.", "телефон", "numer") announces, at most twice per field: most tips
+hold no number at all.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ _INTERNATIONAL = re.compile(r"(?<![0-9A-Za-z+])(?:\+ ?|(?<!\d)00 ?)(\d(?:[ \-./]
 # A grouped national number: 8 to 15 digits in at least two groups, not glued to other word characters.
 # Words that announce a phone number, in the public languages (matched in lower case, as prefixes).
 _PHONE_WORD = re.compile(
-    r"(?i)(?:\btel\b|\btél|phone|\bfon\b|telef|telep|telf|\btlf|puh|τηλ|телеф|\bтел\b|номер|\bnum|\bnúm|nummer"
-    r"|číslo|cislo|\bbroj|szám|\bnr\b|\bno\.|電話|电话|전화|โทร|điện thoại|sđt|هاتف|تلفن|تماس|फ़ोन|फोन|whatsapp|viber"
+    r"(?i)(?:\btel\b|\btél|phone|\bfon\b|telef|telep|telf|\btlf|puh|τηλ|телеф|\bтел\b|номер|\bnum|\bnúm"
+    r"|nummer|číslo|cislo|\bbroj|szám|\bnr\b|\bno\.|電話|电话|전화|โทร|điện thoại|sđt|هاتف|تلفن|تماس|फ़ोन|फोन"
+    r"|whatsapp|viber"
     r"|\bcall|hotline|\bfax|\bmobil|\bcell|\bgsm\b|\bhandy|رقم|شماره|번호|番号|号码|☎|📞)"
 )
 _NATIONAL = re.compile(r"(?<![\w+.,/\-])(\(?0?\d{1,5}\)?(?:[ \-./]\(?\d{1,8}\)?){1,6})(?![\w]|[.,/\-]\d)")
@@ -128,7 +131,11 @@ def _national_plans() -> dict[int, tuple[_Plan, ...]]:
         if region not in country_codes():
             continue
         metadata = library.PhoneMetadata.metadata_for_region(region)
-        if metadata is None or metadata.general_desc is None or not metadata.general_desc.national_number_pattern:
+        if (
+            metadata is None
+            or metadata.general_desc is None
+            or not metadata.general_desc.national_number_pattern
+        ):
             continue
         prefix = metadata.national_prefix or ""
         plan = _Plan(region, prefix, re.compile(metadata.general_desc.national_number_pattern))

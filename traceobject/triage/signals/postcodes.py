@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002 - Greek and other letters are the point of these strings
 """Postcodes whose format names one country, in the context that makes them postcodes.
 
 A bare five-digit number is a price, a year range or an article number as often as a postcode, and
@@ -32,11 +33,17 @@ TOWN_CONFIDENCE = 0.6  # a format and a town's name after it
 
 # The postcode areas of the United Kingdom (Royal Mail), so that "A4 2XL" (a paper size, a shirt) is not one.
 UK_AREAS = frozenset(
-    """AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH
-    EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE
-    NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN
-    TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE""".split()
-)
+    {
+        "AB", "AL", "B", "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF", "CH",
+        "CM", "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "E",
+        "EC", "EH", "EN", "EX", "FK", "FY", "G", "GL", "GU", "HA", "HD", "HG", "HP", "HR", "HS", "HU",
+        "HX", "IG", "IP", "IV", "KA", "KT", "KW", "KY", "L", "LA", "LD", "LE", "LL", "LN", "LS", "LU",
+        "M", "ME", "MK", "ML", "N", "NE", "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH",
+        "PL", "PO", "PR", "RG", "RH", "RM", "S", "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP",
+        "SR", "SS", "ST", "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W", "WA",
+        "WC", "WD", "WF", "WN", "WR", "WS", "WV", "YO", "ZE"
+    }
+)  # fmt: skip
 _UK = re.compile(r"(?<![\w-])([A-Z]{1,2})(\d[A-Z\d]?) (\d[ABD-HJLNP-UW-Z]{2})(?![\w-])")
 _CA = re.compile(r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])")
 _IE = re.compile(r"(?<![\w-])(?:[AC-FHKNPRTV-Y]\d{2}|D6W) [0-9AC-FHKNPRTV-Y]{4}(?![\w-])")
@@ -99,9 +106,11 @@ KEYWORDS = {
     "plz": ("DE", "AT", "CH"), "postleitzahl": ("DE", "AT", "CH"), "kod pocztowy": ("PL",), "kodem": ("PL",),
     "kod": ("PL",), "kodem pocztowym": ("PL",), "psc": ("CZ", "SK"), "postcode": ("NL", "GB", "AU", "BE"),
     "postal code": ("CA", "US", "GB", "AU", "IE"), "zip": ("US",), "zip code": ("US",), "zipcode": ("US",),
-    "tk": ("GR", "CY"), "t.k.": ("GR", "CY"), "τκ": ("GR", "CY"), "τ.κ.": ("GR", "CY"), "ταχυδρομικος κωδικας": ("GR", "CY"), "邮编": ("CN",),
+    "tk": ("GR", "CY"), "t.k.": ("GR", "CY"), "τκ": ("GR", "CY"), "τ.κ.": ("GR", "CY"),
+    "ταχυδρομικος κωδικας": ("GR", "CY"), "邮编": ("CN",),
     "邮政编码": ("CN",), "郵便番号": ("JP",), "우편번호": ("KR",), "pin": ("IN",), "pin code": ("IN",),
-    "pincode": ("IN",), "पिन कोड": ("IN",), "पिन": ("IN",), "کد پستی": ("IR",), "الرمز البريدي": ("EG", "SA", "MA", "JO"),
+    "pincode": ("IN",), "पिन कोड": ("IN",), "पिन": ("IN",), "کد پستی": ("IR",),
+    "الرمز البريدي": ("EG", "SA", "MA", "JO"),
     "il kodici postali": ("MT",), "kodici postali": ("MT",), "postnummer": ("SE", "NO", "DK"),
     "postinumero": ("FI",), "iranyitoszam": ("HU",), "postanski broj": ("HR", "RS", "BA"),
     "postna stevilka": ("SI",), "pasto kodas": ("LT",), "pasta indekss": ("LV",), "postiindeks": ("EE",),
@@ -110,7 +119,9 @@ KEYWORDS = {
     "kode pos": ("ID",), "eircode": ("IE",), "cap": ("IT",), "codice postale": ("IT", "CH"),
 }  # fmt: skip
 KEYWORD_REACH = 30  # characters between the word and the number ("کد پستی روی برچسب ۱۴۳۵۹۶۳۱۱۱")
-_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}[ -]?)?\d[\dA-Z -]{1,10}[\dA-Z](?![\w-])|(?<![\w-])\d{4,6}(?!\d)")
+_NUMBER = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,3}[ -]?)?\d[\dA-Z -]{1,10}[\dA-Z](?![\w-])|(?<![\w-])\d{4,6}(?!\d)"
+)
 
 
 @cache
@@ -122,7 +133,9 @@ def _keywords() -> dict[str, tuple[str, ...]]:
 def _keyword_pattern() -> re.Pattern[str]:
     words = sorted(_keywords(), key=len, reverse=True)
     return re.compile(
-        "|".join(re.escape(word) if is_unspaced(word[0]) else rf"(?<!\w){re.escape(word)}(?!\w)" for word in words)
+        "|".join(
+            re.escape(word) if is_unspaced(word[0]) else rf"(?<!\w){re.escape(word)}(?!\w)" for word in words
+        )
     )
 
 
@@ -140,7 +153,9 @@ def _town_follows(text: str, end: int) -> bool:
     return bool(rest) and rest[0].isupper()
 
 
-def find_postcodes(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[PostcodeHit]:
+def find_postcodes(
+    text: str, masked: Sequence[tuple[int, int]] = (), language: str = ""
+) -> list[PostcodeHit]:
     """Postcodes of ``text`` that name one country, outside ``masked``."""
     if not text or not any(char.isdigit() for char in text):
         return []
@@ -153,17 +168,17 @@ def find_postcodes(text: str, masked: Sequence[tuple[int, int]] = (), language: 
             hits.append(PostcodeHit(start, end, code, confidence))
 
     for match in _PREFIX.finditer(text):
-        code, pattern = _PREFIXED[match.group(1)]
-        if re.fullmatch(pattern, match.group(2)):
+        code, digits = _PREFIXED[match.group(1)]
+        if re.fullmatch(digits, match.group(2)):
             add(match.start(), match.end(), code, PREFIX_CONFIDENCE)
     for match in _UK.finditer(text):
         if match.group(1) in UK_AREAS:
             add(match.start(), match.end(), "GB", DISTINCT_CONFIDENCE)
-    for pattern, code in ((_CA, "CA"), (_IE, "IE"), (_AR, "AR"), (_JP, "JP")):
-        for match in pattern.finditer(text):
+    for distinct, code in ((_CA, "CA"), (_IE, "IE"), (_AR, "AR"), (_JP, "JP")):
+        for match in distinct.finditer(text):
             add(match.start(), match.end(), code, DISTINCT_CONFIDENCE)
-    for code, pattern in _WITH_TOWN:
-        for match in pattern.finditer(text):
+    for code, with_town in _WITH_TOWN:
+        for match in with_town.finditer(text):
             if _town_follows(text, match.end()):
                 add(match.start(), match.end(), code, TOWN_CONFIDENCE)
     for start, end, code in _announced(text):

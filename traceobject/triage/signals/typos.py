@@ -179,7 +179,9 @@ def _build() -> _Index:
         for deletion in _deletions(key):
             by_deletion.setdefault(deletion, []).append(index)
     exact = frozenset(key for key, stem in zip(keys, stems, strict=True) if not stem)
-    return _Index(by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings, exact=exact)
+    return _Index(
+        by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings, exact=exact
+    )
 
 
 _lock = threading.Lock()
@@ -260,7 +262,9 @@ def find_typos(text: str, masked: Sequence[tuple[int, int]] = (), language: str 
         return []
     covered = bytearray(len(text) + 1)
     for mask_start, mask_end in masked:
-        covered[max(mask_start, 0) : max(mask_end, 0)] = b"\x01" * max(0, min(mask_end, len(text)) - mask_start)
+        low, high = max(0, min(mask_start, len(text))), max(0, min(mask_end, len(text)))
+        if high > low:
+            covered[low:high] = b"\x01" * (high - low)
     # Word i and word i + 1 belong to one name only when nothing but spaces (no line break) parts them.
     joined = [text[words[i][1] : words[i + 1][0]].strip(" ") == "" for i in range(len(words) - 1)]
     hits: list[TypoHit] = []
