@@ -18,11 +18,16 @@ Only Latin, Cyrillic and Greek names are indexed: typos in the other scripts are
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from traceobject.triage.signals import data
 from traceobject.triage.signals.normalise import fold_key
@@ -35,6 +40,7 @@ MAX_WORDS = 3  # "Untied Arab Emirates"
 MAX_NAME = 40  # characters: longer word groups are no name
 MAX_ENDINGS = 3  # case endings tried on one word, longest first
 WORD_CODE = "-"  # marks a common word in the index
+SHARED_CODE = "*"  # a name of several countries: a rival to every reading, never a reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +154,15 @@ def _build() -> _Index:
     key_codes: list[str] = []
     stems: list[bool] = []
     for key, countries in names.items():
-        if len(countries) == 1:
-            keys.append(key)
-            key_codes.append(next(iter(countries)))
-            stems.append(False)
-    for word in words - set(names):
-        if len(word) >= MIN_LENGTH - 1:
+        keys.append(key)
+        key_codes.append(next(iter(countries)) if len(countries) == 1 else SHARED_CODE)
+        stems.append(False)
+    # Only the words within two edits of a name can be a rival: the other language names (thousands)
+    # would only slow the index.
+    near = set().union(*(_deletions(key) for key in names))
+    all_words = {word for word in words - set(names) if len(word) >= MIN_LENGTH - 1}
+    for word in sorted(all_words):
+        if not near.isdisjoint(_deletions(word)):
             keys.append(word)
             key_codes.append(WORD_CODE)
             stems.append(False)
@@ -174,14 +183,68 @@ def _build() -> _Index:
         for group in inflection["groups"]
         for language in group["languages"]
     }
-    by_deletion: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        for deletion in _deletions(key):
-            by_deletion.setdefault(deletion, []).append(index)
-    exact = frozenset(key for key, stem in zip(keys, stems, strict=True) if not stem)
-    return _Index(
-        by_deletion=by_deletion, keys=keys, codes=key_codes, stems=stems, endings=endings, exact=exact
+    exact = frozenset(key for key, stem in zip(keys, stems, strict=True) if not stem) | all_words
+    return _with_deletions(
+        _Index(by_deletion={}, keys=keys, codes=key_codes, stems=stems, endings=endings, exact=exact)
     )
+
+
+def _with_deletions(index: _Index) -> _Index:
+    for position, key in enumerate(index.keys):
+        for deletion in _deletions(key):
+            index.by_deletion.setdefault(deletion, []).append(position)
+    return index
+
+
+def _cache_path() -> Path | None:
+    """Beside the gazetteer's cache, keyed like it and by this module's source and the public languages:
+    building reads 36 Babel locales (two seconds), loading the keys back a tenth of that."""
+    from traceobject.triage.signals.gazetteer import CITY_POPULATION_FLOOR, _cache_key, cache_dir
+
+    directory = cache_dir()
+    if directory is None:
+        return None
+    digest = hashlib.sha256()
+    digest.update(_cache_key(CITY_POPULATION_FLOOR).encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(",".join(_public_languages()).encode())
+    return directory / f"signals-typos-{digest.hexdigest()[:20]}.json"
+
+
+def _load_or_build() -> _Index:
+    path = _cache_path()
+    if path is not None and path.exists():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            endings = {language: tuple(values) for language, values in saved["endings"].items()}
+            return _with_deletions(
+                _Index(
+                    by_deletion={},
+                    keys=saved["keys"],
+                    codes=saved["codes"],
+                    stems=saved["stems"],
+                    endings=endings,
+                    exact=frozenset(saved["exact"]),
+                )
+            )
+    built = _build()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only data directory costs the next process a rebuild
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in path.parent.glob("signals-typos-*"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+            saved = {
+                "keys": built.keys,
+                "codes": built.codes,
+                "stems": built.stems,
+                "endings": built.endings,
+                "exact": sorted(built.exact),
+            }
+            temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)
+    return built
 
 
 _lock = threading.Lock()
@@ -189,12 +252,12 @@ _index: _Index | None = None
 
 
 def index() -> _Index:
-    """The deletion index, built on first use (about a quarter of a second)."""
+    """The deletion index, loaded from the signals cache or built on first use (two seconds)."""
     global _index
     if _index is None:
         with _lock:
             if _index is None:
-                _index = _build()
+                _index = _load_or_build()
     return _index
 
 
@@ -228,7 +291,7 @@ def _read(candidate: str, proper_noun: bool = False, stemmed: bool = False) -> t
         if edits == 0:
             return None  # it is a name (the gazetteer's business) or a common word
         rivals.append((edits, code))
-        if code == WORD_CODE or edits > allowed(key):
+        if code in (WORD_CODE, SHARED_CODE) or edits > allowed(key):
             continue
         if allowed(key) == 1 and len(key) < 7 and not _short_edit(candidate, key):
             continue
