@@ -2,8 +2,10 @@
 
 Runs at intake, before the tip is sealed, so it must be fast (a few milliseconds) and must never fail
 a submission: it is pure computation over the payload, and ``extract`` turns any error into empty
-signals. Country mentions keep their spans
-in the original field text, so that an analyst can see exactly which words produced a signal.
+signals. Country mentions keep their spans in the original field text, so that an analyst can see
+exactly which words produced a signal, and their kind as ``source``: a name, its case form, a
+demonym, a misspelling, a region, a city, a phone number, a currency, a postcode, a retail chain, an
+ISO code, a link's domain or the form's field (docs/architecture.md gives each one's confidence).
 
     extract(payload)   every field of a TipPayload
     extract_text(text) a bare text, as if it were payload.text
@@ -67,7 +69,9 @@ def prepare() -> dict[str, float]:
 
 
 def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], list[CountrySignal], list[Url]]:
-    """Names, cities, codes and link domains in one free-text field."""
+    """Every country signal of one free-text field: the gazetteer's (names, case forms, demonyms,
+    regions, cities, chains), then codes, phone numbers, postcodes, prices and misspellings on the
+    words still free, and the link domains."""
     if not value or not value.strip():
         return [], [], []
     urls = find_urls(value)
