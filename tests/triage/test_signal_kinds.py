@@ -368,3 +368,12 @@ def test_demonyms_cover_every_public_language() -> None:
     public = {code.split("-")[0] for code, _name in django_settings.LANGUAGES}
     assert public - languages == set()
     assert all(re.fullmatch(r"[a-z]{2}", language) for language in languages)
+
+
+def test_a_postcode_that_several_countries_fit_is_settled_by_its_town() -> None:
+    sources = [(s.code, s.source) for s in extract_text("En la etiqueta pone CP 08001 Barcelona.").countries]
+    # Barcelona alone is contested with Venezuela's; the Spanish postcode before it settles both.
+    assert sources == [("ES", "postcode"), ("ES", "city")]
+    assert found("Adresse: Marienplatz 8, 80331 München") == {"DE": {"postcode", "city"}}
+    assert "postcode" not in {s.source for s in extract_text("Sold in 2015 Berlin, I think").countries}
+    assert found("order 12345 Delivered yesterday") == {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -99,12 +99,24 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         ("currency", find_currencies),
     ):
         for hit in finder(value, taken, guess.language):
-            signals.append(_span_signal(hit.code, source, hit.confidence, field, hit.start, hit.end))
-            taken.append((hit.start, hit.end))
+            code = hit.code or _town_country(getattr(hit, "candidates", ()), hit.end, mentions)
+            if code:
+                signals.append(_span_signal(code, source, hit.confidence, field, hit.start, hit.end))
+                taken.append((hit.start, hit.end))
     for typo in typos.find_typos(value, taken, guess.language):
         signals.append(_span_signal(typo.code, "typo", typo.confidence, field, typo.start, typo.end))
     signals += _domain_signals(urls, field)
     return mentions, signals, urls
+
+
+def _town_country(candidates: Sequence[str], end: int, mentions: list[Mention]) -> str:
+    """The one country of ``candidates`` that the place written right after a postcode lies in
+    ("CP 08001 Barcelona": Spain, not Mexico or France; Barcelona is Venezuelan too), or ""."""
+    town = next((m for m in mentions if end < m.start <= end + 3), None)
+    if town is None or town.entry.kind not in (KIND_CITY, KIND_REGION):
+        return ""
+    shared = [code for code, _share in town.entry.codes if code in candidates]
+    return shared[0] if len(shared) == 1 else ""
 
 
 def _span_signal(

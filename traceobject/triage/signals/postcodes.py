@@ -14,8 +14,12 @@ a dozen countries write five-digit postcodes; so only three things count:
   (the Netherlands' NNNN AA), "01310-100 São Paulo" (Brazil's CEP);
 - the word for a postcode in a language, then a number in the format of exactly one of the countries
   that call it so: "CEP 01310-100" (Brazil), "kod 31-042" (Poland), "ΤΚ 546 22" (Greece), "邮编100022"
-  (China), "PIN 110001" (India), "postcode 1012 AB" (the Netherlands, not the United Kingdom). "CP 08001"
-  fits Spain, Mexico and France alike and gives nothing.
+  (China), "PIN 110001" (India), "postcode 1012 AB" (the Netherlands, not the United Kingdom).
+
+A postcode that several countries' formats fit ("CP 08001", "80331") counts only when the town written
+right after it is a place of exactly one of them ("CP 08001 Barcelona", "80331 München"): the
+extractor (``signals._scan_field``) settles these with the gazetteer's mentions. A bare number gives
+nothing, and a year never is a postcode ("2015 Berlin").
 """
 
 from __future__ import annotations
@@ -143,8 +147,9 @@ def _keyword_pattern() -> re.Pattern[str]:
 class PostcodeHit:
     start: int
     end: int
-    code: str
+    code: str  # "" when several countries fit: ``candidates`` then lists them, for the town to settle
     confidence: float
+    candidates: tuple[str, ...] = ()
 
 
 def _town_follows(text: str, end: int) -> bool:
@@ -181,16 +186,32 @@ def find_postcodes(
         for match in with_town.finditer(text):
             if _town_follows(text, match.end()):
                 add(match.start(), match.end(), code, TOWN_CONFIDENCE)
-    for start, end, code in _announced(text):
-        add(start, end, code, KEYWORD_CONFIDENCE)
+    for start, end, fitting in _announced(text):
+        if len(fitting) == 1:
+            add(start, end, fitting[0], KEYWORD_CONFIDENCE)
+        elif not any(start < mask_end and mask_start < end for mask_start, mask_end in taken):
+            taken.append((start, end))
+            hits.append(PostcodeHit(start, end, "", KEYWORD_CONFIDENCE, fitting))
+    for match in _BEFORE_TOWN.finditer(text):
+        start, end = match.span(1)
+        if not any(start < mask_end and mask_start < end for mask_start, mask_end in taken):
+            number = match.group(1)
+            fitting = tuple(code for code, pattern in FORMATS.items() if re.fullmatch(pattern, number))
+            if fitting:
+                hits.append(PostcodeHit(start, end, "", TOWN_CONFIDENCE, fitting))
     hits.sort(key=lambda hit: hit.start)
     return hits
 
 
-def _announced(text: str) -> list[tuple[int, int, str]]:
-    """Numbers after the word for a postcode, in the format of exactly one country that uses the word."""
+# A number that may be a postcode, right before a capitalised word: "80331 München", "75001 Paris".
+# Years ("2015 Berlin") are not; the town that follows must settle the country (``signals``).
+_BEFORE_TOWN = re.compile(r"(?<![\w.,/-])(?!(?:19|20)\d\d\b)(\d{4,6})(?=[ \u00a0]{1,2}[^\W\d_])")
+
+
+def _announced(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Numbers after the word for a postcode, with the countries that use the word and the format."""
     folded = fold(text)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     for keyword in _keyword_pattern().finditer(folded.text):
         countries = _keywords()[keyword.group()]
         _start, keyword_end = folded.span(keyword.start(), keyword.end())
@@ -199,9 +220,9 @@ def _announced(text: str) -> list[tuple[int, int, str]]:
             if number.start() > KEYWORD_REACH:
                 break
             candidate = number.group().strip()
-            fitting = [code for code in countries if re.fullmatch(FORMATS[code], candidate)]
-            if len(fitting) == 1:
+            fitting = tuple(code for code in countries if re.fullmatch(FORMATS[code], candidate))
+            if fitting:
                 start = keyword_end + number.start()
-                found.append((start, start + len(number.group().rstrip()), fitting[0]))
+                found.append((start, start + len(number.group().rstrip()), fitting))
                 break
     return found
