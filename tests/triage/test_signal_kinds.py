@@ -377,3 +377,20 @@ def test_a_postcode_that_several_countries_fit_is_settled_by_its_town() -> None:
     assert found("Adresse: Marienplatz 8, 80331 München") == {"DE": {"postcode", "city"}}
     assert "postcode" not in {s.source for s in extract_text("Sold in 2015 Berlin, I think").countries}
     assert found("order 12345 Delivered yesterday") == {}
+
+
+def test_the_misspelling_index_is_cached_beside_the_gazetteer(tmp_path, monkeypatch) -> None:
+    from traceobject.triage.signals import typos
+
+    monkeypatch.setenv("TRACEOBJECT_SIGNALS_CACHE", str(tmp_path))
+    built = typos._load_or_build()
+    (saved,) = tmp_path.glob("signals-typos-*.json")
+    loaded = typos._load_or_build()
+    assert (loaded.keys, loaded.codes, loaded.stems, loaded.exact) == (
+        built.keys,
+        built.codes,
+        built.stems,
+        built.exact,
+    )
+    assert loaded.by_deletion == built.by_deletion
+    assert saved.stat().st_size > 0
