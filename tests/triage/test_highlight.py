@@ -117,9 +117,14 @@ def test_signal_marks_read_only_their_field() -> None:
         FakeSignal("shop", "biedronka", "field", 1.0, "shop_brand", None, None),
     ]
     marks = signal_marks(signals, "text", country_names={"PL": "Poland"}, terms={"d1g35t": "allegro.pl"})
-    assert [(m.css_class, m.title, m.data) for m in marks] == [
-        ("signal signal-country", "Poland · name · 0.90", (("country", "PL"),)),
-        ("signal signal-domain", "allegro.pl · marketplace", (("domain", "allegro.pl"),)),
+    assert [(m.css_class, m.title, m.data, m.note) for m in marks] == [
+        (
+            "signal signal-country",
+            "name: Poland (PL) · 0.90",
+            (("country", "PL"), ("source", "name")),
+            "name → PL",
+        ),
+        ("signal signal-domain", "allegro.pl · marketplace", (("domain", "allegro.pl"),), ""),
     ]
     # Domains and shops are digests: without their opened text, the title names only the source.
     unopened = signal_marks(signals, "text", country_names={})
@@ -131,7 +136,8 @@ def test_highlight_field_uses_the_active_language() -> None:
     signals = [FakeSignal("country", "DE", "name", 1.0, "text", 0, 11)]
     with translation.override("fr"):
         out = highlight_field("Deutschland ist groß", signals, "text")
-    assert 'title="Allemagne · ' in out
+    assert 'title="nom: Deutschland → Allemagne (DE) · 1.00"' in out
+    assert '<span class="signal-note">nom → DE</span>' in out
     assert 'data-country="DE"' in out
 
 
@@ -153,3 +159,22 @@ def test_names() -> None:
     assert language_name("de", "fr") == "allemand"
     assert language_name("", "en") == ""
     assert language_name("zz", "en") == "zz"
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "code", "note", "title"),
+    [
+        ("subdivision", "Bavaria", "DE", "region → DE", "region: Bavaria → Germany (DE) · 0.80"),
+        ("phone", "+48 600", "PL", "phone number → PL", "phone number: +48 600 → Poland (PL) · 0.80"),
+        ("currency", "zł", "PL", "currency → PL", "currency: zł → Poland (PL) · 0.80"),
+        ("chain", "Biedronka", "PL", "retail chain → PL", "retail chain: Biedronka → Poland (PL) · 0.80"),
+        ("typo", "Portugual", "PT", "misspelt name → PT", "misspelt name: Portugual → Portugal (PT) · 0.80"),
+    ],
+)
+def test_country_marks_say_why(source: str, words: str, code: str, note: str, title: str) -> None:
+    text = f"Seen: {words} <b>"
+    signals = [FakeSignal("country", code, source, 0.8, "text", 6, 6 + len(words))]
+    with translation.override("en"):
+        out = highlight_field(text, signals, "text")
+    assert f'data-source="{source}" title="{html.escape(title)}">{html.escape(words)}</mark>' in out
+    assert f'<span class="signal-note">{html.escape(note)}</span> &lt;b&gt;' in out

@@ -125,3 +125,18 @@ def test_domains_and_shops_are_grouped_without_being_stored_in_clear() -> None:
     assert result.shops[0].label == "Biedronka", (
         "shown as the first tipster spelt it, grouped whatever the case"
     )
+
+
+def test_the_new_kinds_of_signal_are_stored_with_their_source_and_span() -> None:
+    obj = ObjectFactory()
+    text = "Kupiłam to na Mazowszu w Biedronce za 49,99 zł, na metce +48 600 123 456."
+    tip = submit(obj, text)
+    rows = {
+        row.source: (row.value, text[row.start : row.end])
+        for row in Signal.objects.filter(tip=tip, kind="country")
+    }
+    assert rows["subdivision"] == ("PL", "Mazowszu")
+    assert rows["chain"] == ("PL", "Biedronce")
+    assert rows["currency"] == ("PL", "zł")
+    assert rows["phone"] == ("PL", "+48 600 123 456")
+    assert [item.value for item in consensus(obj=obj).countries] == ["PL"]

@@ -143,7 +143,7 @@ def test_spans_survive_decomposed_input_and_expanding_letters() -> None:
 
 def test_declined_names_match_in_their_language() -> None:
     assert mentions("Kupiłam to w Warszawie w 2016 roku.") == [("PL", "city", "Warszawie")]
-    assert mentions("Эту сумку купили в Польше, я уверена.") == [("PL", "name", "Польше")]
+    assert mentions("Эту сумку купили в Польше, я уверена.") == [("PL", "inflection", "Польше")]
     assert countries("Ten miś był sprzedawany w Niemczech.") == {"DE"}
 
 
@@ -162,7 +162,7 @@ def test_declined_names_match_in_their_language() -> None:
 )
 def test_demonyms_count_at_a_lower_confidence(text: str, code: str) -> None:
     signal = extract_text(text).best_countries()[code]
-    assert (signal.source, signal.confidence) == ("name", pytest.approx(0.8))
+    assert (signal.source, signal.confidence) == ("demonym", pytest.approx(0.8))
 
 
 def test_language_names_and_verbs_are_not_demonyms() -> None:

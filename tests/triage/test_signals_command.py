@@ -37,7 +37,7 @@ def test_readable_lines() -> None:
     assert len(lines) == 3
     assert lines[0] == "pl | PL(city 0.70) | - | -"
     assert lines[1] == "- | - | - | -"
-    assert lines[2].startswith("en | GB(domain 0.70) DE(name 0.80) | amazon.co.uk(marketplace)")
+    assert lines[2].startswith("en | GB(domain 0.70) DE(demonym 0.80) | amazon.co.uk(marketplace)")
 
 
 def test_no_input_no_output() -> None:

@@ -565,8 +565,12 @@ def test_tip_page_shows_highlights_and_records_the_opening(staff_client, staff, 
     html = _html(response)
     marks = [e for e in find_all(html, "mark") if e.attrs.get("data-country") == "PL"]
     assert marks
-    assert str(marks[0].attrs["title"]).startswith("Poland · ")
+    # The why, visible and in the title: the kind of signal, the words, the country they point to.
+    assert str(marks[0].attrs["title"]).startswith("name: Polen → Poland (PL) · ")
+    assert marks[0].attrs["data-source"] == "name"
     assert "signal signal-country" in str(marks[0].attrs["class"])
+    assert '</mark><span class="signal-note">name → PL</span>' in html
+    assert '<q class="signal-words">Polen</q>' in html
     event = AuditEvent.objects.filter(action="tip.open").latest("pk")
     assert event.actor_label == "analyst"
     assert event.target_id == str(tips.poland_1.pk)

@@ -29,8 +29,16 @@ _DATA_NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 # Where a signal came from, as the pages name it (the values are ``Signal.source``).
 SOURCE_LABELS: Mapping[str, Any] = {
     "name": pgettext_lazy("signal source", "name"),
+    "inflection": pgettext_lazy("signal source", "name, case form"),
+    "demonym": pgettext_lazy("signal source", "demonym"),
+    "typo": pgettext_lazy("signal source", "misspelt name"),
     "code": pgettext_lazy("signal source", "code"),
     "city": pgettext_lazy("signal source", "city"),
+    "subdivision": pgettext_lazy("signal source", "region"),
+    "phone": pgettext_lazy("signal source", "phone number"),
+    "currency": pgettext_lazy("signal source", "currency"),
+    "postcode": pgettext_lazy("signal source", "postcode"),
+    "chain": pgettext_lazy("signal source", "retail chain"),
     "domain": pgettext_lazy("signal source", "link domain"),
     "field": pgettext_lazy("signal source", "form field"),
     "marketplace": pgettext_lazy("signal source", "marketplace"),
@@ -41,13 +49,16 @@ SOURCE_LABELS: Mapping[str, Any] = {
 
 @dataclass(frozen=True)
 class Mark:
-    """One span to highlight: ``text[start:end]`` becomes ``<mark class=... data-...=... title=...>``."""
+    """One span to highlight: ``text[start:end]`` becomes ``<mark class=... data-...=... title=...>``,
+    followed by ``note`` in a small visible label when there is one (the kind of signal and what it
+    was read as: "region → DE"), so that the analyst sees why without hovering."""
 
     start: int
     end: int
     css_class: str
     title: str
     data: tuple[tuple[str, str], ...] = ()
+    note: str = ""
 
 
 def _fits(mark: Mark, length: int) -> bool:
@@ -84,6 +95,8 @@ def highlight(text: str, marks: Iterable[Mark]) -> SafeString:
         parts.append(_open_tag(mark))
         parts.append(escape(text[mark.start : mark.end]))
         parts.append("</mark>")
+        if mark.note:
+            parts.append(f'<span class="signal-note">{escape(mark.note)}</span>')
         position = mark.end
     parts.append(escape(text[position:]))
     # Safe: every piece of ``text`` went through escape(), and the tags are built above from escaped
@@ -95,17 +108,27 @@ def source_label(source: str) -> str:
     return str(SOURCE_LABELS.get(source, source))
 
 
+def _words(text: str, start: Any, end: Any) -> str:
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+        return ""
+    return " ".join(text[start:end].split())
+
+
 def signal_marks(
     signals: Iterable[Any],
     field: str,
     *,
     country_names: Mapping[str, str],
     terms: Mapping[str, str] | None = None,
+    text: str = "",
 ) -> list[Mark]:
     """The marks of the signals read from one payload field (``Signal`` rows, or anything alike).
 
-    Domain and shop signals hold a keyed digest, not the text (see ``triage.terms``): ``terms`` maps
-    digests to the opened text for the hover titles; without it the title names only the source.
+    A country mark says why, in its visible note and its title: the kind of signal, the words and the
+    country they were read as ("region: Bavaria → Germany (DE) · 0.80"); ``text`` is the field, for
+    the words. Domain and shop signals hold a keyed digest, not the text (see ``triage.terms``):
+    ``terms`` maps digests to the opened text for the hover titles; without it the title names only
+    the source.
     """
     terms = terms or {}
     marks = []
@@ -114,13 +137,17 @@ def signal_marks(
             continue
         if signal.kind == SignalKind.COUNTRY:
             name = country_names.get(signal.value, signal.value)
+            label = source_label(signal.source)
+            words = _words(text, signal.start, signal.end)
+            read = f"{label}: {words} → " if words else f"{label}: "
             marks.append(
                 Mark(
                     start=signal.start,
                     end=signal.end,
                     css_class="signal signal-country",
-                    title=f"{name} · {source_label(signal.source)} · {signal.confidence:.2f}",
-                    data=(("country", signal.value),),
+                    title=f"{read}{name} ({signal.value}) · {signal.confidence:.2f}",
+                    data=(("country", signal.value), ("source", str(signal.source))),
+                    note=f"{label} → {signal.value}",
                 )
             )
         elif signal.kind in (SignalKind.DOMAIN, SignalKind.SHOP):
@@ -143,7 +170,15 @@ def highlight_field(
     text: str, signals: Iterable[Any], field: str, terms: Mapping[str, str] | None = None
 ) -> SafeString:
     """One payload field with its own signals marked, country names in the active language."""
-    return highlight(text, signal_marks(signals, field, country_names=country_names(), terms=terms))
+    return highlight(
+        text, signal_marks(signals, field, country_names=country_names(), terms=terms, text=str(text or ""))
+    )
+
+
+def signal_words(signal: Any, fields: Mapping[str, str]) -> str:
+    """The words of the tip a signal was read from ("Bavaria", "+48 600 123 456"), "" when it was not
+    read from words (the form's country field) or its offsets do not fit the field shown."""
+    return _words(str(fields.get(signal.field) or ""), signal.start, signal.end)
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
@@ -205,5 +240,6 @@ __all__ = [
     "highlight_field",
     "language_name",
     "signal_marks",
+    "signal_words",
     "source_label",
 ]

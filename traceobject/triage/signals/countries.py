@@ -10,15 +10,20 @@ demonym. Of overlapping survivors the longest wins ("Papua New Guinea" over "Gui
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from traceobject.triage.signals import data
 from traceobject.triage.signals.gazetteer import (
+    INFLECTION_CONFIDENCE,
     KIND_BLOCK,
+    KIND_CHAIN,
     KIND_CITY,
     KIND_DEMONYM,
+    KIND_NAME,
+    KIND_REGION,
     Entry,
     Gazetteer,
     decode,
@@ -49,18 +54,32 @@ class Mention:
     end: int
     entry: Entry
     confidence: float
+    inflected: bool = False  # matched with a case ending, on a stem, or as an irregular case form
 
     @property
     def source(self) -> str:
-        return "city" if self.entry.kind == KIND_CITY else "name"
+        """The kind of signal, as stored and shown (``CountrySignal.source``)."""
+        kind = self.entry.kind
+        if kind == KIND_NAME:
+            return "inflection" if self.inflected or not self.entry.inflects else "name"
+        return _SOURCES.get(kind, "name")
+
+
+_SOURCES = {KIND_CITY: "city", KIND_DEMONYM: "demonym", KIND_REGION: "subdivision", KIND_CHAIN: "chain"}
 
 
 def _is_hebrew(char: str) -> bool:
     return 0x0590 <= ord(char) <= 0x05FF
 
 
+def _is_hangul(char: str) -> bool:
+    return 0xAC00 <= ord(char) <= 0xD7AF
+
+
 def _left_ok(text: str, start: int) -> bool:
-    if start == 0 or is_unspaced(text[start]):
+    # Korean attaches its particles after a noun, never before: a name starts a word ("파우치" holds
+    # no "우치", Łódź), where Chinese and Japanese names may start anywhere.
+    if start == 0 or (is_unspaced(text[start]) and not _is_hangul(text[start])):
         return True
     previous = text[start - 1]
     if not is_word_char(previous):
@@ -83,6 +102,14 @@ def _right_end(
 ) -> int:
     """Where the mention ends: at the key, or after a case ending; -1 if the key is inside a word."""
     size = len(text)
+    apostrophe = stop < size - 1 and text[stop] == "'" and bool(endings) and not stem
+    if apostrophe:  # Turkish writes a name's case ending after an apostrophe: "Türkiye'de", "Almanya'dan"
+        end = stop + 1
+        while end < size and is_word_char(text[end]) and end - stop <= 6:
+            end += 1
+        if text[stop + 1 : end] in endings and (end == size or not is_word_char(text[end])):
+            return end
+        return stop
     if not stem and (stop == size or not is_word_char(text[stop]) or is_unspaced(text[stop - 1])):
         return stop
     if not endings or key_length < 4 or not entry.inflects:
@@ -95,6 +122,30 @@ def _right_end(
     return end if text[stop:end] in endings else -1
 
 
+# Irish eclipsis: the letters written before a name's first letter after some prepositions ("i
+# gConamara", "i bPenneys", "ón bhFrainc", "in nGaillimh"), and the t- and h- before vowels and s.
+_ECLIPSIS = {
+    "b": ("m",),
+    "c": ("g",),
+    "d": ("n",),
+    "g": ("n",),
+    "p": ("b",),
+    "t": ("d",),
+    "f": ("bh",),
+    "s": ("t",),
+}
+
+
+def _eclipsed(text: str, start: int) -> bool:
+    first = text[start]
+    prefixes = _ECLIPSIS.get(first, ()) + (("n", "h", "t") if first in "aeiou" else ())
+    for prefix in prefixes:
+        begin = start - len(prefix)
+        if begin >= 0 and text[begin:start] == prefix and (begin == 0 or not is_word_char(text[begin - 1])):
+            return True
+    return False
+
+
 def _sentence_start(original: str, start: int) -> bool:
     index = start - 1
     while index >= 0 and (original[index].isspace() or original[index] in "\"'«»“”„(-–—"):
@@ -102,14 +153,141 @@ def _sentence_start(original: str, start: int) -> bool:
     return index < 0 or original[index] in SENTENCE_ENDS
 
 
-def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
-    """True when a demonym names a language ("written in Polish", "auf Ungarisch")."""
-    before = folded[:start].rstrip().rsplit(" ", 1)[-1] if start else ""
-    after_text = folded[end:].lstrip()
-    after = after_text.split(" ", 1)[0].strip(".,;:!?)") if after_text else ""
-    at_end = (
-        not after_text or after_text[0] in CLAUSE_ENDS or after in {"and", "or", "but", "und", "of", "en"}
+# Words that join two language names: "French and English text", "auf Deutsch und Englisch".
+CONJUNCTIONS = frozenset(
+    fold_key(word)
+    for word in (
+        "and",
+        "or",
+        "&",
+        "und",
+        "oder",
+        "et",
+        "ou",
+        "y",
+        "o",
+        "e",
+        "i",
+        "a",
+        "и",
+        "или",
+        "або",
+        "та",
+        "і",
+        "és",
+        "vagy",
+        "ja",
+        "tai",
+        "och",
+        "eller",
+        "og",
+        "en",
+        "of",
+        "ve",
+        "veya",
+        "và",
+        "dan",
+        "un",
+        "ir",
+        "in",
+        "и",
+        "و",
+        "और",
+        "와",
+        "과",
+        "및",
+        "と",
+        "和",
+        "及",
+        "และ",
     )
+)
+
+
+@cache
+def _language_names_by_language() -> dict[str, frozenset[str]]:
+    from babel import Locale
+    from django.conf import settings
+
+    names: dict[str, frozenset[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        locale = Locale.parse(code.replace("-", "_").replace("zh_hans", "zh_Hans"))
+        folded = {fold_key(str(name)) for name in locale.languages.values()}
+        names[code.split("-")[0]] = frozenset(name for name in folded if len(name) >= 3)
+    return names
+
+
+@cache
+def language_names(language: str = "") -> frozenset[str]:
+    """The languages' names in ``language`` (in every public language when ""), folded ("anglais",
+    "finska", "турски"): a country's name spelt like one in the tip's language ("Frans" in Dutch, not
+    "Francia" in Italian, which is Hungarian for French) is judged by the language rules too."""
+    by_language = _language_names_by_language()
+    if language:
+        return by_language.get(language, frozenset())
+    return frozenset().union(*by_language.values())
+
+
+def _languageish(word: str) -> bool:
+    """A word that can be a language's name: one of Babel's, or a demonym or country name of the
+    gazetteer, possibly with a case ending ("англійською", "talijanskom")."""
+    word = word.strip(".,;:!?()\"'«»")
+    if not word:
+        return False
+    if word in language_names():
+        return True
+    index = gazetteer()
+    for cut in range(min(5, len(word) - 3)):
+        value = index.automaton.get(word[: len(word) - cut] if cut else word, None)
+        if value is not None:
+            entry_index, _length, _stem = decode(value)
+            if index.entries[entry_index].kind in (KIND_DEMONYM, KIND_NAME):
+                return True
+    return False
+
+
+# Adverbs and case forms that can only name a language: Czech and Slovak "-sky"/"-cky" without the
+# adjective's acute ("po anglicky", "maďarsky"), Ukrainian instrumental "-ською" ("румунською").
+_LANGUAGE_FORM = re.compile(r"(?:(?<=sk)|(?<=ck))y$|(?:ськ|цьк)ою$")
+# After "на"/"na", a Slavic adjective in the locative or a Bulgarian plain form is a language:
+# "на английском", "na njemačkom", "на турски".
+_ON_LANGUAGE = re.compile(r"(?:ском|цком|skom|čkom|ckom|ски|цки)$")
+
+
+def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
+    """True when a demonym names a language ("written in Polish", "auf Ungarisch"), also when it is one
+    of several joined by "and" or commas ("French and English text on the box", "in English, French")."""
+    before_words = folded[:start].split()
+    after_words = folded[end:].split()
+    # Step over the other language names of a list, on both sides: "X and Y", "X, Y".
+    for _ in range(3):
+        if len(before_words) >= 2 and before_words[-1] in CONJUNCTIONS and _languageish(before_words[-2]):
+            before_words = before_words[:-2]
+        elif before_words and before_words[-1].endswith(",") and _languageish(before_words[-1]):
+            before_words = before_words[:-1]
+        else:
+            break
+    ended = False  # the list of languages closed a clause: "på tysk og polsk, og prisen"
+    for _ in range(3):
+        if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS and _languageish(after_words[1]):
+            ended = after_words[1][-1:] in CLAUSE_ENDS
+            after_words = after_words[2:]
+        elif len(after_words) >= 3 and after_words[0] in CONJUNCTIONS and _languageish(after_words[2]):
+            ended = after_words[2][-1:] in CLAUSE_ENDS
+            after_words = after_words[3:]  # "en anglais et en arabe", "na turski i na angliyski"
+        else:
+            break
+    before = before_words[-1].strip(".,;:!?(") if before_words else ""
+    after_text = " ".join(after_words)
+    after = after_words[0].strip(".,;:!?)") if after_words else ""
+    at_end = (
+        ended
+        or not after_text
+        or after_text[0] in CLAUSE_ENDS
+        or after in {"and", "or", "but", "und", "of", "en"}
+    )
+    if before in {"na", "на"} and _ON_LANGUAGE.search(folded[start:end]):
+        return True
     for language in languages:
         rules = _language_words().get(language)
         if rules and (
@@ -136,6 +314,20 @@ def _rule_applies(entry: Entry, plausible: frozenset[str]) -> bool:
     return "*" in entry.rule_languages or not plausible or not plausible.isdisjoint(entry.rule_languages)
 
 
+def _names_language(entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str]) -> bool:
+    """True when the words name a language rather than a country or its people."""
+    word = folded.text[start:end]
+    original = folded.original[folded.starts[start] : folded.ends[end - 1]]
+    if _LANGUAGE_FORM.search(original):
+        return True
+    before = folded.text[:start].split()[-1:] or [""]
+    if before[0] in {"na", "на"} and _ON_LANGUAGE.search(word):
+        return True
+    if entry.kind == KIND_NAME and not any(word in language_names(language) for language in plausible):
+        return False
+    return _language_context(folded.text, start, end, plausible)
+
+
 def _confidence(
     entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str], lower_case: bool
 ) -> float | None:
@@ -147,16 +339,21 @@ def _confidence(
     original_start = folded.starts[start]
     capitalised = is_cased_upper(folded.original[original_start])
     if entry.needs_capital and not capitalised:
-        waived = lower_case and entry.kind == KIND_CITY and not entry.not_initial and not entry.rule
+        waived = (
+            lower_case
+            and entry.kind in (KIND_CITY, KIND_REGION, KIND_CHAIN)
+            and not entry.not_initial
+            and not entry.rule
+        )
         if not waived:
             return None
     if entry.not_initial and _sentence_start(folded.original, original_start):
         return None
-    if entry.kind == KIND_DEMONYM:
-        if entry.languages and plausible and entry.languages.isdisjoint(plausible):
-            return None
-        if _language_context(folded.text, start, end, plausible):
-            return None
+    translated = entry.kind in (KIND_DEMONYM, KIND_REGION) and entry.languages
+    if translated and plausible and entry.languages.isdisjoint(plausible):
+        return None
+    if entry.kind in (KIND_DEMONYM, KIND_NAME) and _names_language(entry, folded, start, end, plausible):
+        return None
     confidence = entry.confidence
     if entry.rule and _rule_applies(entry, plausible):
         if entry.rule == "never" or not capitalised:
@@ -174,6 +371,7 @@ def find_mentions(
     plausible: frozenset[str] = frozenset(),
     masked: Sequence[tuple[int, int]] = (),
     index: Gazetteer | None = None,
+    blocked: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Every country name, demonym and city in ``folded``, longest first, without overlaps.
 
@@ -185,38 +383,47 @@ def find_mentions(
     plausible = plausible or (frozenset({language}) if language else frozenset())
     lower_case = not any(char.isupper() for char in folded.original)
     inflection = index.inflections.get(language)
-    candidates: list[tuple[int, int, int, float]] = []
+    irish = "ga" in plausible
+    candidates: list[tuple[int, int, int, float, bool, int]] = []
     for last, value in index.automaton.iter(text):
         entry_index, key_length, stem = decode(value)
         start = last - key_length + 1
-        if not _left_ok(text, start):
+        if not _left_ok(text, start) and not (irish and _eclipsed(text, start)):
             continue
         entry = index.entries[entry_index]
         endings: frozenset[str] = frozenset()
-        if inflection is not None and (entry.kind != KIND_CITY or inflection.cities):
+        if inflection is not None and (entry.kind in (KIND_NAME, KIND_DEMONYM) or inflection.cities):
             endings = inflection.endings
         end = _right_end(text, last + 1, key_length, stem, entry, endings)
         if end < 0:
             continue
         if entry.kind == KIND_BLOCK:
-            candidates.append((start, end, entry_index, -1.0))  # sorts first among equals
+            candidates.append((start, end, entry_index, 9.0, False, key_length))  # sorts first among equals
             continue
         confidence = _confidence(entry, folded, start, end, plausible, lower_case)
         if confidence is not None:
-            candidates.append((start, end, entry_index, confidence))
-    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[3]))
+            inflected = stem or end > last + 1
+            if inflected and entry.kind == KIND_NAME:
+                confidence = min(confidence, INFLECTION_CONFIDENCE)
+            candidates.append((start, end, entry_index, confidence, inflected, key_length))
+    # Longest first; among equal spans a blocker, then a form found as written over one found by a
+    # stem and an ending, then the longer stem ("slovensk" + "u" over "sloven" + "sku"), then the
+    # likelier kind (a country name over a region named "Chin" + "a").
+    candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[5], -item[3]))
     taken = bytearray(len(text))
     mentions: list[Mention] = []
-    for start, end, entry_index, confidence in candidates:
+    for start, end, entry_index, confidence, inflected, _key_length in candidates:
         if any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
         entry = index.entries[entry_index]
-        if entry.kind == KIND_BLOCK:
-            continue
         original_start, original_end = folded.span(start, end)
+        if entry.kind == KIND_BLOCK:
+            if blocked is not None:  # "Türk kahvesi": no other reader may take these words either
+                blocked.append((original_start, original_end))
+            continue
         if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
             continue
-        mentions.append(Mention(field, original_start, original_end, entry, confidence))
+        mentions.append(Mention(field, original_start, original_end, entry, confidence, inflected))
     mentions.sort(key=lambda mention: mention.start)
     return mentions

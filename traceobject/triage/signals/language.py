@@ -22,7 +22,7 @@ from traceobject.triage.signals.normalise import is_unspaced
 LANGUAGES = [
     "EN", "DE", "FR", "ES", "PT", "IT", "NL", "PL", "CS", "SK", "SL", "HR", "SR", "HU", "RO", "BG",
     "EL", "RU", "UK", "SV", "DA", "NB", "FI", "ET", "LV", "LT", "SQ", "CA", "TR", "KA", "HY", "AR",
-    "FA", "HE", "HI", "UR", "BN", "TH", "VI", "ID", "ZH", "JA", "KO",
+    "FA", "HE", "HI", "UR", "BN", "TH", "VI", "ID", "ZH", "JA", "KO", "GA",
 ]  # fmt: skip
 MIN_LETTERS = 8  # fewer letters than this: no opinion
 MIN_LETTERS_UNSPACED = 3

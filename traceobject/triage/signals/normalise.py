@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters that carry their "diacritic" in the base character, so NFD does not split them.
 _SPECIAL: dict[str, str] = {
@@ -107,8 +108,12 @@ class Folded:
 _ASCII = str.maketrans({"-": " ", "_": " ", "`": "'", "\t": " ", "\n": " ", "\r": " ", "\f": " ", "\v": " "})
 
 
+@lru_cache(maxsize=16)
 def fold(original: str) -> Folded:
-    """Fold for matching; runs of whitespace become one space so "New  Zealand" still matches."""
+    """Fold for matching; runs of whitespace become one space so "New  Zealand" still matches.
+
+    Cached for the last few texts: extraction folds a tip's text for the language pass and again
+    for the signals (the Folded is frozen, and its lists are never changed by a reader)."""
     if original.isascii():
         folded_ascii = original.lower().translate(_ASCII)
         if "  " not in folded_ascii:

@@ -12,7 +12,9 @@ class CountrySignal:
     the signal does not come from a span of text, e.g. the structured country field)."""
 
     code: str  # ISO 3166-1 alpha-2, upper case
-    source: str  # "name" | "code" | "city" | "domain" | "field"
+    # "name" | "inflection" | "demonym" | "typo" | "subdivision" | "city" | "phone" | "currency"
+    # | "postcode" | "chain" | "code" | "domain" | "field"
+    source: str
     confidence: float  # 0..1
     field: str = "text"  # the TipPayload field it was read from: text, place, shop_brand, links, country
     start: int | None = None

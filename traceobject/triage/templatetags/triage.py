@@ -32,6 +32,18 @@ def highlighted(
     return highlight.highlight_field(text, signals or (), field, terms)
 
 
+@register.simple_tag
+def signal_words(signal: Any, payload: Any) -> str:
+    """``{% signal_words signal payload %}``: the words a signal was read from (escaped by the template)."""
+    fields = {
+        "text": getattr(payload, "text", ""),
+        "place": getattr(payload, "place", ""),
+        "shop_brand": getattr(payload, "shop_brand", ""),
+        "links": "\n".join(getattr(payload, "links", ()) or ()),
+    }
+    return highlight.signal_words(signal, fields)
+
+
 @register.filter
 def term_label(value: str, terms: Mapping[str, str] | None) -> str:
     """A domain or shop signal's text, from its digest; the digest stays hidden if it cannot be read."""
