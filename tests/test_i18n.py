@@ -303,7 +303,7 @@ def test_pages_are_served_in_the_language_of_their_prefix(
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'<html lang="{lang}">' in page
+    assert f'<html lang="{lang}" dir="ltr">' in page
     # Compare with the text a reader sees, whether or not an apostrophe was written as an entity.
     text = unescape(page)
     assert expected in text
