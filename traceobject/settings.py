@@ -21,7 +21,6 @@ from typing import Any
 import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.env import (
     data_dir_configured,
