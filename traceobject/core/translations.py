@@ -49,12 +49,17 @@ PUBLIC_SOURCES = (
     "tips/barrier_views.py",
     "tips/barriers.py",
     "tips/models.py",
+    "tips/services.py",
     "tips/antiabuse/*",
 )
-# What a national partner sees: the portal, its login and second factor, its dossier and its mail.
+# What a national partner sees: the portal, its login and second factor, its dossier and its mail, and
+# the refusals of the services behind them (a whole file: the runtime test found some of their messages on
+# partner pages, and a file's other refusals may show there too).
 PARTNER_SOURCES = (
     "templates/partner/*",
     "templates/accounts/*",
+    "templates/staff/_field.html",
+    "templates/staff/_form_errors.html",
     "templates/leads/dossier.html",
     "templates/leads/mail/*",
     "templates/500.html",
@@ -64,12 +69,78 @@ PARTNER_SOURCES = (
     "accounts/forms.py",
     "accounts/views.py",
     "accounts/middleware.py",
+    "accounts/selectors.py",
+    "accounts/services.py",
     "leads/partner_forms.py",
+    "leads/services.py",
     "leads/partner_views.py",
     "leads/models.py",
     "leads/exports.py",
 )
 SCOPES = {"public": PUBLIC_SOURCES, "partner": PARTNER_SOURCES}
+
+# Django's own messages that a visitor of the public pages (resp. a partner) can see, as (context, msgid):
+# form errors, the label suffix, and the month names and times of dates. Django's catalogs translate
+# them, except where Django has no catalog (Maltese) or a gap, where the project's own small catalogs
+# under ``locale_django/`` do (``django_problems``). tests/test_translation_scopes.py fails when a page
+# asks for one that is not listed here.
+Key = tuple[str | None, str]
+DJANGO_FORM_MESSAGES: tuple[Key, ...] = (
+    (None, ":"),
+    (None, "This field is required."),
+    (None, "Null characters are not allowed."),
+    (None, "Select a valid choice. %(value)s is not one of the available choices."),
+    (None, "Ensure this value has at most %(limit_value)d character (it has %(show_value)d)."),
+)
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTHS_AP = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
+# The messages each character of a date format asks for (django.utils.dateformat, django.utils.dates).
+DATE_FORMAT_MESSAGES: dict[str, tuple[Key, ...]] = {
+    "F": tuple((None, month) for month in _MONTHS),
+    "E": tuple(("alt. month", month) for month in _MONTHS),
+    "N": tuple(("abbrev. month", month) for month in _MONTHS_AP),
+    "M": tuple((None, month[:3].lower()) for month in _MONTHS),
+    "b": tuple((None, month[:3].lower()) for month in _MONTHS),
+    "a": ((None, "a.m."), (None, "p.m.")),
+    "A": ((None, "AM"), (None, "PM")),
+    "P": ((None, "a.m."), (None, "p.m."), (None, "noon"), (None, "midnight")),
+    "D": tuple((None, day) for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")),
+    "l": tuple(
+        (None, day) for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    ),
+}
+# The named formats each area's pages use (``|date:"..."``).
+AREA_DATE_FORMATS = {
+    "public": ("DATE_FORMAT", "SHORT_DATETIME_FORMAT"),
+    "partner": ("DATE_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT"),
+}
+_DATE_MESSAGES = tuple(dict.fromkeys(key for keys in DATE_FORMAT_MESSAGES.values() for key in keys))
+DJANGO_PUBLIC_MESSAGES: tuple[Key, ...] = (*DJANGO_FORM_MESSAGES, *_DATE_MESSAGES)
+DJANGO_PARTNER_MESSAGES: tuple[Key, ...] = (
+    *DJANGO_FORM_MESSAGES,
+    (None, "Enter a whole number."),
+    (None, "Ensure this value is greater than or equal to %(limit_value)s."),
+    # Truncator (the truncatechars filter)
+    ("String to return when truncating text", "%(truncated_text)s…"),
+    *_DATE_MESSAGES,
+)
+
 
 # printf-style and brace placeholders, as Python's % and str.format read them.
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[diouxXeEfFgGcrsa%]|\{(\w*)\}")
@@ -108,6 +179,11 @@ def in_scope(message: Message, scope: str) -> bool:
         return True  # the staff languages translate every message
     patterns = SCOPES[scope]
     return any(fnmatch.fnmatch(path, pattern) for path, _line in message.locations for pattern in patterns)
+
+
+def ids_of(message: Message) -> tuple[str, ...]:
+    """A message's msgid, and its plural msgid if it has one."""
+    return _ids(message)
 
 
 def _ids(message: Message) -> tuple[str, ...]:
