@@ -34,15 +34,8 @@ from django.utils.translation.trans_real import CONTEXT_SEPARATOR, DjangoTransla
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.conftest import totp_code
-from tests.leads.conftest import (  # noqa: F401 - fixtures
-    Loop,
-    authorities,
-    dispatched,
-    loop,
-    proposal,
-    tip_receipts,
-    tips,
-)
+from tests.leads import conftest as leads_fixtures
+from tests.leads.conftest import Loop
 from tests.staff_fixtures import STAFF_PASSWORD, login_verified
 from tests.utils import csrf_token_from, tip_form_data
 from traceobject.core import translations
@@ -52,6 +45,14 @@ from traceobject.leads.services import outcome_report
 from traceobject.tips.antiabuse import ratelimit
 
 pytestmark = pytest.mark.django_db
+
+# The leads tests' fixtures (a confirmed determination, sent leads, a tipster's question and answer).
+authorities = leads_fixtures.authorities
+tips = leads_fixtures.tips
+tip_receipts = leads_fixtures.tip_receipts
+proposal = leads_fixtures.proposal
+loop = leads_fixtures.loop
+dispatched = leads_fixtures.dispatched
 
 Key = tuple[str | None, str]  # (context, msgid)
 DJANGO_DIR = Path(django.__file__).resolve().parent
