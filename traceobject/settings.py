@@ -263,7 +263,9 @@ PARTNER_LANGUAGES = EU_LANGUAGES
 STAFF_LANGUAGES = ("en", "fr", "de")
 # Django knows no Maltese; its entry here gives the picker its name and the page its direction.
 LANG_INFO["mt"] = {"bidi": False, "code": "mt", "name": "Maltese", "name_local": "Malti"}
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogs, then the few Django messages that Django's own catalog lacks for a language
+# (all of them for Maltese, which Django does not have): core/translations.py writes and checks both.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 # English dates without the American month-first order; fr and de keep Django's formats.
 FORMAT_MODULE_PATH = ["traceobject.core.formats"]
 USE_I18N = True
