@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
@@ -16,24 +16,45 @@ from traceobject.core.staff import is_verified
 
 
 def _translations(path: str) -> dict[str, str] | None:
-    """``path`` in each public language (``translate_url`` with one resolve instead of one per
-    language), or None when it resolves to nothing (a 404: its "translations" would be the same missing
-    path)."""
+    """``path`` in each public language, or None when it resolves to nothing (a 404: its "translations"
+    would be the same missing path) or is no language-prefixed page.
+
+    What ``translate_url`` does per language, with two reverses instead of 36: the routes under
+    ``i18n_patterns`` are not translated, so a path differs between languages by its prefix alone (none for
+    English, ``<code>/`` for the others), which one other language's reverse shows and the rest repeat.
+    """
     parsed = urlsplit(path)
     try:
         match = resolve(unquote(parsed.path))
     except Resolver404:
         return None
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-    urls = {}
-    for code in area_languages(AREA_PUBLIC):
+    languages = area_languages(AREA_PUBLIC)
+    probe = languages[1]  # area_languages puts the default first
+    reversed_paths = {}
+    for code in (settings.LANGUAGE_CODE, probe):
         with override(code):
             try:
-                reversed_path = reverse(name, args=match.args, kwargs=match.kwargs)
+                reversed_paths[code] = reverse(name, args=match.args, kwargs=match.kwargs)
             except NoReverseMatch:
                 return None
-        urls[code] = urlunsplit(("", "", reversed_path, parsed.query, ""))
-    return urls
+    script_prefix = get_script_prefix()
+    default = reversed_paths[settings.LANGUAGE_CODE]
+    if reversed_paths[probe] != f"{script_prefix}{probe}/{default[len(script_prefix) :]}":
+        return None
+    rest = default[len(script_prefix) :]
+    return {
+        code: urlunsplit(
+            (
+                "",
+                "",
+                default if code == settings.LANGUAGE_CODE else f"{script_prefix}{code}/{rest}",
+                parsed.query,
+                "",
+            )
+        )
+        for code in languages
+    }
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -174,6 +174,7 @@ def native_name(code: str) -> str:
     return str(Locale.parse(translation.to_locale(code)).display_name)
 
 
+@functools.cache
 def is_bidi(code: str) -> bool:
     """Whether a language is written right to left (Arabic, Persian), from CLDR as well."""
     return Locale.parse(translation.to_locale(code)).text_direction == "rtl"
@@ -189,4 +190,9 @@ def _sort_key(name: str) -> str:
 
 def picker_languages(area: str = AREA_PUBLIC) -> list[str]:
     """An area's language codes in the picker's order (``_sort_key`` of their native names)."""
-    return sorted(area_languages(area), key=lambda code: _sort_key(native_name(code)))
+    return list(_picker_order(area_languages(area)))
+
+
+@functools.cache
+def _picker_order(codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(codes, key=lambda code: _sort_key(native_name(code))))
