@@ -16,6 +16,7 @@ $(BIN)/traceobject: pyproject.toml
 
 messages: $(BIN)/traceobject
 	$(BIN)/pybabel -q compile -d traceobject/locale -D django
+	$(BIN)/pybabel -q compile -d traceobject/locale_django -D django
 
 run: $(BIN)/traceobject messages
 	TRACEOBJECT_ENV=embedded $(BIN)/traceobject migrate --noinput

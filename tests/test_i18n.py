@@ -1,12 +1,16 @@
-"""French and German catalogs: complete, consistent with the source, and actually served.
+"""The catalogs: French and German complete and consistent with the source; every enabled language complete
+for the scopes it serves (the gate of ``make test``, core.translations); all of them actually served.
 
 The Makefile compiles the catalogs before pytest; this module also compiles any missing or stale ``.mo``
 file itself, at import time (that is, during collection, before any test can load a catalog), so that
-``pytest tests/test_i18n.py`` works on its own.
+``pytest tests/test_i18n.py`` works on its own. Like ``pybabel compile``, it skips a catalog whose header is
+fuzzy: the gate reports that header, and the page test then finds the language unserved.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 from html import unescape
@@ -17,8 +21,11 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.conf import settings
 from django.test import Client
 from django.utils.translation import trim_whitespace
+
+from traceobject.core import translations
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "traceobject"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -63,13 +70,21 @@ MessageKey = tuple[str | tuple[str, ...], str | None]  # (msgid or (msgid, msgid
 
 
 def _compile_stale_catalogs() -> None:
-    """Compile each catalog to its standard ``.mo`` location if that file is missing or older."""
-    for po_path in PO_FILES.values():
+    """Compile each catalog (the project's, and its catalogs of Django's messages) to its standard ``.mo``
+    location if that file is missing or older, unless its header is fuzzy."""
+    for po_path in sorted(
+        [
+            *PACKAGE_DIR.glob("locale/*/LC_MESSAGES/django.po"),
+            *PACKAGE_DIR.glob("locale_django/*/LC_MESSAGES/django.po"),
+        ]
+    ):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        with po_path.open("rb") as po_file:
+        with po_path.open("rb") as po_file, contextlib.redirect_stdout(io.StringIO()):
             catalog = read_po(po_file)
+        if catalog.fuzzy:
+            continue
         # Write beside the target and rename, so that a concurrent reader never sees half a file.
         partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as mo_file:
@@ -303,8 +318,115 @@ def test_pages_are_served_in_the_language_of_their_prefix(
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'<html lang="{lang}">' in page
+    assert f'<html lang="{lang}" dir="ltr">' in page
     # Compare with the text a reader sees, whether or not an apostrophe was written as an entity.
     text = unescape(page)
     assert expected in text
     assert absent not in text
+
+
+# --- The gate: every enabled language complete for the scopes it serves ----------------------------------
+
+# Every language the site serves besides English, the source: the public 36, of which the partner portal
+# serves the EU 24 and the staff side en, fr, de (settings.LANGUAGES, PARTNER_LANGUAGES, STAFF_LANGUAGES).
+GATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+RIGHT_TO_LEFT = {"ar", "fa"}
+SHOWN_PROBLEMS = 60
+
+
+@pytest.mark.parametrize("lang", GATED)
+def test_language_is_complete_for_the_scopes_it_serves(lang: str) -> None:
+    """No untranslated, fuzzy or missing in-scope message, placeholders kept and Babel's format checks
+    passed, a header that compiles, and Django's own messages of its pages translated."""
+    found = [str(problem) for problem in translations.problems(lang)]
+    shown = "\n".join(found[:SHOWN_PROBLEMS]) + (
+        f"\n… and {len(found) - SHOWN_PROBLEMS} more" if len(found) > SHOWN_PROBLEMS else ""
+    )
+    assert not found, (
+        f"{lang} is not complete for {', '.join(translations.scopes_of(lang))}: {len(found)} problems. "
+        f"`python -m traceobject.core.translations todo {lang}` lists what to write "
+        f"(docs/translations.md):\n{shown}"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", GATED)
+def test_the_tip_form_is_served_in_the_language(client: Client, published_object: object, lang: str) -> None:
+    """/xx/ answers with <html lang dir> right and the tip form in that language: the catalog is not
+    only complete but compiled and used."""
+    question = "What do you know about this object?"
+    message = translations.load(lang).get(question)
+    assert message is not None, f"{lang}: the catalog lacks the tip form's question"
+    assert message.string, f"{lang}: the tip form's question is not translated"
+    response = client.get(f"/{lang}/objects/B17-2026/")
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    direction = "rtl" if lang in RIGHT_TO_LEFT else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in page
+    assert message.string in page, f"{lang}: the page does not show the catalog's translation"
+    assert question not in page
+
+
+BROKEN_CATALOG = r"""# A Polish catalog broken in every way the gate knows.
+#, fuzzy
+msgid ""
+msgstr ""
+"Language: pl\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\n"
+
+#: templates/public/home.html:1
+msgid "Objects"
+msgstr ""
+
+#: templates/public/home.html:2
+#, fuzzy
+msgid "About"
+msgstr "O nas"
+
+#: templates/public/home.html:3
+#, python-format
+msgid "Object %(code)s"
+msgstr "Obiekt"
+
+#: templates/public/home.html:4
+#, python-format
+msgid "%(count)s%% done"
+msgstr "%(count)s % zrobione"
+
+#: templates/public/home.html:5
+#, python-format
+msgid "%(n)s tip"
+msgid_plural "%(n)s tips"
+msgstr[0] "%(n)s wskazówka"
+msgstr[1] "%(n)s wskazówki"
+
+#: templates/public/home.html:7
+msgid "Privacy"
+msgstr "Prywatność"
+
+#: templates/staff/home.html:1
+msgid "Dashboard"
+msgstr ""
+"""
+
+
+def test_the_gate_finds_each_kind_of_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each problem of a broken catalog is reported, and a message outside the language's scopes (a
+    staff page's, for Polish) is not."""
+    broken = tmp_path / "pl.po"
+    broken.write_text(BROKEN_CATALOG, encoding="utf-8")
+    reference = translations.po_path
+    monkeypatch.setattr(
+        translations, "po_path", lambda language: broken if language == "pl" else reference(language)
+    )
+    found = {(problem.msgid, problem.problem.split(":")[0]) for problem in translations.problems("pl")}
+    assert ("Objects", "untranslated") in found
+    assert ("About", "fuzzy") in found
+    assert ("Object %(code)s", "placeholders differ") in found
+    assert ("%(count)s%% done", "format check") in found
+    assert ("%(n)s tip", "untranslated") in found  # two of the three plural forms
+    assert (f"(header of {broken})", "the header is fuzzy, so the catalog is never compiled") in found
+    # Every public message of the sources that this catalog lacks ("Identified" among many).
+    assert ("Identified", "missing from the catalog (run makemessages)") in found
+    assert not [msgid for msgid, _problem in found if msgid in {"Privacy", "Dashboard"}]

@@ -21,7 +21,6 @@ from typing import Any
 import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.env import (
     data_dir_configured,
@@ -121,7 +120,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's session middleware with separate staff, admin and public cookies (name and path).
     "traceobject.accounts.middleware.AreaSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language of each area, from its own list only (core/languages.py), in place of Django's
+    # LocaleMiddleware.
+    "traceobject.core.middleware.AreaLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Malformed query strings and bodies get the area's 400 page before the CSRF check reads the body
     # (its process_view runs after every middleware's request phase, and before the CSRF one's).
@@ -216,51 +217,55 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 # The public side in 36 languages: the 24 official languages of the EU and twelve more spoken where the
 # objects are sold (issue 14). The partner portal speaks the EU ones, the staff side English, French and
-# German only (STAFF_LANGUAGES); an area never shows a language it is not complete in.
+# German only (STAFF_LANGUAGES); an area never shows a language it is not complete in (core/languages.py
+# chooses per area; tests/test_i18n.py checks completeness). The names are for developers: pages name
+# each language in itself, from CLDR (core.languages.native_name), so they are not translated.
 LANGUAGES = [
-    ("bg", _("Bulgarian")),
-    ("cs", _("Czech")),
-    ("da", _("Danish")),
-    ("de", _("German")),
-    ("el", _("Greek")),
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("et", _("Estonian")),
-    ("fi", _("Finnish")),
-    ("fr", _("French")),
-    ("ga", _("Irish")),
-    ("hr", _("Croatian")),
-    ("hu", _("Hungarian")),
-    ("it", _("Italian")),
-    ("lt", _("Lithuanian")),
-    ("lv", _("Latvian")),
-    ("mt", _("Maltese")),
-    ("nl", _("Dutch")),
-    ("pl", _("Polish")),
-    ("pt", _("Portuguese")),
-    ("ro", _("Romanian")),
-    ("sk", _("Slovak")),
-    ("sl", _("Slovenian")),
-    ("sv", _("Swedish")),
-    ("ar", _("Arabic")),
-    ("fa", _("Persian")),
-    ("hi", _("Hindi")),
-    ("id", _("Indonesian")),
-    ("ja", _("Japanese")),
-    ("ko", _("Korean")),
-    ("ru", _("Russian")),
-    ("th", _("Thai")),
-    ("tr", _("Turkish")),
-    ("uk", _("Ukrainian")),
-    ("vi", _("Vietnamese")),
-    ("zh-hans", _("Simplified Chinese")),
+    ("bg", "Bulgarian"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("et", "Estonian"),
+    ("fi", "Finnish"),
+    ("fr", "French"),
+    ("ga", "Irish"),
+    ("hr", "Croatian"),
+    ("hu", "Hungarian"),
+    ("it", "Italian"),
+    ("lt", "Lithuanian"),
+    ("lv", "Latvian"),
+    ("mt", "Maltese"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("sk", "Slovak"),
+    ("sl", "Slovenian"),
+    ("sv", "Swedish"),
+    ("ar", "Arabic"),
+    ("fa", "Persian"),
+    ("hi", "Hindi"),
+    ("id", "Indonesian"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("ru", "Russian"),
+    ("th", "Thai"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("vi", "Vietnamese"),
+    ("zh-hans", "Simplified Chinese"),
 ]
 EU_LANGUAGES = tuple(code for code, _name in LANGUAGES[:24])
 PARTNER_LANGUAGES = EU_LANGUAGES
 STAFF_LANGUAGES = ("en", "fr", "de")
 # Django knows no Maltese; its entry here gives the picker its name and the page its direction.
 LANG_INFO["mt"] = {"bidi": False, "code": "mt", "name": "Maltese", "name_local": "Malti"}
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogs, then the few Django messages that Django's own catalog lacks for a language
+# (all of them for Maltese, which Django does not have): core/translations.py writes and checks both.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 # English dates without the American month-first order; fr and de keep Django's formats.
 FORMAT_MODULE_PATH = ["traceobject.core.formats"]
 USE_I18N = True

@@ -278,7 +278,7 @@ def test_malformed_request_gets_the_areas_page_one_log_line_and_stores_nothing(
     html = response.content.decode()
     _assert_areas_page(html, target.area)
     if target.path.startswith("/fr/"):
-        assert '<html lang="fr">' in html
+        assert '<html lang="fr" dir="ltr">' in html
     _assert_one_log_line(caplog, status, target.path)
     assert _snapshot() == before
 
@@ -370,7 +370,7 @@ def test_a_refusal_before_the_locale_middleware_is_not_in_the_last_requests_lang
     )
     assert response.status_code == 413
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "The request is too large" in html
 
 

@@ -27,7 +27,7 @@ def _assert_refused(response) -> None:
     assert response.status_code == 403
     html = response.content.decode()
     # The site's own explanation (core.views.csrf_failure), not Django's technical page.
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "CSRF" not in html
     assert _stored() == (0, 0)
 

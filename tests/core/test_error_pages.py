@@ -75,7 +75,7 @@ def test_public_404_is_in_the_paths_language(client: Client) -> None:
     english = client.get("/no-such-page/").content.decode()
     for language in ("fr", "de"):
         html = client.get(f"/{language}/no-such-page/").content.decode()
-        assert f'<html lang="{language}">' in html
+        assert f'<html lang="{language}" dir="ltr">' in html
         assert _heading(html) != _heading(english)
 
 
@@ -170,7 +170,7 @@ def test_malformed_request_is_the_areas_400_page(client: Client, path: str, area
     _assert_styled(html, area)
     assert _heading(html) != ""
     if path.startswith("/fr/"):
-        assert '<html lang="fr">' in html
+        assert '<html lang="fr" dir="ltr">' in html
     # The security headers are still there.
     assert "default-src 'none'" in response["Content-Security-Policy"]
 

@@ -1,4 +1,5 @@
-"""axe-core on every public page in three languages, and on the main staff and partner pages: 0 violations.
+"""axe-core on every public page in four languages (one right to left), and on the main staff and partner
+pages: 0 violations.
 
 axe-core comes from the ``axe-playwright-python`` package (its bundled axe.min.js): nothing is
 downloaded at run time. Contexts bypass the CSP only so that the axe script can be injected; the
@@ -16,7 +17,8 @@ from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.browser
 
-LANGUAGES = ["", "fr/", "de/"]
+# English, French and German (the staff languages, fully translated), and Arabic: right to left.
+LANGUAGES = ["", "fr/", "de/", "ar/"]
 
 
 def _axe() -> Any:

@@ -117,11 +117,14 @@ def test_access_log_has_no_client_address(page: Any, production_server: Server) 
 def test_language_picker_without_javascript(page: Any, production_server: Server) -> None:
     page.goto(f"{production_server.url}/about/")
     english_heading = page.locator("h1").inner_text()
-    page.locator("nav.languages a[hreflang=fr]").click()
+    # A native disclosure: opened without JavaScript, then a plain link.
+    page.locator("details.languages summary").click()
+    page.locator("details.languages a[hreflang=fr]").click()
     assert page.url.endswith("/fr/about/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() != english_heading
-    page.locator("nav.languages a[hreflang=de]").click()
+    page.locator("details.languages summary").click()
+    page.locator("details.languages a[hreflang=de]").click()
     assert page.url.endswith("/de/about/")
     assert page.locator("html").get_attribute("lang") == "de"
 

@@ -671,7 +671,7 @@ def test_not_found_page(client, db) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     html = _html(response)
-    assert '<html lang="en">' in html  # the site's own page, not a bare server error
+    assert '<html lang="en" dir="ltr">' in html  # the site's own page, not a bare server error
     assert find_all(html, "a", href="/")
 
 
@@ -686,7 +686,7 @@ def test_pages_in_french_and_german(client, published_object: Object, language: 
     response = client.get(f"/{language}{path}")
     assert response.status_code == 200
     html = _html(response)
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     # Links within the site stay in the language.
     assert find_all(html, "a", class_="brand", href=f"/{language}/")
 
@@ -699,17 +699,23 @@ def test_tip_in_french_and_german(client, published_object: Object, language: st
     ]
     response = client.post(f"/{language}/objects/B17-2026/tip/", tip_form_data(country="DE"))
     assert response.status_code == 200
-    assert f'<html lang="{language}">' in _html(response)
+    assert f'<html lang="{language}" dir="ltr">' in _html(response)
     assert find_by_id(_html(response), "receipt-code")
 
 
-def test_unprefixed_pages_are_english_whatever_the_browser_asks(client, db) -> None:
-    """Every page is cacheable per URL: the language comes from the path only."""
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
-    assert '<html lang="en">' in _html(response)
+def test_unprefixed_pages_are_english_whatever_the_browser_asks(client, published_object: Object) -> None:
+    """Every page but the bare root is cacheable per URL: the language comes from the path only (the
+    root's redirect: tests/core/test_languages.py)."""
+    for url in ("/objects/B17-2026/", "/about/", "/?q=bag"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+        assert response.status_code == 200, url
+        assert '<html lang="en" dir="ltr">' in _html(response), url
+        assert "Accept-Language" not in response.get("Vary", ""), url
 
 
 def test_language_links(client, published_object: Object) -> None:
     html = _html(client.get("/fr/objects/B17-2026/"))
     links = {a.attrs["hreflang"]: a.attrs["href"] for a in find_all(html, "a") if a.attrs.get("hreflang")}
-    assert links == {"en": "/objects/B17-2026/", "fr": "/fr/objects/B17-2026/", "de": "/de/objects/B17-2026/"}
+    expected = {code: f"/{code}/objects/B17-2026/" for code, _name in settings.LANGUAGES if code != "en"}
+    assert links == {"en": "/objects/B17-2026/", **expected}
+    assert len(links) == 36

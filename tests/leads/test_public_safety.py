@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from babel import Locale
+from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -17,7 +18,10 @@ from tests.leads.conftest import Loop
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGES = ("en", "fr", "de")
+# The pages are read in a few languages (Polish: a country of the determination; Arabic: right to left),
+# and searched for the countries' names in every language the site speaks.
+LANGUAGES = ("en", "fr", "de", "pl", "ar")
+SITE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 IDENTIFIED_NOTICE = (
     "This object has been identified and no longer needs your help. Thank you to everyone who sent a tip."
 )
@@ -56,8 +60,8 @@ def visible_text(page: str) -> str:
 def _forbidden(codes: list[str]) -> list[str]:
     names = set()
     for code in codes:
-        for language in LANGUAGES:
-            names.add(Locale(language).territories[code])
+        for language in SITE_LANGUAGES:
+            names.add(Locale.parse(translation.to_locale(language)).territories[code])
     return sorted(names)
 
 
@@ -100,7 +104,6 @@ def test_no_public_page_names_a_country_of_the_determination(
 ) -> None:
     from datetime import timedelta
 
-    from django.conf import settings
     from django.utils import timezone
 
     from traceobject.leads.services import lead_send

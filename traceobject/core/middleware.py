@@ -12,8 +12,12 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from traceobject.core import hooks
+from traceobject.core.errors import AREA_PUBLIC, area_of
+from traceobject.core.languages import ROOT_VARY, negotiates, request_language, root_redirect
 from traceobject.core.views import request_too_large
 
 # Every header through which a proxy may pass on the client's address.
@@ -229,4 +233,28 @@ class SecureCookiesMiddleware:
             for morsel in response.cookies.values():
                 if morsel.value:
                     morsel["secure"] = True
+        return response
+
+
+class AreaLocaleMiddleware:
+    """Django's ``LocaleMiddleware``, area by area (``core.languages``): activates the request's language
+    (``request_language``: one of its area's, never another), sends the bare root to the visitor's
+    language (``root_redirect``), and says on each response what its language depended on: ``Vary``
+    only on the root and on the areas that read ``Accept-Language``, so that public pages stay
+    cacheable per URL."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        negotiated = negotiates(request)
+        response = (negotiated and root_redirect(request)) or self.get_response(request)
+        if negotiated:
+            patch_vary_headers(response, ROOT_VARY)
+        elif area_of(request.path_info) != AREA_PUBLIC:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
         return response

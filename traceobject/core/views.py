@@ -32,6 +32,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from traceobject.core.errors import AREA_PUBLIC, area_of
+from traceobject.core.languages import request_language
 
 # One line per refused malformed request (400, 413): never a traceback, never the client's address (the
 # first middleware has already dropped it), never the body.
@@ -98,25 +99,20 @@ def _messages(status: int, area: str) -> tuple[str, str]:
     return (_("Page not found"), _("This page does not exist, or your account may not see it."))
 
 
-def _language_from_path(request: HttpRequest) -> None:
-    """Public paths carry their language (``/fr/...``); an error raised before the locale middleware
-    ran (a malformed request, a body too large) still answers in it, and any other path then in the
-    default language, as the locale middleware would choose: never in the language that the worker's
-    thread happened to serve last."""
-    language = None
-    if area_of(request.path_info) == AREA_PUBLIC:
-        language = translation.get_language_from_path(request.path_info)
-    if not language and not hasattr(request, "LANGUAGE_CODE"):
-        language = settings.LANGUAGE_CODE
-    if language:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+def _activate_area_language(request: HttpRequest) -> None:
+    """The area's language for this request (``core.languages.request_language``: the prefix of a public
+    path, ``Accept-Language`` among the area's languages elsewhere), so that an error raised before the
+    locale middleware ran (a malformed request, a body too large) still answers in it: never in the
+    language that the worker's thread happened to serve last, nor in one the area does not speak."""
+    if not hasattr(request, "LANGUAGE_CODE"):
+        request.LANGUAGE_CODE = request_language(request)
+    translation.activate(request.LANGUAGE_CODE)
 
 
 def _error_page(request: HttpRequest, status: int, **extra: Any) -> HttpResponse:
     if not hasattr(request, "user"):  # refused before the authentication middleware ran
         request.user = AnonymousUser()
-    _language_from_path(request)
+    _activate_area_language(request)
     area = area_of(request.path_info)
     heading, message = _messages(status, area)
     context = {"status": status, "heading": heading, "message": message, **extra}
@@ -192,7 +188,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A plain explanation: the usual cause is an expired page or blocked cookies, not an attack."""
     area = area_of(request.path_info)
     if area == AREA_PUBLIC:
-        _language_from_path(request)
+        _activate_area_language(request)
         return render(request, "public/csrf_failure.html", status=403)
     heading = _("Your form could not be sent")
     message = _(

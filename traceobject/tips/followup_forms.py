@@ -21,7 +21,8 @@ class ReceiptForm(forms.Form):
             "The 16-character code you were given when you sent your tip, for example 7KQ4-M2XD-9TBA-H3PV."
         ),
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+            # A code reads left to right on an Arabic or Persian page too (dir="ltr").
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "dir": "ltr"}
         ),
     )
 
@@ -30,7 +31,7 @@ class MessageForm(forms.Form):
     text = forms.CharField(
         label=_("Your reply"),
         max_length=MESSAGE_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
         error_messages={"required": _("Write a message first.")},
     )
 

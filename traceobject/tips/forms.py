@@ -55,7 +55,9 @@ class TipForm(HoneypotMixin, forms.Form):
         help_text=_("Where it was sold, who makes it, where you saw it, when. No clue is too small."),
         min_length=TEXT_MIN,
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
+        # dir="auto": a tip in Latin script on an Arabic page (or in Arabic on an English one) reads in
+        # its own direction as it is typed.
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX, "dir": "auto"}),
         error_messages={
             "required": _("Please tell us what you know about this object."),
             "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
@@ -79,7 +81,7 @@ class TipForm(HoneypotMixin, forms.Form):
         max_length=MAX_LINKS * 2100,
         # Not stripped, so that "line N" in an error is the line the tipster sees, blank lines included.
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
     )
     contact = forms.CharField(
         label=_("How can we reach you? (optional)"),
