@@ -18,6 +18,7 @@ from django.utils.translation import get_language, get_language_info
 
 from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
+from traceobject.core.language_names import language_name
 from traceobject.core.permissions import Permission, roles_with_permission
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
@@ -209,17 +210,6 @@ def objects_located() -> QuerySet[Object]:
 def public_languages() -> list[str]:
     """The codes of the public side's languages (settings.LANGUAGES), in the settings' order."""
     return [code for code, _name in settings.LANGUAGES]
-
-
-def language_name(code: str) -> str:
-    """The language's name in the active language ("anglais" on a French page)."""
-    names = dict(settings.LANGUAGES)
-    if code in names:
-        return str(names[code])
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 def language_direction(code: str) -> str:

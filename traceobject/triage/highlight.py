@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext_lazy
 
 from traceobject.core.countries import country_choices
+from traceobject.core.language_names import language_name
 from traceobject.triage.models import SignalKind
 
 EXCERPT_LENGTH = 200
@@ -215,20 +216,6 @@ def country_names(language: str | None = None) -> Mapping[str, str]:
 
 def country_name(code: str, language: str | None = None) -> str:
     return country_names(language).get(code, code)
-
-
-@cache
-def _language_names(language: str) -> Mapping[str, str]:
-    names = _locale(language).languages
-    english = Locale("en").languages
-    return {str(code): str(names.get(code) or english.get(code) or code) for code in english}
-
-
-def language_name(code: str, language: str | None = None) -> str:
-    """A language code's name in the active language; the code itself when Babel does not know it."""
-    if not code:
-        return ""
-    return _language_names(language or get_language() or "en").get(code, code)
 
 
 __all__ = [
