@@ -75,7 +75,7 @@ def _clear_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _reset_language() -> Iterator[None]:
-    """LocaleMiddleware leaves the last request's language active in the thread: start in English."""
+    """The locale middleware leaves the last request's language active in the thread: start in English."""
     translation.deactivate()
     yield
     translation.deactivate()

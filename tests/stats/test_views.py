@@ -112,7 +112,8 @@ def test_results_page_formats_numbers_for_the_locale(client, catalogue: Catalogu
 def test_results_page_when_there_is_nothing_yet(client, db: None) -> None:
     html = _html(client.get(RESULTS))
     assert find_by_id(html, "figure-tips-received") is None
-    assert not find_all(html, "svg")
+    # No chart: the only drawing is the language picker's globe.
+    assert [svg.attrs.get("class") for svg in find_all(html, "svg")] == ["globe"]
     assert find_all(html, "p", class_="empty")
 
 
