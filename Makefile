@@ -59,6 +59,7 @@ BENCH_TIPS ?= 1000000
 bench: $(BIN)/traceobject messages
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval --data bench/data/signals_holdout.jsonl
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval --data bench/data/signals_world.jsonl
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.triage --database-url "$(BENCH_DATABASE_URL)" --tips $(BENCH_TIPS) --json-out var/bench-triage.json
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.images
 	$(BIN)/python -m bench.intake

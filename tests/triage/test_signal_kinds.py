@@ -248,6 +248,9 @@ def test_ontario_the_province_unless_the_tip_places_it_in_california() -> None:
     # "Georgia" is a weak name (a person, a state): the address makes Athens American, not Greek.
     assert found("Same hoodie as the university shop in Athens, Georgia sells.") == {"US": {"city"}}
     assert "FR" not in found("The mug says Paris, Texas on it.")
+    # A big city keeps its name against a region only ISO lists; a region people name keeps its own.
+    assert found("I bought it in Bari last summer.") == {"IT": {"city"}}
+    assert found("Cangkirnya seperti dari hotel di Bali tempat kami bulan madu.") == {"ID": {"subdivision"}}
 
 
 @pytest.mark.parametrize(

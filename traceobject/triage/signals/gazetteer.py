@@ -50,6 +50,7 @@ REGION_CONFIDENCE = 0.8
 # (15 million people) outweighs Ontario, California (175,000), unless the tip names the United States or
 # California, which then settles it (``signals._settle``). Regions carry no population in ISO 3166-2.
 REGION_WEIGHT = 3_000_000
+REGION_CITY_FLOOR = 250_000  # a city this big keeps its name against a region of another country
 NAMED_REGION_SHARE = (0.6, 0.4)  # a weak country name that is also a region elsewhere ("Georgia")
 CHAIN_CONFIDENCE = 0.6
 CHAIN_SHARE_FLOOR = 0.9  # a chain whose home country has less than this share of its shops is ambiguous
@@ -433,8 +434,11 @@ def _add_cities(builder: _Builder, floor: int, regions: dict[str, _Region]) -> N
         if region is not None and "*" not in region.languages:
             region = None  # a translated region name yields to a city's name, which holds in every language
         if region is not None:
-            big_here = is_primary and best_population >= BIG_CITY and best in region.weights
-            if not big_here:  # "Ontario": the province, unless the tip names the United States
+            # A region outweighs a town of its name elsewhere ("Ontario"); a big city keeps its name
+            # against a region that only ISO lists ("Bari" is the Italian city, not Somalia's region),
+            # not against one people name (Bali, not the Indian town of 290,000).
+            big_city = is_primary and best_population >= REGION_CITY_FLOOR and not region.curated
+            if not big_city:
                 _merge_region(builder, key, region, by_code)
                 continue
         total = sum(by_code.values())
@@ -555,6 +559,7 @@ class _Region:
 
     weights: dict[str, float]
     languages: set[str]  # "*" when it is the region's own name or a curated one
+    curated: bool = False  # named in data/regions.json: a region people name ("Bali", "Ontario")
 
 
 def _region_names() -> dict[str, _Region]:
@@ -567,6 +572,7 @@ def _region_names() -> dict[str, _Region]:
     stop = {fold_key(word) for word in table["stop"]}
     catalogs = _iso_translations()
     names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    curated: set[str] = set()
 
     def add(form: str, code: str, language: str) -> None:
         key = fold_key(form)
@@ -598,13 +604,14 @@ def _region_names() -> dict[str, _Region]:
     for code, spec in table["regions"].items():
         for form in expand_forms(spec):
             add(form, code, "*")
+            curated.add(fold_key(form))
     regions = {}
     for key, by_code in names.items():
         # A region's own name or a curated one outweighs another country's region translated alike.
         own = {code: languages for code, languages in by_code.items() if "*" in languages}
         by_code = own or by_code
         languages = set().union(*by_code.values())
-        regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages)
+        regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages, key in curated)
     return regions
 
 
