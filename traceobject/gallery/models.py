@@ -291,3 +291,40 @@ class PublicationReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object.code} {self.decision}"
+
+
+# --- The search index (derived; gallery/search.py) ------------------------------------------------------
+# Both tables hold only what ``gallery.search`` computes from an object's public text, and are rebuilt by
+# ``traceobject searchindex --rebuild``. Nothing else writes them. The database's own indexes over them
+# (SQLite FTS5 tables with their triggers, PostgreSQL GIN indexes) are made by ``search.schema_install``,
+# not declared here: a migration that makes Django rebuild one of these tables on SQLite (most field
+# changes do) must call ``search.schema_install`` again, since the triggers go with the old table.
+
+
+class SearchText(models.Model):
+    """One part of an object's public text, normalised for search: the object's own fields with its code
+    (``part`` ""), or one translation (``part`` its language). Internal fields are never copied here.
+    The id is always given (``search.text_row_id``: the object's id and the part's slot), never drawn
+    from the sequence."""
+
+    id = models.BigAutoField(primary_key=True)
+    object = models.ForeignKey(Object, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=16, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["object", "part"], name="gallery_searchtext_part")]
+
+    def __str__(self) -> str:
+        return f"{self.object_id} [{self.part}]"
+
+
+class SearchDocument(models.Model):
+    """Per object, the distinct one- and two-character pieces of its words (space-separated), for search
+    words shorter than a trigram."""
+
+    object = models.OneToOneField(Object, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    grams = models.TextField()
+
+    def __str__(self) -> str:
+        return str(self.object_id)

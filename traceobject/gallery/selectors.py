@@ -20,6 +20,7 @@ from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 from traceobject.core.language_names import language_name
 from traceobject.core.permissions import Permission, roles_with_permission
+from traceobject.gallery.search import objects_matching
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
     Audience,
@@ -149,11 +150,8 @@ def gallery_list(*, filters: GalleryFilter) -> QuerySet[Object]:
     queryset = objects_public()
     if filters.category:
         queryset = queryset.filter(category__slug=filters.category)
-    query = filters.query.strip()
-    if query:
-        queryset = queryset.filter(
-            Q(code__icontains=query) | Q(title__icontains=query) | Q(description__icontains=query)
-        )
+    # Every word, in any order, in any language of the object's public text or its code (gallery.search).
+    queryset = objects_matching(queryset, filters.query)
     return _with_cards(queryset).order_by("-release__publish_at", "code")
 
 
@@ -349,9 +347,9 @@ def objects_staff_list(*, filters: StaffObjectFilter) -> QuerySet[Object]:
         queryset = queryset.filter(category__slug=filters.category)
     if filters.release is not None:
         queryset = queryset.filter(release_id=filters.release)
-    query = filters.query.strip()
-    if query:
-        queryset = queryset.filter(Q(code__icontains=query) | Q(title__icontains=query))
+    # The public search's matching (a word of the code, the title, the text in any language): the staff
+    # find an object as a visitor would describe it. Internal notes are not searched (gallery.search).
+    queryset = objects_matching(queryset, filters.query)
     return queryset.order_by("-updated_at", "-id")
 
 
