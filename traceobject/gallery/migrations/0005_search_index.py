@@ -32,7 +32,7 @@ def index_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0003_object_translations"),
+        ("gallery", "0004_translation_review"),
     ]
 
     operations = [
