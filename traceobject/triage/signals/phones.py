@@ -27,6 +27,7 @@ from functools import cache, lru_cache
 
 from traceobject.triage.signals.gazetteer import country_codes
 
+_DIGIT = re.compile(r"\d")
 INTERNATIONAL_CONFIDENCE = 0.8  # a valid number with its prefix
 PREFIX_CONFIDENCE = 0.7  # a prefix of one country, the rest missing, masked or not a valid number
 NATIONAL_CONFIDENCE = 0.55  # a national format that only one country's numbers take
@@ -218,7 +219,7 @@ def _overlaps(start: int, end: int, masked: Sequence[tuple[int, int]]) -> bool:
 def find_phones(text: str, masked: Sequence[tuple[int, int]] = (), language: str = "") -> list[PhoneHit]:
     """Phone numbers of ``text`` that name a country, outside the ``masked`` spans; ``language`` (the
     tip's) settles a national number that several countries' plans take."""
-    if not text or not any(char.isdigit() for char in text):
+    if not text or not _DIGIT.search(text):
         return []
     hits: list[PhoneHit] = []
     taken: list[tuple[int, int]] = list(masked)

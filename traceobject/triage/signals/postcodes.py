@@ -31,6 +31,7 @@ from functools import cache
 
 from traceobject.triage.signals.normalise import fold, fold_key, is_unspaced
 
+_DIGIT = re.compile(r"\d")
 DISTINCT_CONFIDENCE = 0.7  # a format only one country uses
 PREFIX_CONFIDENCE = 0.75  # a country prefix and that country's format
 TOWN_CONFIDENCE = 0.6  # a format and a town's name after it
@@ -162,7 +163,7 @@ def find_postcodes(
     text: str, masked: Sequence[tuple[int, int]] = (), language: str = ""
 ) -> list[PostcodeHit]:
     """Postcodes of ``text`` that name one country, outside ``masked``."""
-    if not text or not any(char.isdigit() for char in text):
+    if not text or not _DIGIT.search(text):
         return []
     hits: list[PostcodeHit] = []
     taken = list(masked)
