@@ -383,7 +383,7 @@ def _pg_trgm_ensure(connection: BaseDatabaseWrapper) -> None:
 def schema_install(connection: BaseDatabaseWrapper) -> None:
     """Make the database's indexes over the search tables and fill them from the tables' rows."""
     if connection.vendor == "sqlite":
-        statements = _SQLITE_INSTALL
+        statements: tuple[str, ...] = _SQLITE_INSTALL
     elif connection.vendor == "postgresql":
         _pg_trgm_ensure(connection)
         statements = _POSTGRES_INSTALL

@@ -338,7 +338,7 @@ class StaffObjectFilter:
 
 def objects_staff_list(*, filters: StaffObjectFilter) -> QuerySet[Object]:
     """Every object, most recently changed first; a constant number of queries per page."""
-    queryset = Object.objects.select_related("category", "release", "author").annotate(
+    queryset: QuerySet[Object] = Object.objects.select_related("category", "release", "author").annotate(
         image_count=Count("images", distinct=True)
     )
     if filters.status:
