@@ -42,8 +42,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "var" / "bench-search"
 OBJECTS_PER_RELEASE = 25
 CODE_PREFIX = "S"
-CATEGORIES = ("bags", "bags", "bags", "toys", "toys", "clothing", "clothing", "textiles", "furniture", "shoes",
-              "clothing", "toys")  # by kind of object (search_texts' order)
+CATEGORIES = (
+    "bags",
+    "bags",
+    "bags",
+    "toys",
+    "toys",
+    "clothing",
+    "clothing",
+    "textiles",
+    "furniture",
+    "shoes",
+    "clothing",
+    "toys",
+)  # by kind of object (search_texts' order)
 
 
 def configure(database_url: str, data_dir: Path) -> None:
@@ -197,7 +209,8 @@ def table_sizes() -> dict[str, int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('gallery_object', 'gallery_objecttranslation', 'gallery_searchtext', 'gallery_searchdocument')"
+                "('gallery_object', 'gallery_objecttranslation', "
+                "'gallery_searchtext', 'gallery_searchdocument')"
             )
             sizes = dict(cursor.fetchall())
             cursor.execute(
@@ -208,11 +221,15 @@ def table_sizes() -> dict[str, int]:
             return {name: int(size) for name, size in sizes.items()}
         try:
             cursor.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
-        except Exception:  # noqa: BLE001 - a build without the dbstat table: no sizes
+        except Exception:
             return {}
         rows = cursor.fetchall()
     # Each table with its indexes, FTS5's shadow tables (``<table>_fts_data`` …) by their own names.
-    return {str(name): int(size) for name, size in rows if str(name).startswith(("gallery_object", "gallery_search"))}
+    return {
+        str(name): int(size)
+        for name, size in rows
+        if str(name).startswith(("gallery_object", "gallery_search"))
+    }
 
 
 # --- The queries ---------------------------------------------------------------------------------------
@@ -226,9 +243,32 @@ class Query:
 
 # Words that no object holds, in several scripts: an umbrella, a kettle, a bicycle.
 MISSES = (
-    "umbrella", "Regenschirm", "parapluie", "paraguas", "зонтик", "ομπρέλα", "şemsiye", "parasol",
-    "kettle", "Wasserkocher", "bouilloire", "чайник", "bicycle", "Fahrrad", "rower", "velo", "自行车", "傘",
-    "自転車", "مظلة", "چتر", "छाता", "ร่ม", "우산", "zqvx", "kavorato",
+    "umbrella",
+    "Regenschirm",
+    "parapluie",
+    "paraguas",
+    "зонтик",
+    "ομπρέλα",
+    "şemsiye",
+    "parasol",
+    "kettle",
+    "Wasserkocher",
+    "bouilloire",
+    "чайник",
+    "bicycle",
+    "Fahrrad",
+    "rower",
+    "velo",
+    "自行车",
+    "傘",
+    "自転車",
+    "مظلة",
+    "چتر",
+    "छाता",
+    "ร่ม",
+    "우산",
+    "zqvx",
+    "kavorato",
 )
 # Words of one or two characters: Chinese and Japanese words, a Korean word, pieces of Latin words.
 SHORT = ("包", "靴", "木", "金", "红色", "毛布", "人形", "가방", "신발", "ka", "st", "ü", "ß")
@@ -241,8 +281,16 @@ def queries(picks: list[search_texts.Picks], *, count: int, seed: int) -> list[Q
     languages = list(search_texts.LANGUAGES)
     made: list[Query] = []
     kinds = [
-        ("one word", 18), ("two words", 14), ("three words", 8), ("piece of a word", 10), ("code", 6),
-        ("brand", 6), ("short word", 10), ("short and long", 6), ("miss", 14), ("short miss", 4),
+        ("one word", 18),
+        ("two words", 14),
+        ("three words", 8),
+        ("piece of a word", 10),
+        ("code", 6),
+        ("brand", 6),
+        ("short word", 10),
+        ("short and long", 6),
+        ("miss", 14),
+        ("short miss", 4),
         ("common word", 4),
     ]
     population = [kind for kind, weight in kinds for _ in range(weight)]
@@ -321,7 +369,7 @@ def run_selector(query: str, *, old: bool = False) -> int:
                 | Q(title__icontains=filters.query)
                 | Q(description__icontains=filters.query)
             )
-        queryset = selectors._with_cards(queryset).order_by("-release__publish_at", "code")  # noqa: SLF001
+        queryset = selectors._with_cards(queryset).order_by("-release__publish_at", "code")
     else:
         queryset = selectors.gallery_list(filters=filters)
     page = Paginator(queryset, settings.GALLERY_PAGE_SIZE).get_page(1)
@@ -362,14 +410,19 @@ def measure(items: list[Query], *, repeat: int) -> dict[str, Any]:
     page_by_kind: dict[str, list[float]] = {}
     for item in items:
         old_times += time_it(lambda item=item: run_selector(item.text, old=True), repeat)
-        selector_by_kind.setdefault(item.kind, []).extend(time_it(lambda item=item: run_selector(item.text), repeat))
+        selector_by_kind.setdefault(item.kind, []).extend(
+            time_it(lambda item=item: run_selector(item.text), repeat)
+        )
         page_by_kind.setdefault(item.kind, []).extend(time_it(lambda item=item: page(item.text), repeat))
     all_selector = [value for values in selector_by_kind.values() for value in values]
     all_page = [value for values in page_by_kind.values() for value in values]
     baseline["selector_old_icontains"] = summary(old_times)
     result = {
         "baseline": baseline,
-        "selector": {"all": summary(all_selector), **{k: summary(v) for k, v in sorted(selector_by_kind.items())}},
+        "selector": {
+            "all": summary(all_selector),
+            **{k: summary(v) for k, v in sorted(selector_by_kind.items())},
+        },
         "page": {"all": summary(all_page), **{k: summary(v) for k, v in sorted(page_by_kind.items())}},
         "hits": {
             kind: {
@@ -409,8 +462,11 @@ def table(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--database-url", default="", help="PostgreSQL (a database that may be emptied); "
-                        "SQLite under --data-dir when left out")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="PostgreSQL (a database that may be emptied); SQLite under --data-dir when left out",
+    )
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--objects", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=400)

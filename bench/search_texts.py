@@ -118,21 +118,17 @@ LANGUAGES: dict[str, Language] = {
     ),
     "da": Language(
         _words("rød|blå|grøn|gul|sort|hvid|lyserød|brun"),
-        _words(
-            "taske|håndtaske|rygsæk|halstørklæde|bamse|dukke|krus|tæppe|lampe|sko|T-shirt|legetøjsbil"
-        ),
+        _words("taske|håndtaske|rygsæk|halstørklæde|bamse|dukke|krus|tæppe|lampe|sko|T-shirt|legetøjsbil"),
         _words("læder|uld|plastik|bomuld|træ|metal"),
         "{Object}, {color}",
-        "{Object} af {material}, farve {color}, med en gylden lås og en lille mærkat \"{brand}\" "
+        '{Object} af {material}, farve {color}, med en gylden lås og en lille mærkat "{brand}" '
         "(varenummer {number}). Sandsynligvis solgt omkring {year}.",
         ("Hvor blev denne genstand ({object}) solgt?", "Kender du mærket {brand}?"),
         "Se på syningen og materialet ({material}), ikke på farven.",
     ),
     "sv": Language(
         _words("röd|blå|grön|gul|svart|vit|rosa|brun"),
-        _words(
-            "väska|handväska|ryggsäck|halsduk|nallebjörn|docka|mugg|filt|lampa|sko|T-shirt|leksaksbil"
-        ),
+        _words("väska|handväska|ryggsäck|halsduk|nallebjörn|docka|mugg|filt|lampa|sko|T-shirt|leksaksbil"),
         _words("läder|ull|plast|bomull|trä|metall"),
         "{Object}, {color}",
         "{Object} av {material}, färg {color}, med ett guldfärgat lås och en liten etikett ”{brand}” "
@@ -163,8 +159,7 @@ LANGUAGES: dict[str, Language] = {
     "lv": Language(
         _words("sarkans|zils|zaļš|dzeltens|melns|balts|rozā|brūns"),
         _words(
-            "soma|rokassoma|mugursoma|šalle|rotaļu lācis|lelle|krūze|sega|lampa|kurpe|T-krekls|"
-            "rotaļu mašīna"
+            "soma|rokassoma|mugursoma|šalle|rotaļu lācis|lelle|krūze|sega|lampa|kurpe|T-krekls|rotaļu mašīna"
         ),
         _words("āda|vilna|plastmasa|kokvilna|koks|metāls"),
         "{Color} {object}",
@@ -188,9 +183,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "pl": Language(
         _words("czerwony|niebieski|zielony|żółty|czarny|biały|różowy|brązowy"),
-        _words(
-            "torba|torebka|plecak|szalik|pluszowy miś|lalka|kubek|koc|lampa|but|koszulka|samochodzik"
-        ),
+        _words("torba|torebka|plecak|szalik|pluszowy miś|lalka|kubek|koc|lampa|but|koszulka|samochodzik"),
         _words("skóra|wełna|plastik|bawełna|drewno|metal"),
         "{Object}, {color}",
         "{Object}, kolor {color}, materiał: {material}, ze złotym zapięciem i małą metką „{brand}” "
@@ -200,9 +193,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "cs": Language(
         _words("červený|modrý|zelený|žlutý|černý|bílý|růžový|hnědý"),
-        _words(
-            "taška|kabelka|batoh|šála|plyšový medvídek|panenka|hrnek|deka|lampa|bota|tričko|autíčko"
-        ),
+        _words("taška|kabelka|batoh|šála|plyšový medvídek|panenka|hrnek|deka|lampa|bota|tričko|autíčko"),
         _words("kůže|vlna|plast|bavlna|dřevo|kov"),
         "{Object}, {color}",
         "{Object}, barva {color}, materiál {material}, se zlatým zapínáním a malým štítkem „{brand}“ "
@@ -212,9 +203,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "sk": Language(
         _words("červený|modrý|zelený|žltý|čierny|biely|ružový|hnedý"),
-        _words(
-            "taška|kabelka|batoh|šál|plyšový medvedík|bábika|hrnček|deka|lampa|topánka|tričko|autíčko"
-        ),
+        _words("taška|kabelka|batoh|šál|plyšový medvedík|bábika|hrnček|deka|lampa|topánka|tričko|autíčko"),
         _words("koža|vlna|plast|bavlna|drevo|kov"),
         "{Object}, {color}",
         "{Object}, farba {color}, materiál {material}, so zlatým zapínaním a malým štítkom „{brand}“ "
@@ -250,9 +239,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "hu": Language(
         _words("piros|kék|zöld|sárga|fekete|fehér|rózsaszín|barna"),
-        _words(
-            "táska|kézitáska|hátizsák|sál|plüssmaci|baba|bögre|takaró|lámpa|cipő|póló|játékautó"
-        ),
+        _words("táska|kézitáska|hátizsák|sál|plüssmaci|baba|bögre|takaró|lámpa|cipő|póló|játékautó"),
         _words("bőr|gyapjú|műanyag|pamut|fa|fém"),
         "{Color} {object}",
         "{Color} {object}, anyaga {material}, arany csattal és egy kis „{brand}” címkével "
@@ -262,9 +249,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "ro": Language(
         _words("roșu|albastru|verde|galben|negru|alb|roz|maro"),
-        _words(
-            "geantă|poșetă|rucsac|fular|ursuleț de pluș|păpușă|cană|pătură|lampă|pantof|tricou|mașinuță"
-        ),
+        _words("geantă|poșetă|rucsac|fular|ursuleț de pluș|păpușă|cană|pătură|lampă|pantof|tricou|mașinuță"),
         _words("piele|lână|plastic|bumbac|lemn|metal"),
         "{Object} {color}",
         "{Object} {color} din {material}, cu o închizătoare aurie și o etichetă mică „{brand}” "
@@ -274,9 +259,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "bg": Language(
         _words("червен|син|зелен|жълт|черен|бял|розов|кафяв"),
-        _words(
-            "чанта|дамска чанта|раница|шал|плюшено мече|кукла|чаша|одеяло|лампа|обувка|тениска|количка"
-        ),
+        _words("чанта|дамска чанта|раница|шал|плюшено мече|кукла|чаша|одеяло|лампа|обувка|тениска|количка"),
         _words("кожа|вълна|пластмаса|памук|дърво|метал"),
         "{Color} {object}",
         "{Object}, цвят {color}, материал {material}, със златна закопчалка и малък етикет „{brand}“ "
@@ -299,9 +282,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "ga": Language(
         _words("dearg|gorm|glas|buí|dubh|bán|bándearg|donn"),
-        _words(
-            "mála|mála láimhe|mála droma|scaif|béirín|bábóg|muga|pluid|lampa|bróg|T-léine|carr bréagáin"
-        ),
+        _words("mála|mála láimhe|mála droma|scaif|béirín|bábóg|muga|pluid|lampa|bróg|T-léine|carr bréagáin"),
         _words("leathar|olann|plaisteach|cadás|adhmad|miotal"),
         "{Object} {color}",
         "{Object} {color} déanta as {material}, le claspa órga agus lipéad beag „{brand}“ "
@@ -317,7 +298,7 @@ LANGUAGES: dict[str, Language] = {
         ),
         _words("ġilda|suf|plastik|qoton|injam|metall"),
         "{Object} {color}",
-        "{Object} {color} magħmula minn {material}, b'għeluq tad-deheb u tikketta żgħira \"{brand}\" "
+        '{Object} {color} magħmula minn {material}, b\'għeluq tad-deheb u tikketta żgħira "{brand}" '
         "(oġġett {number}). Probabbilment inbiegħet madwar {year}.",
         ("Fejn inbiegħ dan l-oġġett ({object})?", "Taf il-marka {brand}?"),
         "Ħares lejn il-ħjata u l-materjal ({material}), mhux lejn il-kulur.",
@@ -373,9 +354,7 @@ LANGUAGES: dict[str, Language] = {
     ),
     "fa": Language(
         _words("قرمز|آبی|سبز|زرد|سیاه|سفید|صورتی|قهوه‌ای"),
-        _words(
-            "کیف|کیف دستی|کوله‌پشتی|شال گردن|خرس عروسکی|عروسک|لیوان|پتو|چراغ|کفش|تی‌شرت|ماشین اسباب‌بازی"
-        ),
+        _words("کیف|کیف دستی|کوله‌پشتی|شال گردن|خرس عروسکی|عروسک|لیوان|پتو|چراغ|کفش|تی‌شرت|ماشین اسباب‌بازی"),
         _words("چرم|پشم|پلاستیک|پنبه|چوب|فلز"),
         "{object} {color}",
         "{object} {color} از جنس {material}، با قفل طلایی و برچسب کوچک «{brand}» (کالای {number}). "
@@ -388,7 +367,7 @@ LANGUAGES: dict[str, Language] = {
         _words("थैला|हैंडबैग|बस्ता|दुपट्टा|टेडी बियर|गुड़िया|मग|कंबल|लैंप|जूता|टी-शर्ट|खिलौना कार"),
         _words("चमड़ा|ऊन|प्लास्टिक|सूती कपड़ा|लकड़ी|धातु"),
         "{color} {object}",
-        "{material} का {color} {object}, सुनहरे बकसुए और छोटे लेबल \"{brand}\" के साथ (सामान {number})। "
+        '{material} का {color} {object}, सुनहरे बकसुए और छोटे लेबल "{brand}" के साथ (सामान {number})। '
         "शायद लगभग {year} में बेचा गया।",
         ("यह {object} कहाँ बेचा गया था?", "क्या आप {brand} ब्रांड को जानते हैं?"),
         "रंग नहीं, सिलाई और {material} को देखिए।",
@@ -396,12 +375,11 @@ LANGUAGES: dict[str, Language] = {
     "id": Language(
         _words("merah|biru|hijau|kuning|hitam|putih|merah muda|cokelat"),
         _words(
-            "tas|tas tangan|ransel|syal|boneka beruang|boneka|cangkir|selimut|lampu|sepatu|kaus|"
-            "mobil mainan"
+            "tas|tas tangan|ransel|syal|boneka beruang|boneka|cangkir|selimut|lampu|sepatu|kaus|mobil mainan"
         ),
         _words("kulit|wol|plastik|katun|kayu|logam"),
         "{Object} {color}",
-        "{Object} {color} dari {material}, dengan gesper emas dan label kecil \"{brand}\" "
+        '{Object} {color} dari {material}, dengan gesper emas dan label kecil "{brand}" '
         "(barang {number}). Kemungkinan dijual sekitar tahun {year}.",
         ("Di mana barang ini ({object}) dijual?", "Apakah Anda mengenal merek {brand}?"),
         "Perhatikan jahitan dan bahannya ({material}), bukan warnanya.",
@@ -424,31 +402,27 @@ LANGUAGES: dict[str, Language] = {
         _words("가방|핸드백|배낭|목도리|곰인형|인형|머그컵|담요|램프|신발|티셔츠|장난감 자동차"),
         _words("가죽|울|플라스틱|면|나무|금속"),
         "{color} {object}",
-        "{material}로 만든 {color} {object}. 금색 잠금장치와 \"{brand}\"라고 적힌 작은 라벨이 있습니다 "
+        '{material}로 만든 {color} {object}. 금색 잠금장치와 "{brand}"라고 적힌 작은 라벨이 있습니다 '
         "(품번 {number}). {year}년경에 판매된 것으로 보입니다.",
         ("이 {object}은 어디에서 팔렸습니까?", "{brand} 브랜드를 아십니까?"),
         "색이 아니라 바느질과 {material}를 보세요.",
     ),
     "th": Language(
         _words("สีแดง|สีน้ำเงิน|สีเขียว|สีเหลือง|สีดำ|สีขาว|สีชมพู|สีน้ำตาล"),
-        _words(
-            "กระเป๋า|กระเป๋าถือ|กระเป๋าเป้|ผ้าพันคอ|ตุ๊กตาหมี|ตุ๊กตา|แก้วมัค|ผ้าห่ม|โคมไฟ|รองเท้า|เสื้อยืด|รถของเล่น"
-        ),
+        _words("กระเป๋า|กระเป๋าถือ|กระเป๋าเป้|ผ้าพันคอ|ตุ๊กตาหมี|ตุ๊กตา|แก้วมัค|ผ้าห่ม|โคมไฟ|รองเท้า|เสื้อยืด|รถของเล่น"),
         _words("หนัง|ขนสัตว์|พลาสติก|ผ้าฝ้าย|ไม้|โลหะ"),
         "{object}{color}",
-        "{object}{color}ทำจาก{material} มีตัวล็อกสีทองและป้ายเล็ก ๆ เขียนว่า \"{brand}\" (สินค้า {number}) "
+        '{object}{color}ทำจาก{material} มีตัวล็อกสีทองและป้ายเล็ก ๆ เขียนว่า "{brand}" (สินค้า {number}) '
         "น่าจะขายประมาณปี {year}",
         ("{object}นี้ขายที่ไหน", "คุณรู้จักยี่ห้อ {brand} ไหม"),
         "ดูที่ตะเข็บและ{material} ไม่ใช่สี",
     ),
     "vi": Language(
         _words("đỏ|xanh dương|xanh lá|vàng|đen|trắng|hồng|nâu"),
-        _words(
-            "túi|túi xách|ba lô|khăn quàng|gấu bông|búp bê|cốc|chăn|đèn|giày|áo phông|ô tô đồ chơi"
-        ),
+        _words("túi|túi xách|ba lô|khăn quàng|gấu bông|búp bê|cốc|chăn|đèn|giày|áo phông|ô tô đồ chơi"),
         _words("da|len|nhựa|vải bông|gỗ|kim loại"),
         "{Object} {color}",
-        "{Object} {color} bằng {material}, có khóa màu vàng kim và nhãn nhỏ ghi \"{brand}\" "
+        '{Object} {color} bằng {material}, có khóa màu vàng kim và nhãn nhỏ ghi "{brand}" '
         "(mã hàng {number}). Có lẽ được bán vào khoảng năm {year}.",
         ("Món đồ này ({object}) được bán ở đâu?", "Bạn có biết thương hiệu {brand} không?"),
         "Hãy nhìn đường may và chất liệu ({material}), không phải màu sắc.",
@@ -465,7 +439,32 @@ LANGUAGES: dict[str, Language] = {
     ),
 }
 
-_SYLLABLES = "ka lo vi ra ne to mi su ba de fo gu ha ji ku le mo na pi ro sa te vu zo".split()
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "vi",
+    "ra",
+    "ne",
+    "to",
+    "mi",
+    "su",
+    "ba",
+    "de",
+    "fo",
+    "gu",
+    "ha",
+    "ji",
+    "ku",
+    "le",
+    "mo",
+    "na",
+    "pi",
+    "ro",
+    "sa",
+    "te",
+    "vu",
+    "zo",
+]
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,9 @@ def staff_found(query: str) -> list[str]:
     return sorted(obj.code for obj in selectors.objects_staff_list(filters=StaffObjectFilter(query=query)))
 
 
-def translate(obj: Object, language: str, title: str, description: str = "", **fields: Any) -> ObjectTranslation:
+def translate(
+    obj: Object, language: str, title: str, description: str = "", **fields: Any
+) -> ObjectTranslation:
     return ObjectTranslation.objects.create(
         object=obj, language=language, title=title, description=description, **fields
     )
@@ -201,7 +203,11 @@ def test_a_hidden_object_is_never_found_in_public(changes: dict[str, Any]) -> No
 
 
 def test_an_object_of_a_future_release_is_not_found() -> None:
-    ObjectFactory(code="LATER-1", title="Green umbrella", release=ReleaseFactory(publish_at=timezone.now() + timedelta(hours=1)))
+    ObjectFactory(
+        code="LATER-1",
+        title="Green umbrella",
+        release=ReleaseFactory(publish_at=timezone.now() + timedelta(hours=1)),
+    )
     assert found("umbrella") == []
 
 
@@ -222,7 +228,9 @@ def test_search_keeps_the_category_filter_and_the_order(category_factory, releas
     ObjectFactory(code="A1-2026", title="Red kite", category=toys, release=old)
     ObjectFactory(code="Z9-2026", title="Red yo-yo", category=toys, release=new)
     ObjectFactory(code="B1-2026", title="Red bag", category=bags, release=new)
-    in_order = [obj.code for obj in selectors.gallery_list(filters=GalleryFilter(query="red", category="toys"))]
+    in_order = [
+        obj.code for obj in selectors.gallery_list(filters=GalleryFilter(query="red", category="toys"))
+    ]
     assert in_order == ["Z9-2026", "A1-2026", "A2-2026"]
 
 
@@ -357,8 +365,13 @@ def test_odd_queries_answer(handbag: Object, query: str) -> None:
     staff_found(query)
 
 
-@pytest.mark.parametrize(("query", "expected"), [("bag\x00red", ["B17-2026"]), ("bag%", ["B17-2026", "T2-2026"]), ("b_g", ["B17-2026", "T2-2026"])])
-def test_odd_queries_mean_what_they_say(handbag: Object, others: list[Object], query: str, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("bag\x00red", ["B17-2026"]), ("bag%", ["B17-2026", "T2-2026"]), ("b_g", ["B17-2026", "T2-2026"])],
+)
+def test_odd_queries_mean_what_they_say(
+    handbag: Object, others: list[Object], query: str, expected: list[str]
+) -> None:
     assert found(query) == expected
 
 
@@ -404,7 +417,9 @@ def test_the_staff_list_searches_every_language(staff_client, handbag: Object, o
 
 def _page_codes_staff(response) -> list[str]:
     assert response.status_code == 200
-    return sorted(element.text.strip() for element in find_all(response.content.decode(), "a", class_="object-code"))
+    return sorted(
+        element.text.strip() for element in find_all(response.content.decode(), "a", class_="object-code")
+    )
 
 
 # --- Normalisation --------------------------------------------------------------------------------------

@@ -234,7 +234,11 @@ def _free_slots(used: Iterable[int]) -> Iterator[int]:
 
 
 def object_search_sync(
-    object_id: int, *, own: Mapping[str, Any] | None = None, models: IndexModels = CURRENT, using: str = "default"
+    object_id: int,
+    *,
+    own: Mapping[str, Any] | None = None,
+    models: IndexModels = CURRENT,
+    using: str = "default",
 ) -> bool:
     """Bring one object's index rows in line with its text; ``own``: its fields, if the caller has them.
 
@@ -469,17 +473,19 @@ def search_check(*, using: str = "default") -> IndexCheck:
     for object_id in Object.objects.using(using).order_by("pk").values_list("pk", flat=True).iterator():
         report.objects += 1
         wanted = _wanted(object_id, None, models=CURRENT, using=using) or {}
-        document = SearchDocument.objects.using(using).filter(object_id=object_id).values_list("grams", flat=True)
-        stored = {part: text for part, (_row_id, text) in _stored(object_id, models=CURRENT, using=using).items()}
-        if wanted != stored or list(document) != [
-            document_grams(wanted.values(), using=using)
-        ]:
+        document = (
+            SearchDocument.objects.using(using).filter(object_id=object_id).values_list("grams", flat=True)
+        )
+        stored = {
+            part: text for part, (_row_id, text) in _stored(object_id, models=CURRENT, using=using).items()
+        }
+        if wanted != stored or list(document) != [document_grams(wanted.values(), using=using)]:
             report.stale.append(object_id)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for table in ("gallery_searchtext_fts", "gallery_searchdocument_fts"):
                 try:
-                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")  # noqa: S608
+                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
                 except DatabaseError as error:
                     report.problems.append(f"{table}: {error}")
         elif connection.vendor == "postgresql":
@@ -500,10 +506,14 @@ def search_check(*, using: str = "default") -> IndexCheck:
 MAX_WORDS = 32
 
 # Per database: the objects whose text holds one longer word, and those whose pieces hold every shorter one.
-_SQLITE_WORD = f"SELECT rowid >> {PART_BITS} FROM gallery_searchtext_fts WHERE gallery_searchtext_fts MATCH %s"
+_SQLITE_WORD = (
+    f"SELECT rowid >> {PART_BITS} FROM gallery_searchtext_fts WHERE gallery_searchtext_fts MATCH %s"
+)
 _SQLITE_PIECES = "SELECT rowid FROM gallery_searchdocument_fts WHERE gallery_searchdocument_fts MATCH %s"
 _POSTGRES_WORD = "SELECT object_id FROM gallery_searchtext WHERE text LIKE %s"  # pg_trgm's GIN answers it
-_POSTGRES_PIECES = "SELECT object_id FROM gallery_searchdocument WHERE string_to_array(grams, ' ') @> %s::text[]"
+_POSTGRES_PIECES = (
+    "SELECT object_id FROM gallery_searchdocument WHERE string_to_array(grams, ' ') @> %s::text[]"
+)
 # The selectors' filter by the ids found: one parameter, however many ids.
 _SQLITE_IDS = "SELECT value FROM json_each(%s)"
 _POSTGRES_IDS = "SELECT unnest(%s::bigint[])"
@@ -523,7 +533,9 @@ def matching_ids(words: list[str], *, using: str = "default") -> list[int]:
     one for all the shorter words together."""
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
-        raise ImproperlyConfigured(f"The gallery search supports SQLite and PostgreSQL, not {connection.vendor}.")
+        raise ImproperlyConfigured(
+            f"The gallery search supports SQLite and PostgreSQL, not {connection.vendor}."
+        )
     shortest_long = piece_length(connection) + 1
     long_words = [word for word in words[:MAX_WORDS] if len(word) >= shortest_long]
     short_words = [word for word in words[:MAX_WORDS] if len(word) < shortest_long]
@@ -544,7 +556,11 @@ def matching_ids(words: list[str], *, using: str = "default") -> list[int]:
             branches.append(_POSTGRES_WORD)
             params.append(_like_pattern(connection, word))
     # INTERSECT removes repeats (an object matches in several languages); one branch needs DISTINCT.
-    sql = " INTERSECT ".join(branches) if len(branches) > 1 else branches[0].replace("SELECT", "SELECT DISTINCT", 1)
+    sql = (
+        " INTERSECT ".join(branches)
+        if len(branches) > 1
+        else branches[0].replace("SELECT", "SELECT DISTINCT", 1)
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

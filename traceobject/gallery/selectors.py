@@ -20,7 +20,6 @@ from traceobject.accounts.models import User
 from traceobject.audit.models import AuditEvent
 from traceobject.core.language_names import language_name
 from traceobject.core.permissions import Permission, roles_with_permission
-from traceobject.gallery.search import objects_matching
 from traceobject.gallery.models import (
     LOCATED_STATUSES,
     Audience,
@@ -35,6 +34,7 @@ from traceobject.gallery.models import (
     Release,
     TranslationProposal,
 )
+from traceobject.gallery.search import objects_matching
 
 # --- The disclosure rule ------------------------------------------------------------------------------
 # A located object (identified or widespread) shows as such in public only once its confirmed

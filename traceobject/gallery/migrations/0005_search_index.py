@@ -66,7 +66,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("object", "part"), name="gallery_searchtext_part")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("object", "part"), name="gallery_searchtext_part")
+                ],
             },
         ),
         migrations.RunPython(index_build, index_drop),
