@@ -157,7 +157,7 @@ def test_the_partner_reads_the_object_in_their_language_or_the_marked_original(
     settings.LANGUAGE_CODE = "pl"
     polish = partner_client(staff["partner_a"])
     page = polish.get(url).content.decode()
-    assert '<html lang="pl">' in page
+    assert '<html lang="pl" dir="ltr">' in page
     assert "Niebieska płócienna torba" in _h1(page).text
     assert "W jakim sklepie sprzedawano tę torbę?" in page
     assert find_by_id(page, "text-fallback") is None
@@ -169,7 +169,7 @@ def test_the_partner_reads_the_object_in_their_language_or_the_marked_original(
     settings.LANGUAGE_CODE = "de"
     german = partner_client(staff["partner_b"])
     page = german.get(url).content.decode()
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
     assert find_by_id(page, "text-fallback") is not None
     assert 'lang="en" dir="ltr">Blue canvas bag</span>' in page
     assert "text-fallback-tag" in german.get("/partner/").content.decode()
