@@ -99,7 +99,16 @@ def test_tipster_and_analyst_talk_through_the_follow_up_page(
     try:
         staff = login_with_enrolment(staff_context, server, "e2e-followup-analyst")
         staff.goto(f"{server.url}/staff/triage/tips/{tip['id']}/")
-        assert TIP_TEXT in staff.locator(".tip-text").inner_text()
+        # The tip reads as the tipster wrote it once the signal notes ("city → PL") that the page
+        # sets beside the words they explain are taken out, and the note for Gdańsk is there.
+        tip_text = staff.locator(".tip-text")
+        assert "city → PL" in tip_text.locator(".signal-note").all_inner_texts()
+        bare = tip_text.evaluate(
+            "node => { const copy = node.cloneNode(true);"
+            " copy.querySelectorAll('.signal-note').forEach(n => n.remove());"
+            " return copy.textContent; }"
+        )
+        assert TIP_TEXT in bare
         staff.fill("#id_question", QUESTION)
         staff.click("#follow-up form button[type=submit]")
         assert staff.url.endswith(f"/staff/triage/tips/{tip['id']}/#follow-up")
