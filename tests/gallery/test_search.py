@@ -177,6 +177,24 @@ def test_short_words_narrow_like_long_ones(handbag: Object, others: list[Object]
     assert found("qu") == []
 
 
+def test_a_short_word_search_leaves_the_planner_as_it_found_it(handbag: Object, others: list[Object]) -> None:
+    """On PostgreSQL the lookup of short words tells the planner to use the index for that statement
+    only: a caller's transaction goes on with its own setting, and its other queries still work."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner setting exists on PostgreSQL only")
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert found("ed ar") == ["T3-2026", "T4-2026"]
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        assert found("ye") == ["T4-2026"]
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SET LOCAL enable_seqscan = on")  # the test's own transaction outlives this block
+
+
 # --- Only what the page may show ----------------------------------------------------------------------
 
 

@@ -561,9 +561,29 @@ def matching_ids(words: list[str], *, using: str = "default") -> list[int]:
         if len(branches) > 1
         else branches[0].replace("SELECT", "SELECT DISTINCT", 1)
     )
+    if connection.vendor == "postgresql" and short_words:
+        return _postgres_ids_by_index(connection, sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_ids_by_index(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> list[int]:
+    """Run ``sql`` with the planner told to use the indexes.
+
+    A piece found in nearly every object ("st", "ka") makes the planner read the whole pieces table,
+    and splitting every row's pieces there costs seconds, where the GIN index (exact for ``@>``, no
+    recheck) answers in milliseconds: the planner cannot see that cost. ``SET LOCAL`` lasts to the end
+    of the transaction, so the statement gets one of its own (a savepoint when the caller is already in
+    one) and the previous value is put back before it ends."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(sql, params)
+        found = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        return found
 
 
 def objects_matching(queryset: QuerySet[Object], query: str) -> QuerySet[Object]:
