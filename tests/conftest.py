@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches
 from django.utils import translation
 
 from tests.audit.triggers import audit_triggers_lifted
@@ -140,6 +142,17 @@ def count_queries() -> Callable[[Callable[[], Any]], int]:
         return len(context.captured_queries)
 
     return run
+
+
+def _language_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    """Django's URL resolver keeps, per language, the patterns it reversed with that language's prefix;
+    the default language has none. A test that changes the default would leave those entries behind
+    for every later test (a German reverse without its /de/ prefix), so they go with the setting."""
+    if setting in ("LANGUAGE_CODE", "LANGUAGES"):
+        clear_url_caches()
+
+
+setting_changed.connect(_language_setting_changed)
 
 
 from tests.staff_fixtures import staff, staff_client  # noqa: E402, F401 - fixtures for every staff test
