@@ -236,13 +236,39 @@ def audit_record(
     return event
 
 
-def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, until_id: int) -> AuditEvent:
-    """Record that ``actor`` exported the trail (which filters, how many events, up to which event),
-    before the first byte is streamed: an export that is cut off half-way was still taken."""
-    permission_require(actor, Permission.AUDIT_EVENT_EXPORT)
+def export_record(
+    *,
+    actor: Any,
+    action: AuditAction,
+    permission: Permission,
+    export: str,
+    filters: Mapping[str, str],
+    count: int,
+    target: models.Model | None = None,
+    until_id: int | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` downloaded the CSV export named ``export`` (with which filters, how many
+    rows, up to which id), before the first byte is streamed: an export that is cut off half-way was
+    still taken. The event names the export and its filters, never what the rows hold.
+
+    ``permission`` is the one the export's page needs; it is checked again here, as every service does.
+    """
+    permission_require(actor, permission)
+    details: dict[str, Any] = {"export": export, "filters": dict(filters), "count": count, "format": "csv"}
+    if until_id is not None:
+        details["until"] = until_id
     with transaction.atomic():
-        return audit_record(
-            actor=actor,
-            action=AuditAction.AUDIT_EXPORT,
-            details={"filters": dict(filters), "count": count, "until": until_id, "format": "csv"},
-        )
+        return audit_record(actor=actor, action=action, target=target, details=details)
+
+
+def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, until_id: int) -> AuditEvent:
+    """Record that ``actor`` exported the trail (which filters, how many events, up to which event)."""
+    return export_record(
+        actor=actor,
+        action=AuditAction.AUDIT_EXPORT,
+        permission=Permission.AUDIT_EVENT_EXPORT,
+        export="audit",
+        filters=filters,
+        count=count,
+        until_id=until_id,
+    )
