@@ -480,22 +480,28 @@ def test_the_navigation_shows_the_new_sections(staff_client: Any) -> None:
 
 LEAD_CSV = "/staff/leads/leads.csv"
 DETERMINATION_CSV = "/staff/leads/determinations.csv"
-LEAD_CSV_HEADER = [
-    "reference",
-    "object_code",
-    "object_title",
-    "country",
-    "authority",
-    "state",
-    "created_utc",
-    "sent_utc",
-    "acknowledged_utc",
-    "outcomes",
-    "latest_outcome",
-    "latest_outcome_utc",
-    "victims_identified",
-    "offenders_arrested",
-]
+LEAD_CSV_HEADER = (
+    "reference,object_code,object_title,country,authority,state,created_utc,sent_utc,acknowledged_utc,"
+    "outcomes,latest_outcome,latest_outcome_utc,victims_identified,offenders_arrested"
+)
+
+
+def _export(client: Any, url: str, stem: str, header: str) -> tuple[str, list[dict[str, str]]]:
+    """Download a CSV export, check its file name and its header (``header``, written out by hand), and
+    give its text (to search) and its rows by column."""
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{stem}-')
+    body = drain(response).decode()
+    first, *rows = list(csv.reader(io.StringIO(body)))
+    assert first == header.split(",")
+    return body, [dict(zip(first, row, strict=True)) for row in rows]
+
+
+def _recorded(action: str, actor: Any) -> dict[str, Any]:
+    """The details of the one event of ``action``, which ``actor`` wrote."""
+    [event] = AuditEvent.objects.filter(action=action)
+    assert event.actor == actor
+    return dict(event.details)
 
 
 @pytest.fixture
@@ -519,12 +525,8 @@ UPDATE = "The shop's delivery records named the flat on ulica Długa."
 def test_the_lead_csv_has_the_list_and_the_outcomes_in_force(
     staff_client: Any, staff: Any, reported: Loop
 ) -> None:
-    response = staff_client("analyst").get(LEAD_CSV)
-    assert response["Content-Disposition"].startswith('attachment; filename="leads-')
-    body = drain(response).decode()
-    header, *rows = list(csv.reader(io.StringIO(body)))
-    assert header == LEAD_CSV_HEADER
-    by_ref = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    body, rows = _export(staff_client("analyst"), LEAD_CSV, "leads", LEAD_CSV_HEADER)
+    by_ref = {row["reference"]: row for row in rows}
     pl = Lead.objects.select_related("authority").get(pk=reported.leads["PL"].pk)
     de = Lead.objects.select_related("authority").get(pk=reported.leads["DE"].pk)
     arrest = Outcome.objects.get(lead=pl, kind="offender_arrested")
@@ -553,13 +555,11 @@ def test_the_lead_csv_has_the_list_and_the_outcomes_in_force(
     ]
     # Newest first, as the list.
     expected = sorted([pl, de], key=lambda lead: (lead.created_at, lead.pk), reverse=True)
-    assert [row[0] for row in rows] == [lead.reference for lead in expected]
+    assert [row["reference"] for row in rows] == [lead.reference for lead in expected]
     # Nothing of the sealed snapshot or of an outcome's update.
     for sealed in (POLAND_TIP, GERMANY_TIP, AUTHORITY_NOTE, ANSWER_TEXT, NOTE_TEXT, UPDATE, "Długa"):
         assert sealed not in body
-    [event] = AuditEvent.objects.filter(action="leads.export")
-    assert event.actor == staff["analyst"]
-    assert event.details == {
+    assert _recorded("leads.export", staff["analyst"]) == {
         "export": "leads",
         "filters": {},
         "count": 2,
@@ -635,34 +635,10 @@ def test_the_lead_csv_streams_every_lead_in_batches_with_flat_queries(
     assert len(references) == len(set(references)) == 10
 
 
-@pytest.mark.parametrize(
-    ("name", "status"), [("auditor", 200), ("administrator", 403), ("partner_a", 403), ("outsider", 403)]
+DETERMINATION_CSV_HEADER = (
+    "id,object_code,object_title,kind,state,countries,proposed_by,proposed_utc,decided_by,decided_utc,"
+    "rationale,decision_reason"
 )
-def test_the_lead_csv_is_for_whoever_reads_the_list(
-    staff_client: Any, loop: Loop, name: str, status: int
-) -> None:
-    client = staff_client(name)
-    assert client.get(reverse("staff:lead_list")).status_code == status
-    response = client.get(LEAD_CSV)
-    assert response.status_code == status
-    drain(response)
-    assert AuditEvent.objects.filter(action="leads.export").count() == (1 if status == 200 else 0)
-
-
-DETERMINATION_CSV_HEADER = [
-    "id",
-    "object_code",
-    "object_title",
-    "kind",
-    "state",
-    "countries",
-    "proposed_by",
-    "proposed_utc",
-    "decided_by",
-    "decided_utc",
-    "rationale",
-    "decision_reason",
-]
 
 
 @pytest.fixture
@@ -670,33 +646,25 @@ def decisions(staff: Any, loop: Loop) -> dict[str, Determination]:
     """The loop's confirmed determination, one rejected and one waiting, each on its own object."""
     from tests.factories import ObjectFactory
 
-    rejected = determination_propose(
-        actor=staff["analyst"],
-        obj=ObjectFactory(code="R01-2026", title="-Red lamp"),
-        kind="widespread",
-        rationale="Sold everywhere.",
-        countries=[],
-    )
+    def widespread(code: str, title: str, rationale: str) -> Determination:
+        obj = ObjectFactory(code=code, title=title)
+        return determination_propose(
+            actor=staff["analyst"], obj=obj, kind="widespread", rationale=rationale, countries=[]
+        )
+
+    rejected = widespread("R01-2026", "-Red lamp", "Sold everywhere.")
     determination_reject(actor=staff["publisher"], determination=rejected, reason="+Too early to say.")
-    pending = determination_propose(
-        actor=staff["analyst"],
-        obj=ObjectFactory(code="P01-2026", title="Plain mug"),
-        kind="widespread",
-        rationale="=Sold in every supermarket.",
-        countries=[],
-    )
+    pending = widespread("P01-2026", "Plain mug", "=Sold in every supermarket.")
     return {"confirmed": loop.determination, "rejected": rejected, "pending": pending}
 
 
 def test_the_determination_csv_lists_every_determination(
     staff_client: Any, staff: Any, decisions: dict[str, Determination]
 ) -> None:
-    response = staff_client("auditor").get(DETERMINATION_CSV)
-    assert response["Content-Disposition"].startswith('attachment; filename="determinations-')
-    body = drain(response).decode()
-    header, *rows = list(csv.reader(io.StringIO(body)))
-    assert header == DETERMINATION_CSV_HEADER
-    by_code = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    body, rows = _export(
+        staff_client("auditor"), DETERMINATION_CSV, "determinations", DETERMINATION_CSV_HEADER
+    )
+    by_code = {row["object_code"]: row for row in rows}
     confirmed = Determination.objects.get(pk=decisions["confirmed"].pk)
     assert by_code["B17-2026"] == {
         "id": str(confirmed.pk),
@@ -724,12 +692,10 @@ def test_the_determination_csv_lists_every_determination(
     assert pending["rationale"] == "'=Sold in every supermarket."
     # Newest proposal first; no tip text, no country's rationale (those stay on the page).
     expected = sorted(decisions.values(), key=lambda d: (d.proposed_at, d.pk), reverse=True)
-    assert [row[0] for row in rows] == [str(d.pk) for d in expected]
+    assert [row["id"] for row in rows] == [str(d.pk) for d in expected]
     for hidden in (POLAND_TIP, GERMANY_TIP, NOTE_TEXT):
         assert hidden not in body
-    [event] = AuditEvent.objects.filter(action="determinations.export")
-    assert event.actor == staff["auditor"]
-    assert event.details == {
+    assert _recorded("determinations.export", staff["auditor"]) == {
         "export": "determinations",
         "filters": {},
         "count": 3,
@@ -745,14 +711,29 @@ def test_the_determination_list_links_to_its_csv(staff_client: Any, proposal: De
 
 
 @pytest.mark.parametrize(
-    ("name", "status"), [("publisher", 200), ("administrator", 403), ("partner_b", 403), ("outsider", 403)]
+    ("name", "allowed"),
+    [
+        ("analyst", True),
+        ("auditor", True),
+        ("administrator", False),
+        ("partner_b", False),
+        ("outsider", False),
+    ],
 )
-def test_the_determination_csv_is_for_whoever_reads_the_list(
-    staff_client: Any, proposal: Determination, name: str, status: int
+@pytest.mark.parametrize(
+    ("page", "export", "action"),
+    [
+        ("staff:lead_list", LEAD_CSV, "leads.export"),
+        ("staff:determination_list", DETERMINATION_CSV, "determinations.export"),
+    ],
+)
+def test_a_csv_is_for_whoever_reads_its_list(
+    staff_client: Any, loop: Loop, name: str, allowed: bool, page: str, export: str, action: str
 ) -> None:
     client = staff_client(name)
-    assert client.get(reverse("staff:determination_list")).status_code == status
-    response = client.get(DETERMINATION_CSV)
+    status = 200 if allowed else 403
+    assert client.get(reverse(page)).status_code == status
+    response = client.get(export)
     assert response.status_code == status
     drain(response)
-    assert AuditEvent.objects.filter(action="determinations.export").count() == (1 if status == 200 else 0)
+    assert AuditEvent.objects.filter(action=action).count() == (1 if allowed else 0)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from traceobject.audit import selectors, services
 from traceobject.audit.forms import AuditFilterForm
-from traceobject.core.csv_export import csv_filename, csv_response, export_bounds
+from traceobject.core.csv_export import csv_filename, csv_response
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
 
@@ -59,9 +59,11 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return audit_list(request)
     filters = form.filters()
-    count, until_id = export_bounds(selectors.audit_events(filters=filters))
-    services.audit_export_start(
-        actor=request.user, filters=_filter_values(form), count=count, until_id=until_id
+    until_id = services.export_start(
+        actor=request.user,
+        export=services.AUDIT_CSV,
+        filters=_filter_values(form),
+        rows=selectors.audit_events(filters=filters),
     )
     rows = selectors.audit_export_rows(user=request.user, filters=filters, until_id=until_id)
     return csv_response(rows, filename=csv_filename("audit-trail"))

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from traceobject.accounts.models import User
 from traceobject.audit import services as audit_services
 from traceobject.audit.actions import AuditAction
-from traceobject.core.csv_export import csv_filename, csv_response, export_bounds
+from traceobject.core.csv_export import csv_filename, csv_response
 from traceobject.core.errors import ApplicationError
 from traceobject.core.forms import form_refusal_add
 from traceobject.core.lookups import found_or_404
@@ -63,6 +63,11 @@ from traceobject.triage.models import Signal, SignalKind
 # The candidate countries offered on the determination form, and the tips listed under each.
 CANDIDATES_SHOWN = 10
 TIPS_PER_COUNTRY = 10
+# The CSV exports of the lead list and of the determinations: the permission of their pages.
+LEADS_CSV = audit_services.CsvExport("leads", AuditAction.LEADS_EXPORT, Permission.LEADS_LEAD_READ)
+DETERMINATIONS_CSV = audit_services.CsvExport(
+    "determinations", AuditAction.DETERMINATIONS_EXPORT, Permission.LEADS_LEAD_READ
+)
 
 
 def _determination_or_404(determination_id: int) -> Determination:
@@ -215,15 +220,8 @@ def determination_list(request: HttpRequest) -> HttpResponse:
 def determination_list_csv(request: HttpRequest) -> HttpResponseBase:
     """Every determination (the page shows those waiting and the latest decided), streamed and audited."""
     determinations = selectors.determinations_all()
-    count, until_id = export_bounds(determinations)
-    audit_services.export_record(
-        actor=request.user,
-        action=AuditAction.DETERMINATIONS_EXPORT,
-        permission=Permission.LEADS_LEAD_READ,
-        export="determinations",
-        filters={},
-        count=count,
-        until_id=until_id,
+    until_id = audit_services.export_start(
+        actor=request.user, export=DETERMINATIONS_CSV, filters={}, rows=determinations
     )
     rows = selectors.determinations_export_rows(determinations=determinations, until_id=until_id)
     return csv_response(rows, filename=csv_filename("determinations"))
@@ -342,15 +340,8 @@ def lead_list_csv(request: HttpRequest) -> HttpResponseBase:
         return lead_list(request)
     state, days = _lead_filters(form)
     leads = selectors.leads_filtered(state=state, unacknowledged_days=days)
-    count, until_id = export_bounds(leads)
-    audit_services.export_record(
-        actor=request.user,
-        action=AuditAction.LEADS_EXPORT,
-        permission=Permission.LEADS_LEAD_READ,
-        export="leads",
-        filters=form.filter_values(),
-        count=count,
-        until_id=until_id,
+    until_id = audit_services.export_start(
+        actor=request.user, export=LEADS_CSV, filters=form.filter_values(), rows=leads
     )
     rows = selectors.leads_export_rows(leads=leads, until_id=until_id)
     return csv_response(rows, filename=csv_filename("leads"))

@@ -61,6 +61,7 @@ from traceobject.triage.terms import terms_open
 # Domains and shops in the CSV export: all of them in practice, but bounded, since a spam burst of
 # distinct links could otherwise make one request write millions of rows.
 CSV_MAX_TERMS = 10_000
+CONSENSUS_CSV = audit_services.CsvExport("consensus", AuditAction.CONSENSUS_EXPORT, Permission.TIPS_TIP_READ)
 
 
 def _object_or_404(code: str) -> Object:
@@ -402,9 +403,7 @@ def consensus_csv(request: HttpRequest, code: str) -> HttpResponseBase:
     consensus = selectors.consensus(obj=obj, terms=CSV_MAX_TERMS)
     audit_services.export_record(
         actor=request.user,
-        action=AuditAction.CONSENSUS_EXPORT,
-        permission=Permission.TIPS_TIP_READ,
-        export="consensus",
+        export=CONSENSUS_CSV,
         filters={},
         count=len(consensus.countries) + len(consensus.shops) + len(consensus.domains),
         target=obj,
