@@ -131,10 +131,12 @@ POLICY: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {
     # keep the authorities.
     "staff:determination_new": (PN, PN),
     "staff:determination_list": (PNU, None),
+    "staff:determination_list_csv": (PNU, None),  # the CSV of a list: whoever reads the list
     "staff:determination_detail": (PNU, None),
     "staff:determination_confirm": (None, PN),
     "staff:determination_reject": (None, PN),
     "staff:lead_list": (PNU, None),
+    "staff:lead_list_csv": (PNU, None),
     "staff:lead_detail": (PNU, None),
     "staff:lead_send": (None, PN),
     "staff:lead_pdf": (PN, None),
@@ -146,6 +148,7 @@ POLICY: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {
     "staff:authority_edit": (A | P, A | P),
     # The partner portal: partners only, each to its own country's leads.
     "partner:home": (R, None),
+    "partner:lead_list_csv": (R, None),  # each partner its own country's leads (see test_get)
     "partner:password_change": (R, R),
     "partner:object_detail": (R, None),
     "partner:object_report": (None, R),
@@ -602,8 +605,14 @@ SHOWS: dict[str, Callable[[World, Any], None]] = {
     "staff:barrier_report_list": _text(BARRIER_TEXT),
     "staff:determination_new": _text(lambda w: w.open_obj.code, 'name="rationale"'),
     "staff:determination_list": _text(lambda w: w.pending.object.code),
+    "staff:determination_list_csv": _file(
+        "text/csv", b"id,", lambda w: w.pending.object.code, lambda w: w.published.code
+    ),
     "staff:determination_detail": _text("Matrix pending: sold in many countries."),
     "staff:lead_list": _text(lambda w: w.lead_pl.reference, lambda w: w.lead_de.reference),
+    "staff:lead_list_csv": _file(
+        "text/csv", b"reference,", lambda w: w.lead_pl.reference, lambda w: w.lead_de.reference
+    ),
     "staff:lead_detail": _text(lambda w: w.lead_pl.reference, "Matrix unit PL"),
     "staff:lead_pdf": _file("application/pdf", b"%PDF"),
     "staff:lead_json": _file("application/json", b"{", lambda w: w.lead_pl.reference),
@@ -613,6 +622,9 @@ SHOWS: dict[str, Callable[[World, Any], None]] = {
     "staff:authority_new": _text('name="country"', 'name="email"'),
     "staff:authority_edit": _text("Matrix unit PL"),
     "partner:home": _text(lambda w: w.lead_pl.reference, lambda w: w.for_partners.code),
+    "partner:lead_list_csv": _file(
+        "text/csv", b"reference,", lambda w: w.lead_pl.reference, lambda w: w.lead_fresh.reference
+    ),
     "partner:password_change": _text('name="current"', 'name="new"'),
     "partner:object_detail": _text(lambda w: w.for_partners.title, 'name="text"'),
     "partner:object_image": _file("image/", JPEG),
@@ -1007,6 +1019,12 @@ def test_get(world: World, db: None, name: str, account: str) -> None:
                 _text(lambda w: w.for_partners.code)(world, response)
                 assert world.lead_pl.reference not in response.content.decode()
                 assert world.lead_fresh.reference not in response.content.decode()
+            elif account == OTHER_COUNTRY and name == "partner:lead_list_csv":
+                # Another country's CSV: the header, and none of partner_a's leads.
+                _file("text/csv", b"reference,")(world, response)
+                body = _body(response).decode()
+                assert world.lead_pl.reference not in body
+                assert world.lead_fresh.reference not in body
             else:
                 SHOWS[name](world, response)
             return  # a page that may record its reading (the audit trail) is allowed to

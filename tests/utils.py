@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -161,3 +164,23 @@ def drain(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def csv_rows(response) -> list[list[str]]:
+    """A streamed CSV export read back as ``csv.reader`` reads it (the header first)."""
+    assert response.status_code == 200, response.status_code
+    assert response.streaming, "a CSV export streams"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(drain(response).decode())))
+
+
+def csv_dicts(response) -> list[dict[str, str]]:
+    """The rows of a CSV export as dicts by header, after checking that every row has every column."""
+    header, *rows = csv_rows(response)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def utc_iso(when: Any) -> str:
+    """A time as an export must write it (ISO 8601, UTC, microseconds only when there are some), spelt
+    out here rather than taken from the code under test."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00").replace(".000000+", "+")

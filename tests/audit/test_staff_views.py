@@ -356,6 +356,7 @@ STORED_ACTIONS = frozenset(
         "determination.propose", "determination.confirm", "determination.reject",
         "lead.open", "lead.export", "lead.send", "lead.acknowledge", "lead.outcome", "lead.outcome_correct",
         "partner.object_report", "authority.save", "authority.demo_load", "audit.export",
+        "consensus.export", "leads.export", "determinations.export",
     }
 )  # fmt: skip
 
@@ -461,8 +462,13 @@ def test_csv_export_of_the_current_filter_is_streamed_and_audited(staff_client, 
     assert first["actor"] == "publisher"
     export = AuditEvent.objects.filter(action="audit.export").get()
     assert export.actor == staff["auditor"]
-    assert export.details["filters"] == {"target_type": "gallery.object", "target_id": str(trail["obj"].pk)}
-    assert export.details["count"] == 2
+    assert export.details == {
+        "export": "audit",
+        "filters": {"target_type": "gallery.object", "target_id": str(trail["obj"].pk)},
+        "count": 2,
+        "until": trail["b"].pk,
+        "format": "csv",
+    }
 
 
 def test_csv_export_stops_at_the_events_that_existed_and_batches(staff_client, staff, monkeypatch) -> None:
@@ -475,10 +481,11 @@ def test_csv_export_stops_at_the_events_that_existed_and_batches(staff_client, s
     assert [int(row[0]) for row in rows[1:]] == recorded
 
 
-def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, staff) -> None:
-    _record(label='=HYPERLINK("http://x")')
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, staff, start) -> None:
+    _record(label=f'{start}HYPERLINK("http://x")')
     rows = _csv(staff_client("auditor").get("/staff/audit/export.csv"))
-    assert rows[1][2] == '\'=HYPERLINK("http://x")'
+    assert rows[1][2] == f'\'{start}HYPERLINK("http://x")'
 
 
 @pytest.mark.parametrize("name", ["publisher", "analyst", "partner_a", "partner_b", "outsider"])

@@ -3,6 +3,8 @@ country's), acknowledging, reporting outcomes, downloads, and the objects publis
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -26,8 +28,9 @@ from tests.leads.conftest import (
     Loop,
 )
 from tests.staff_fixtures import STAFF_PASSWORD, login_verified
+from tests.utils import drain, find_all, utc_iso
 from traceobject.audit.models import AuditEvent
-from traceobject.gallery.models import Audience, ObjectStatus
+from traceobject.gallery.models import Audience, Object, ObjectStatus
 from traceobject.leads.models import Lead, LeadState, Outcome
 from traceobject.leads.services import lead_send, outcome_report
 
@@ -314,3 +317,80 @@ def test_objects_published_for_partners_are_listed(staff: Any, db: None) -> None
     assert "Only for partners" in html
     assert "For everyone" not in html
     assert "Not yet" not in html
+
+
+# --- The CSV of the partner's leads -----------------------------------------------------------------
+
+LEAD_CSV = "/partner/leads.csv"
+
+
+def test_the_csv_holds_the_partners_own_sent_leads_as_its_list_shows_them(
+    staff: Any, sent: Loop, more_leads: Any
+) -> None:
+    [reported] = more_leads(1)  # sent, with an outcome from Poland's partner: acknowledged
+    [unsent] = more_leads(1, sent=False)
+    Object.objects.filter(pk=sent.obj.pk).update(title="=Blue canvas bag")
+    response = partner_client(staff["partner_a"]).get(LEAD_CSV)
+    assert response["Content-Disposition"].startswith('attachment; filename="leads-')
+    body = drain(response).decode()
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    # The columns of the list on the portal's home page, and no more.
+    assert header == [
+        "reference",
+        "object_code",
+        "object_title",
+        "state",
+        "sent_utc",
+        "acknowledged_utc",
+        "outcomes",
+    ]
+    pl = Lead.objects.get(pk=sent.leads["PL"].pk)
+    reported = Lead.objects.select_related("determination__object").get(pk=reported.pk)
+    assert rows == [
+        [
+            reported.reference,
+            reported.determination.object.code,
+            reported.determination.object.title,
+            "acknowledged",
+            utc_iso(reported.sent_at),
+            utc_iso(reported.acknowledged_at),
+            "1",
+        ],
+        [pl.reference, "B17-2026", "'=Blue canvas bag", "sent", utc_iso(pl.sent_at), "", "0"],
+    ]
+    # Germany's lead, a lead not sent yet, and anything sealed never appear.
+    for absent in (sent.leads["DE"].reference, unsent.reference, POLAND_TIP, GERMANY_TIP, "Opened."):
+        assert absent not in body
+    [event] = AuditEvent.objects.filter(action="leads.export")
+    assert event.actor == staff["partner_a"]
+    assert event.details == {
+        "export": "partner_leads",
+        "filters": {"country": "PL"},
+        "count": 2,
+        "until": reported.pk,
+        "format": "csv",
+    }
+
+
+def test_another_partner_gets_only_its_own_leads(staff: Any, sent: Loop) -> None:
+    body = drain(partner_client(staff["partner_b"]).get(LEAD_CSV)).decode()
+    rows = list(csv.reader(io.StringIO(body)))[1:]
+    assert [row[0] for row in rows] == [sent.leads["DE"].reference]
+    assert sent.leads["PL"].reference not in body
+    [event] = AuditEvent.objects.filter(action="leads.export")
+    assert (event.actor, event.details["filters"]) == (staff["partner_b"], {"country": "DE"})
+
+
+def test_the_home_page_links_to_the_csv(staff: Any, sent: Loop) -> None:
+    html = partner_client(staff["partner_a"]).get("/partner/").content.decode()
+    [link] = [a for a in find_all(html, "a") if a.attrs.get("id") == "lead-export"]
+    assert link.attrs["href"] == LEAD_CSV
+
+
+def test_the_csv_is_refused_as_the_portal_is(staff: Any, sent: Loop, client: Client) -> None:
+    assert partner_client(staff["analyst"]).get(LEAD_CSV).status_code == 403
+    assert partner_client(staff["outsider"]).get(LEAD_CSV).status_code == 403
+    response = client.get(LEAD_CSV)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/partner/login/")
+    assert not AuditEvent.objects.filter(action="leads.export").exists()

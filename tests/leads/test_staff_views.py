@@ -3,6 +3,8 @@ the lead list and detail with sending and downloads, and the directory of author
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import zipfile
@@ -14,11 +16,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.leads.conftest import GERMANY_TIP, POLAND_TIP, Loop
+from tests.leads.conftest import ANSWER_TEXT, AUTHORITY_NOTE, GERMANY_TIP, NOTE_TEXT, POLAND_TIP, Loop
+from tests.utils import csv_dicts, drain, find_all, utc_iso
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Object, ObjectStatus
-from traceobject.leads.models import Authority, Determination, DeterminationState, Lead, LeadState
+from traceobject.leads.models import Authority, Determination, DeterminationState, Lead, LeadState, Outcome
 from traceobject.leads.selectors import lead_snapshot
+from traceobject.leads.services import (
+    determination_propose,
+    determination_reject,
+    outcome_correct,
+    outcome_report,
+)
 from traceobject.tips.models import Tip
 
 pytestmark = pytest.mark.django_db
@@ -465,3 +474,266 @@ def test_the_navigation_shows_the_new_sections(staff_client: Any) -> None:
     html = staff_client("auditor").get(reverse("staff:home")).content.decode()
     assert ">Leads<" in html
     assert ">Authorities<" not in html
+
+
+# --- CSV exports ------------------------------------------------------------------------------------
+
+LEAD_CSV = "/staff/leads/leads.csv"
+DETERMINATION_CSV = "/staff/leads/determinations.csv"
+LEAD_CSV_HEADER = (
+    "reference,object_code,object_title,country,authority,state,created_utc,sent_utc,acknowledged_utc,"
+    "outcomes,latest_outcome,latest_outcome_utc,victims_identified,offenders_arrested"
+)
+
+
+def _export(client: Any, url: str, stem: str, header: str) -> tuple[str, list[dict[str, str]]]:
+    """Download a CSV export, check its file name and its header (``header``, written out by hand), and
+    give its text (to search) and its rows by column."""
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{stem}-')
+    body = drain(response).decode()
+    first, *rows = list(csv.reader(io.StringIO(body)))
+    assert first == header.split(",")
+    return body, [dict(zip(first, row, strict=True)) for row in rows]
+
+
+def _recorded(action: str, actor: Any) -> dict[str, Any]:
+    """The details of the one event of ``action``, which ``actor`` wrote."""
+    [event] = AuditEvent.objects.filter(action=action)
+    assert event.actor == actor
+    return dict(event.details)
+
+
+@pytest.fixture
+def reported(staff: Any, dispatched: Loop) -> Loop:
+    """The dispatched loop after Poland's partner reported two victims, corrected that to three, then
+    reported an arrest: two outcomes in force, the arrest the latest; Germany reported nothing."""
+    pl = dispatched.leads["PL"]
+    victims = outcome_report(
+        actor=staff["partner_a"], lead=pl, kind="victim_identified", count=2, update=UPDATE
+    )
+    outcome_correct(
+        actor=staff["partner_a"], outcome=victims, kind="victim_identified", count=3, update=UPDATE
+    )
+    outcome_report(actor=staff["partner_a"], lead=pl, kind="offender_arrested", count=1, update=UPDATE)
+    return dispatched
+
+
+UPDATE = "The shop's delivery records named the flat on ulica Długa."
+
+
+def test_the_lead_csv_has_the_list_and_the_outcomes_in_force(
+    staff_client: Any, staff: Any, reported: Loop
+) -> None:
+    body, rows = _export(staff_client("analyst"), LEAD_CSV, "leads", LEAD_CSV_HEADER)
+    by_ref = {row["reference"]: row for row in rows}
+    pl = Lead.objects.select_related("authority").get(pk=reported.leads["PL"].pk)
+    de = Lead.objects.select_related("authority").get(pk=reported.leads["DE"].pk)
+    arrest = Outcome.objects.get(lead=pl, kind="offender_arrested")
+    assert by_ref[pl.reference] == {
+        "reference": pl.reference,
+        "object_code": "B17-2026",
+        "object_title": "Blue canvas bag",
+        "country": "PL",
+        "authority": "Test unit PL",
+        "state": "acknowledged",
+        "created_utc": utc_iso(pl.created_at),
+        "sent_utc": utc_iso(pl.sent_at),
+        "acknowledged_utc": utc_iso(pl.acknowledged_at),
+        "outcomes": "2",  # the corrected report is not counted beside its correction
+        "latest_outcome": "offender_arrested",
+        "latest_outcome_utc": utc_iso(arrest.reported_at),
+        "victims_identified": "3",
+        "offenders_arrested": "1",
+    }
+    assert by_ref[de.reference]["state"] == "sent"
+    assert by_ref[de.reference]["acknowledged_utc"] == ""
+    assert [by_ref[de.reference][c] for c in ("outcomes", "latest_outcome", "victims_identified")] == [
+        "0",
+        "",
+        "0",
+    ]
+    # Newest first, as the list.
+    expected = sorted([pl, de], key=lambda lead: (lead.created_at, lead.pk), reverse=True)
+    assert [row["reference"] for row in rows] == [lead.reference for lead in expected]
+    # Nothing of the sealed snapshot or of an outcome's update.
+    for sealed in (POLAND_TIP, GERMANY_TIP, AUTHORITY_NOTE, ANSWER_TEXT, NOTE_TEXT, UPDATE, "Długa"):
+        assert sealed not in body
+    assert _recorded("leads.export", staff["analyst"]) == {
+        "export": "leads",
+        "filters": {},
+        "count": 2,
+        "until": max(pl.pk, de.pk),
+        "format": "csv",
+    }
+
+
+def test_the_lead_csv_honours_the_lists_filter(staff_client: Any, loop: Loop) -> None:
+    client = staff_client("publisher")
+    pl, de = loop.leads["PL"], loop.leads["DE"]
+    Lead.objects.filter(pk=pl.pk).update(state=LeadState.SENT, sent_at=timezone.now() - timedelta(days=30))
+    assert [row["reference"] for row in csv_dicts(client.get(LEAD_CSV, {"state": "ready"}))] == [de.reference]
+    assert [row["reference"] for row in csv_dicts(client.get(LEAD_CSV, {"state": "sent"}))] == [pl.reference]
+    late = csv_dicts(client.get(LEAD_CSV, {"unacknowledged": "on"}))
+    assert [row["reference"] for row in late] == [pl.reference]
+    assert [row["reference"] for row in csv_dicts(client.get(LEAD_CSV, {"state": "closed"}))] == []
+    filters = [e.details["filters"] for e in AuditEvent.objects.filter(action="leads.export").order_by("pk")]
+    assert filters == [{"state": "ready"}, {"state": "sent"}, {"unacknowledged": "on"}, {"state": "closed"}]
+    # A filter the list refuses exports nothing.
+    assert client.get(LEAD_CSV, {"state": "bogus"}).status_code == 400
+    assert AuditEvent.objects.filter(action="leads.export").count() == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "href"),
+    [
+        ("", LEAD_CSV),
+        ("?state=ready", f"{LEAD_CSV}?state=ready"),
+        ("?unacknowledged=on&state=", f"{LEAD_CSV}?unacknowledged=on"),
+    ],
+)
+def test_the_lead_list_links_to_its_csv_with_the_filter(
+    staff_client: Any, loop: Loop, query: str, href: str
+) -> None:
+    Lead.objects.filter(pk=loop.leads["PL"].pk).update(
+        state=LeadState.SENT, sent_at=timezone.now() - timedelta(days=30)
+    )
+    html = staff_client("auditor").get(reverse("staff:lead_list") + query).content.decode()
+    [link] = [a for a in find_all(html, "a") if a.attrs.get("id") == "lead-export"]
+    assert link.attrs["href"] == href
+
+
+def test_the_lead_csv_defuses_formulas(staff_client: Any, loop: Loop) -> None:
+    Object.objects.filter(pk=loop.obj.pk).update(title='=HYPERLINK("http://x","bag")')
+    Authority.objects.filter(country="PL").update(name="@SUM(A1)")
+    Authority.objects.filter(country="DE").update(name="\tunit")
+    rows = {row["country"]: row for row in csv_dicts(staff_client("analyst").get(LEAD_CSV))}
+    assert rows["PL"]["object_title"] == '\'=HYPERLINK("http://x","bag")'
+    assert rows["PL"]["authority"] == "'@SUM(A1)"
+    assert rows["DE"]["authority"] == "'\tunit"
+
+
+def test_the_lead_csv_streams_every_lead_in_batches_with_flat_queries(
+    staff_client: Any, loop: Loop, more_leads: Any, count_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the page's limit, across keyset batches, each lead once, and no query per row."""
+    from traceobject.core import csv_export
+    from traceobject.leads import staff_views
+
+    monkeypatch.setattr(staff_views, "LEADS_SHOWN", 2)
+    monkeypatch.setattr(csv_export, "EXPORT_BATCH", 3)
+    client = staff_client("analyst")
+    client.get(LEAD_CSV)
+    few = count_queries(lambda: drain(client.get(LEAD_CSV)))
+    many = more_leads(8)
+    more = count_queries(lambda: drain(client.get(LEAD_CSV)))
+    # Three more batches of three (10 leads: 4 batches instead of 1): one query each, never one a lead.
+    assert more == few + 3
+    references = [row["reference"] for row in csv_dicts(client.get(LEAD_CSV))]
+    everything = [*loop.leads.values(), *many]
+    assert sorted(references) == sorted(lead.reference for lead in everything)
+    assert len(references) == len(set(references)) == 10
+
+
+DETERMINATION_CSV_HEADER = (
+    "id,object_code,object_title,kind,state,countries,proposed_by,proposed_utc,decided_by,decided_utc,"
+    "rationale,decision_reason"
+)
+
+
+@pytest.fixture
+def decisions(staff: Any, loop: Loop) -> dict[str, Determination]:
+    """The loop's confirmed determination, one rejected and one waiting, each on its own object."""
+    from tests.factories import ObjectFactory
+
+    def widespread(code: str, title: str, rationale: str) -> Determination:
+        obj = ObjectFactory(code=code, title=title)
+        return determination_propose(
+            actor=staff["analyst"], obj=obj, kind="widespread", rationale=rationale, countries=[]
+        )
+
+    rejected = widespread("R01-2026", "-Red lamp", "Sold everywhere.")
+    determination_reject(actor=staff["publisher"], determination=rejected, reason="+Too early to say.")
+    pending = widespread("P01-2026", "Plain mug", "=Sold in every supermarket.")
+    return {"confirmed": loop.determination, "rejected": rejected, "pending": pending}
+
+
+def test_the_determination_csv_lists_every_determination(
+    staff_client: Any, staff: Any, decisions: dict[str, Determination]
+) -> None:
+    body, rows = _export(
+        staff_client("auditor"), DETERMINATION_CSV, "determinations", DETERMINATION_CSV_HEADER
+    )
+    by_code = {row["object_code"]: row for row in rows}
+    confirmed = Determination.objects.get(pk=decisions["confirmed"].pk)
+    assert by_code["B17-2026"] == {
+        "id": str(confirmed.pk),
+        "object_code": "B17-2026",
+        "object_title": "Blue canvas bag",
+        "kind": "identified",
+        "state": "confirmed",
+        "countries": "PL:likely;DE:possible",
+        "proposed_by": "analyst",
+        "proposed_utc": utc_iso(confirmed.proposed_at),
+        "decided_by": "publisher",
+        "decided_utc": utc_iso(confirmed.decided_at),
+        "rationale": "Placed by independent tips.",
+        "decision_reason": "",
+    }
+    rejected = by_code["R01-2026"]
+    assert (rejected["object_title"], rejected["state"], rejected["countries"]) == (
+        "'-Red lamp",
+        "rejected",
+        "",
+    )
+    assert rejected["decision_reason"] == "'+Too early to say."
+    pending = by_code["P01-2026"]
+    assert (pending["state"], pending["decided_by"], pending["decided_utc"]) == ("proposed", "", "")
+    assert pending["rationale"] == "'=Sold in every supermarket."
+    # Newest proposal first; no tip text, no country's rationale (those stay on the page).
+    expected = sorted(decisions.values(), key=lambda d: (d.proposed_at, d.pk), reverse=True)
+    assert [row["id"] for row in rows] == [str(d.pk) for d in expected]
+    for hidden in (POLAND_TIP, GERMANY_TIP, NOTE_TEXT):
+        assert hidden not in body
+    assert _recorded("determinations.export", staff["auditor"]) == {
+        "export": "determinations",
+        "filters": {},
+        "count": 3,
+        "until": max(d.pk for d in decisions.values()),
+        "format": "csv",
+    }
+
+
+def test_the_determination_list_links_to_its_csv(staff_client: Any, proposal: Determination) -> None:
+    html = staff_client("analyst").get(reverse("staff:determination_list")).content.decode()
+    [link] = [a for a in find_all(html, "a") if a.attrs.get("id") == "determination-export"]
+    assert link.attrs["href"] == DETERMINATION_CSV
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("analyst", True),
+        ("auditor", True),
+        ("administrator", False),
+        ("partner_b", False),
+        ("outsider", False),
+    ],
+)
+@pytest.mark.parametrize(
+    ("page", "export", "action"),
+    [
+        ("staff:lead_list", LEAD_CSV, "leads.export"),
+        ("staff:determination_list", DETERMINATION_CSV, "determinations.export"),
+    ],
+)
+def test_a_csv_is_for_whoever_reads_its_list(
+    staff_client: Any, loop: Loop, name: str, allowed: bool, page: str, export: str, action: str
+) -> None:
+    client = staff_client(name)
+    status = 200 if allowed else 403
+    assert client.get(reverse(page)).status_code == status
+    response = client.get(export)
+    assert response.status_code == status
+    drain(response)
+    assert AuditEvent.objects.filter(action=action).count() == (1 if allowed else 0)

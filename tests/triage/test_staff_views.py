@@ -4,9 +4,7 @@ link, show a tip without recording it, or cost more queries with more rows)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -19,13 +17,12 @@ from django.test import Client
 from tests.staff_fixtures import login_verified, make_staff
 from tests.test_public_pages import assert_loads_nothing_from_elsewhere
 from tests.triage.conftest import POLAND_TEXT, TIPSTER_CONTACT, TIPSTER_LINK, Submit, Tips
-from tests.utils import find_all, parse_html, value_contains
+from tests.utils import csv_rows, find_all, parse_html, value_contains
 from traceobject.audit.models import AuditEvent
 from traceobject.gallery.models import Object
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage import selectors, services
 from traceobject.triage.models import Label, ObjectSupport, Signal, SignalKind, TipNote
-from traceobject.triage.staff_views import csv_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -490,10 +487,8 @@ def test_shops_show_the_tipsters_spelling_and_group_whatever_the_case(
     assert shops, "the queue has a shops table"
     rows = re.findall(r'<th scope="row">([^<]*)</th><td class="number">(\d+)</td>', shops.group(0))
     assert rows == [("Biedronka", "3")], "one shop, in the first tipster's spelling, three clusters"
-    csv_rows = list(
-        csv.reader(io.StringIO(client.get("/staff/triage/objects/B17-2026/consensus.csv").content.decode()))
-    )
-    assert [row[1] for row in csv_rows if row[0] == "shop"] == ["Biedronka"]
+    exported = csv_rows(client.get("/staff/triage/objects/B17-2026/consensus.csv"))
+    assert [row[1] for row in exported if row[0] == "shop"] == ["Biedronka"]
 
 
 def test_cluster_status_refuses_other_statuses(staff_client, tips: Tips) -> None:
@@ -521,38 +516,44 @@ def test_queue_keyset_pagination(staff_client, tips: Tips, monkeypatch) -> None:
     assert client.get("/staff/triage/objects/NOPE-1/").status_code == 404
 
 
-def test_consensus_csv(staff_client, tips: Tips, bag: Object) -> None:
+CONSENSUS_CSV = "/staff/triage/objects/B17-2026/consensus.csv"
+
+
+def test_consensuscsv_rows(staff_client, staff, tips: Tips, bag: Object) -> None:
     ObjectSupport.objects.create(
         object=bag, kind=SignalKind.SHOP, value='=HYPERLINK("http://x")', clusters=1, tips=1, score=0.5
     )
-    response = staff_client("publisher").get("/staff/triage/objects/B17-2026/consensus.csv")
+    response = staff_client("publisher").get(CONSENSUS_CSV)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="consensus-B17-2026.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response)
     assert rows[0] == ["kind", "value", "name", "clusters", "verified_clusters", "tips", "score"]
     poland = next(row for row in rows if row[:2] == ["country", "PL"])
     assert poland[2:6] == ["Poland", "1", "0", "2"]
     assert float(poland[6]) > 0
     assert ["shop", '\'=HYPERLINK("http://x")', "", "1", "0", "1", "0.50"] in rows
     # Nothing a tipster wrote: only aggregates.
-    assert "Biedronka, Warszawa" not in response.content.decode()
+    assert not any("Biedronka, Warszawa" in cell for row in rows for cell in row)
+    # One event names the export and its object, never its rows.
+    [event] = AuditEvent.objects.filter(action="consensus.export")
+    assert event.actor == staff["publisher"]
+    assert event.target_id == str(bag.pk)
+    assert event.details == {"export": "consensus", "filters": {}, "count": len(rows) - 1, "format": "csv"}
+    assert "PL" not in str(event.details)
 
 
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+49 30 1234", "'+49 30 1234"),
-        ("-cmd", "'-cmd"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=x", "'\t=x"),
-        ("shop.pl", "shop.pl"),
-        ("", ""),
-    ],
-)
-def test_csv_cells_are_defused(value: str, safe: str) -> None:
-    assert csv_cell(value) == safe
+@pytest.mark.parametrize("name", ["administrator", "auditor", "partner_a", "outsider"])
+def test_consensus_csv_is_refused_as_the_queue_is(staff_client, name, bag: Object) -> None:
+    client = staff_client(name)
+    assert client.get("/staff/triage/objects/B17-2026/").status_code == 403
+    assert client.get(CONSENSUS_CSV).status_code == 403
+    assert not AuditEvent.objects.filter(action="consensus.export").exists()
+
+
+def test_consensus_csv_of_an_unknown_object_is_404(staff_client, bag: Object) -> None:
+    assert staff_client("analyst").get("/staff/triage/objects/NOPE-1/consensus.csv").status_code == 404
+    assert not AuditEvent.objects.filter(action="consensus.export").exists()
 
 
 # --- The tip page ---------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class AuditAction(models.TextChoices):
     TIPS_LABEL_REMOVE = "tips.label_remove", _("Removed a label from tips")
     TIPS_OTHER = "tips.other", _("Moved tips to other reports")
     TIPS_NOT_OTHER = "tips.not_other", _("Moved tips back from other reports")
+    CONSENSUS_EXPORT = "consensus.export", _("Exported an object's consensus (CSV)")
     RETENTION_CONTACTS = "retention.contacts", _("Deleted expired contact details")
     RETENTION_WITHDRAWN = "retention.withdrawn", _("Deleted the tips of withdrawn objects")
     # Determinations, leads, authorities
@@ -89,6 +90,8 @@ class AuditAction(models.TextChoices):
     LEAD_ACKNOWLEDGE = "lead.acknowledge", _("Acknowledged a lead")
     LEAD_OUTCOME = "lead.outcome", _("Reported an outcome")
     LEAD_OUTCOME_CORRECT = "lead.outcome_correct", _("Corrected an outcome")
+    LEADS_EXPORT = "leads.export", _("Exported a list of leads (CSV)")
+    DETERMINATIONS_EXPORT = "determinations.export", _("Exported the determinations (CSV)")
     PARTNER_OBJECT_REPORT = "partner.object_report", _("Reported what they recognise on an object (partner)")
     AUTHORITY_SAVE = "authority.save", _("Saved an authority")
     AUTHORITY_DEMO_LOAD = "authority.demo_load", _("Loaded the demo authorities")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 from traceobject.audit.actions import action_label
 from traceobject.audit.models import AuditCheck, AuditEvent, AuditHead
 from traceobject.audit.services import GENESIS, HEAD_PK, event_digest
+from traceobject.core.csv_export import keyset_batches
 from traceobject.core.permissions import Permission, permission_require, user_has_permission
 
 PAGE_SIZE = 50
@@ -141,44 +142,32 @@ EXPORT_COLUMNS = (
 )
 
 
-def audit_export_rows(*, user: Any, filters: AuditFilter, until_id: int) -> Iterator[list[str]]:
+def audit_export_rows(*, user: Any, filters: AuditFilter, until_id: int) -> Iterator[list[object]]:
     """The filtered trail up to event ``until_id``, oldest first, as CSV rows (the header first).
 
-    Read by keyset in batches, so a trail of millions streams in constant memory; times are ISO 8601
-    in UTC; details are their canonical JSON. Every cell is text, with spreadsheet formulas defused.
+    Read by keyset in batches, so a trail of millions streams in constant memory; details are their
+    canonical JSON. ``core.csv_export.csv_response`` writes times as ISO 8601 in UTC and defuses
+    spreadsheet formulas.
     """
     permission_require(user, Permission.AUDIT_EVENT_READ)
     yield list(EXPORT_COLUMNS)
-    queryset = audit_events(filters=filters).filter(id__lte=until_id).order_by("id")
-    last = 0
-    while True:
-        batch = list(queryset.filter(id__gt=last)[:EXPORT_BATCH])
-        if not batch:
-            return
+    queryset = audit_events(filters=filters).filter(id__lte=until_id)
+    for batch in keyset_batches(queryset, order=("id",), batch_size=EXPORT_BATCH):
         for event in audit_events_labelled(batch):
             yield [
-                _cell(value)
-                for value in (
-                    str(event.id),
-                    event.created_at.astimezone(UTC).isoformat(),
-                    event.actor_label,
-                    event.action,
-                    event.action_display,  # type: ignore[attr-defined]
-                    event.target_type,
-                    event.target_id,
-                    event.target_code,  # type: ignore[attr-defined]
-                    event.target_label,
-                    json.dumps(event.details, sort_keys=True, ensure_ascii=False),
-                    event.prev_hash,
-                    event.hash,
-                )
+                event.id,
+                event.created_at,
+                event.actor_label,
+                event.action,
+                event.action_display,  # type: ignore[attr-defined]
+                event.target_type,
+                event.target_id,
+                event.target_code,  # type: ignore[attr-defined]
+                event.target_label,
+                json.dumps(event.details, sort_keys=True, ensure_ascii=False),
+                event.prev_hash,
+                event.hash,
             ]
-        last = batch[-1].id
-
-
-def _cell(value: str) -> str:
-    """A cell a spreadsheet will not run: text starting with a formula character gets a leading quote."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def audit_event_get(*, user: Any, pk: int) -> AuditEvent:

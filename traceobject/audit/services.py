@@ -31,15 +31,18 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from traceobject.audit.actions import AuditAction
 from traceobject.audit.models import AuditEvent, AuditHead
+from traceobject.core.csv_export import export_bounds
 from traceobject.core.permissions import Permission, permission_require
 
 GENESIS = "0" * 64
@@ -236,13 +239,50 @@ def audit_record(
     return event
 
 
-def audit_export_start(*, actor: Any, filters: Mapping[str, str], count: int, until_id: int) -> AuditEvent:
-    """Record that ``actor`` exported the trail (which filters, how many events, up to which event),
-    before the first byte is streamed: an export that is cut off half-way was still taken."""
-    permission_require(actor, Permission.AUDIT_EVENT_EXPORT)
+@dataclass(frozen=True)
+class CsvExport:
+    """What a CSV export is, for its audit event: the name its event gives it, its action, and the
+    permission of the page it exports (checked again when it is recorded)."""
+
+    name: str
+    action: AuditAction
+    permission: Permission
+
+
+AUDIT_CSV = CsvExport("audit", AuditAction.AUDIT_EXPORT, Permission.AUDIT_EVENT_EXPORT)
+
+
+def export_record(
+    *,
+    actor: Any,
+    export: CsvExport,
+    filters: Mapping[str, str],
+    count: int,
+    target: models.Model | None = None,
+    until_id: int | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` downloaded ``export`` (with which filters, how many rows, up to which id),
+    before the first byte is streamed: an export that is cut off half-way was still taken. The event
+    names the export and its filters, never what the rows hold."""
+    permission_require(actor, export.permission)
+    details: dict[str, Any] = {
+        "export": export.name,
+        "filters": dict(filters),
+        "count": count,
+        "format": "csv",
+    }
+    if until_id is not None:
+        details["until"] = until_id
     with transaction.atomic():
-        return audit_record(
-            actor=actor,
-            action=AuditAction.AUDIT_EXPORT,
-            details={"filters": dict(filters), "count": count, "until": until_id, "format": "csv"},
-        )
+        return audit_record(actor=actor, action=export.action, target=target, details=details)
+
+
+def export_start(
+    *, actor: Any, export: CsvExport, filters: Mapping[str, str], rows: QuerySet[Any, Any]
+) -> int:
+    """Record ``export`` of the rows of ``rows`` (``export_record``) and return the newest id among
+    them: the export streams the rows up to that id, so the file holds what the event counts, even
+    while new rows arrive during a long download."""
+    count, until_id = export_bounds(rows)
+    export_record(actor=actor, export=export, filters=filters, count=count, until_id=until_id)
+    return until_id

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from urllib.parse import urlencode
 
-from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from traceobject.audit import selectors, services
 from traceobject.audit.forms import AuditFilterForm
+from traceobject.core.csv_export import csv_filename, csv_response
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.core.staff import staff_view
 
@@ -53,13 +51,6 @@ def _filter_values(form: AuditFilterForm) -> dict[str, str]:
     return {name: str(form.cleaned_data[name]) for name in names if form.cleaned_data.get(name)}
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands the line back, so that csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_view(Permission.AUDIT_EVENT_EXPORT)
 @require_safe
 def audit_export(request: HttpRequest) -> HttpResponseBase:
@@ -68,20 +59,14 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return audit_list(request)
     filters = form.filters()
-    events = selectors.audit_events(filters=filters)
-    until_id = events.aggregate(newest=Max("id"))["newest"] or 0
-    services.audit_export_start(
-        actor=request.user, filters=_filter_values(form), count=events.count(), until_id=until_id
+    until_id = services.export_start(
+        actor=request.user,
+        export=services.AUDIT_CSV,
+        filters=_filter_values(form),
+        rows=selectors.audit_events(filters=filters),
     )
-    writer = csv.writer(_Echo())
     rows = selectors.audit_export_rows(user=request.user, filters=filters, until_id=until_id)
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(rows, filename=csv_filename("audit-trail"))
 
 
 @staff_view(Permission.AUDIT_EVENT_READ)

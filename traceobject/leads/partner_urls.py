@@ -11,6 +11,7 @@ from traceobject.leads import partner_views as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("leads.csv", views.lead_list_csv, name="lead_list_csv"),
     path("objects/<str:code>/", views.object_detail, name="object_detail"),
     path("objects/<str:code>/report/", views.object_report, name="object_report"),
     path("objects/<str:code>/images/<int:image_id>.jpg", views.object_image, name="object_image"),

@@ -21,6 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.static import serve
 
+from traceobject.audit import services as audit_services
+from traceobject.audit.actions import AuditAction
+from traceobject.core.csv_export import csv_filename, csv_response
 from traceobject.core.errors import ApplicationError
 from traceobject.core.forms import form_refusal_add
 from traceobject.core.permissions import Permission, user_has_permission
@@ -34,6 +37,10 @@ from traceobject.leads.staff_views import export_download, snapshot_image
 
 # Objects published for partners, newest first, on the home page.
 PARTNER_OBJECTS_SHOWN = 100
+# A partner's CSV of its own leads: recorded as a list of leads, named apart from the staff's.
+PARTNER_LEADS_CSV = audit_services.CsvExport(
+    "partner_leads", AuditAction.LEADS_EXPORT, Permission.PARTNER_LEAD_READ
+)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -54,6 +61,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "objects": list(selectors.partner_objects()[:PARTNER_OBJECTS_SHOWN]),
     }
     return render(request, "partner/home.html", context)
+
+
+@partner_view(Permission.PARTNER_LEAD_READ)
+@require_safe
+def lead_list_csv(request: HttpRequest) -> HttpResponseBase:
+    """The partner's list of its own authority's leads as CSV, for its case system: the columns of the
+    list on the home page and nothing more; streamed and audited. Another country's lead never appears:
+    the rows come from the same selector as the page's."""
+    leads = selectors.partner_leads_filtered(user=request.user)
+    country = getattr(request.user, "country", "")
+    until_id = audit_services.export_start(
+        actor=request.user, export=PARTNER_LEADS_CSV, filters={"country": country}, rows=leads
+    )
+    rows = selectors.partner_leads_export_rows(user=request.user, until_id=until_id)
+    return csv_response(rows, filename=csv_filename("leads"))
 
 
 def _lead_page(

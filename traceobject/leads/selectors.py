@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from traceobject import vault
 from traceobject.accounts.models import User
+from traceobject.core.csv_export import keyset_batches, values_rows
 from traceobject.core.permissions import Permission, Role, user_has_permission
 from traceobject.gallery.models import Audience, ImageStatus, Object, ObjectImage, ObjectStatus
 from traceobject.gallery.selectors import translations_prefetch
@@ -41,6 +43,60 @@ def determinations_pending() -> QuerySet[Determination]:
     )
 
 
+def determinations_all() -> QuerySet[Determination]:
+    """Every determination, whatever its state, newest proposal first."""
+    return Determination.objects.order_by("-proposed_at", "-id")
+
+
+DETERMINATION_CSV_COLUMNS = (
+    "id",
+    "object_code",
+    "object_title",
+    "kind",
+    "state",
+    "countries",
+    "proposed_by",
+    "proposed_utc",
+    "decided_by",
+    "decided_utc",
+    "rationale",
+    "decision_reason",
+)
+
+
+def determinations_export_rows(
+    *, determinations: QuerySet[Determination], until_id: int
+) -> Iterator[list[object]]:
+    """The CSV of ``determinations`` (in their order) up to determination ``until_id``, by keyset.
+
+    ``countries`` is ``PL:likely;DE:possible`` (codes and confidences, as recorded); the rationale and the
+    reason for a rejection are what the determination's page shows its readers. The tips behind each
+    country and their text stay out: they are read on the page, where their reading is recorded.
+    """
+    yield list(DETERMINATION_CSV_COLUMNS)
+    rows = (
+        determinations.filter(id__lte=until_id)
+        .select_related("object", "proposed_by", "decided_by")
+        .prefetch_related("countries")
+    )
+    for batch in keyset_batches(rows):
+        for determination in batch:
+            yield [
+                determination.pk,
+                determination.object.code,
+                determination.object.title,
+                determination.kind,
+                determination.state,
+                ";".join(f"{c.country}:{c.confidence}" for c in determination.countries.all()),
+                determination.proposed_by.get_username(),
+                determination.proposed_at,
+                determination.decided_by.get_username() if determination.decided_by else "",
+                determination.decided_at,
+                determination.rationale,
+                determination.decision_reason,
+            ]
+
+
 def determination_for_object(obj: Object) -> Determination | None:
     """The object's determination waiting or in force, if any (a rejected one does not count)."""
     return (
@@ -53,23 +109,102 @@ def determination_for_object(obj: Object) -> Determination | None:
     )
 
 
+def leads_filtered(*, state: str | None = None, unacknowledged_days: int | None = None) -> QuerySet[Lead]:
+    """The lead list's filter and order, shared by its page and its CSV export: with
+    ``unacknowledged_days``, the sent leads nobody at the authority acknowledged within that many days,
+    oldest sent first; otherwise every lead (or those in ``state``), newest first."""
+    if unacknowledged_days is not None:
+        cutoff = timezone.now() - timedelta(days=unacknowledged_days)
+        return Lead.objects.filter(state=LeadState.SENT, sent_at__lt=cutoff).order_by("sent_at", "id")
+    leads = Lead.objects.filter(state=state) if state else Lead.objects.all()
+    return leads.order_by("-created_at", "-id")
+
+
 def leads_list(*, state: str | None = None) -> QuerySet[Lead]:
     """Every lead for the analysts, newest first, with its number of outcomes."""
-    leads = Lead.objects.select_related("authority", "determination__object").annotate(
-        outcome_count=CURRENT_OUTCOME_COUNT
+    return (
+        leads_filtered(state=state)
+        .select_related("authority", "determination__object")
+        .annotate(outcome_count=CURRENT_OUTCOME_COUNT)
     )
-    if state:
-        leads = leads.filter(state=state)
-    return leads.order_by("-created_at", "-id")
 
 
 def leads_unacknowledged(*, older_than_days: int) -> QuerySet[Lead]:
     """Sent leads nobody at the authority has acknowledged within ``older_than_days``."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
-    return (
-        Lead.objects.filter(state=LeadState.SENT, sent_at__lt=cutoff)
-        .select_related("authority", "determination__object")
-        .order_by("sent_at", "id")
+    return leads_filtered(unacknowledged_days=older_than_days).select_related(
+        "authority", "determination__object"
+    )
+
+
+def _latest_current_outcome(field: str) -> Subquery:
+    """``field`` of the lead's latest outcome in force, for an annotation on leads."""
+    latest = outcomes_current().filter(lead=OuterRef("pk")).order_by("-reported_at", "-id")
+    return Subquery(latest.values(field)[:1])
+
+
+def leads_with_latest_outcome(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """Each lead with the kind of its latest outcome (``latest_outcome``), in the same query."""
+    return leads.annotate(latest_outcome=_latest_current_outcome("kind"))
+
+
+def _current_outcome_total(*, kind: str | None = None) -> Coalesce:
+    """How many outcomes in force the lead has (``kind=None``), or the sum of the people counted by
+    its outcomes in force of ``kind``: a subquery, so that no join multiplies the lead's row."""
+    outcomes = outcomes_current().filter(lead=OuterRef("pk"))
+    if kind is None:
+        total = outcomes.order_by().values("lead").annotate(total=Count("id"))
+    else:
+        total = outcomes.filter(kind=kind).order_by().values("lead").annotate(total=Sum("count"))
+    return Coalesce(Subquery(total.values("total")[:1]), 0, output_field=IntegerField())
+
+
+# The staff CSV of the lead list: the list's columns, then each lead's outcomes in force as figures.
+# Never an outcome's update or anything of the sealed snapshot: only what the lead's row holds.
+LEAD_CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reference", "reference"),
+    ("object_code", "determination__object__code"),
+    ("object_title", "determination__object__title"),
+    ("country", "country"),
+    ("authority", "authority__name"),
+    ("state", "state"),
+    ("created_utc", "created_at"),
+    ("sent_utc", "sent_at"),
+    ("acknowledged_utc", "acknowledged_at"),
+    ("outcomes", "csv_outcomes"),
+    ("latest_outcome", "csv_latest_outcome"),
+    ("latest_outcome_utc", "csv_latest_outcome_at"),
+    ("victims_identified", "csv_victims"),
+    ("offenders_arrested", "csv_offenders"),
+)
+# The partner's CSV: exactly the columns of the portal's list of its leads.
+PARTNER_LEAD_CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reference", "reference"),
+    ("object_code", "determination__object__code"),
+    ("object_title", "determination__object__title"),
+    ("state", "state"),
+    ("sent_utc", "sent_at"),
+    ("acknowledged_utc", "acknowledged_at"),
+    ("outcomes", "csv_outcomes"),
+)
+
+
+def leads_export_rows(*, leads: QuerySet[Lead], until_id: int) -> Iterator[list[object]]:
+    """The staff CSV of ``leads`` (``leads_filtered``, in its order) up to lead ``until_id``, by keyset."""
+    annotated = leads.filter(id__lte=until_id).annotate(
+        csv_outcomes=_current_outcome_total(),
+        csv_latest_outcome=_latest_current_outcome("kind"),
+        csv_latest_outcome_at=_latest_current_outcome("reported_at"),
+        csv_victims=_current_outcome_total(kind=OutcomeKind.VICTIM_IDENTIFIED),
+        csv_offenders=_current_outcome_total(kind=OutcomeKind.OFFENDER_ARRESTED),
+    )
+    return values_rows(annotated, columns=LEAD_CSV_COLUMNS)
+
+
+def partner_leads_export_rows(*, user: Any, until_id: int) -> Iterator[list[object]]:
+    """The partner's CSV of its own authority's leads, as its list shows them, up to lead ``until_id``."""
+    leads = partner_leads_filtered(user=user).filter(id__lte=until_id)
+    return values_rows(
+        leads.annotate(csv_outcomes=_current_outcome_total()), columns=PARTNER_LEAD_CSV_COLUMNS
     )
 
 
@@ -82,15 +217,21 @@ def _is_partner(user: Any) -> bool:
     return user_has_permission(user, Permission.PARTNER_LEAD_READ) and bool(getattr(user, "country", ""))
 
 
-def partner_leads(*, user: Any) -> QuerySet[Lead]:
-    """The sent leads of the partner's own country; nothing for anyone else."""
+def partner_leads_filtered(*, user: Any) -> QuerySet[Lead]:
+    """The sent leads of the partner's own country, newest sent first; nothing for anyone else."""
     if not _is_partner(user):
         return Lead.objects.none()
+    return Lead.objects.filter(country=user.country, state__in=PARTNER_VISIBLE_STATES).order_by(
+        "-sent_at", "-id"
+    )
+
+
+def partner_leads(*, user: Any) -> QuerySet[Lead]:
+    """The sent leads of the partner's own country, with what its list shows; nothing for anyone else."""
     return (
-        Lead.objects.filter(country=user.country, state__in=PARTNER_VISIBLE_STATES)
+        partner_leads_filtered(user=user)
         .select_related("authority", "determination__object")
         .annotate(outcome_count=CURRENT_OUTCOME_COUNT)
-        .order_by("-sent_at", "-id")
     )
 
 

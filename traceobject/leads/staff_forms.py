@@ -157,6 +157,13 @@ class LeadFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All")), *LeadState.choices])
     unacknowledged = forms.BooleanField(label=_("Not acknowledged in time"), required=False)
 
+    def filter_values(self) -> dict[str, str]:
+        """The filters that are set, as the query string gives them: for the CSV link and its record."""
+        values = {"state": self.cleaned_data.get("state") or ""}
+        if self.cleaned_data.get("unacknowledged"):
+            values["unacknowledged"] = "on"
+        return {name: value for name, value in values.items() if value}
+
 
 class AuthorityForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))

@@ -6,8 +6,10 @@ from traceobject.leads import staff_views as views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.lead_list, name="lead_list"),
+    path("leads.csv", views.lead_list_csv, name="lead_list_csv"),
     path("objects/<str:code>/determination/", views.determination_new, name="determination_new"),
     path("determinations/", views.determination_list, name="determination_list"),
+    path("determinations.csv", views.determination_list_csv, name="determination_list_csv"),
     path("determinations/<int:determination_id>/", views.determination_detail, name="determination_detail"),
     path(
         "determinations/<int:determination_id>/confirm/",

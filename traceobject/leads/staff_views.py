@@ -12,11 +12,12 @@ import base64
 import binascii
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -26,6 +27,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from traceobject.accounts.models import User
+from traceobject.audit import services as audit_services
+from traceobject.audit.actions import AuditAction
+from traceobject.core.csv_export import csv_filename, csv_response
 from traceobject.core.errors import ApplicationError
 from traceobject.core.forms import form_refusal_add
 from traceobject.core.lookups import found_or_404
@@ -59,6 +63,11 @@ from traceobject.triage.models import Signal, SignalKind
 # The candidate countries offered on the determination form, and the tips listed under each.
 CANDIDATES_SHOWN = 10
 TIPS_PER_COUNTRY = 10
+# The CSV exports of the lead list and of the determinations: the permission of their pages.
+LEADS_CSV = audit_services.CsvExport("leads", AuditAction.LEADS_EXPORT, Permission.LEADS_LEAD_READ)
+DETERMINATIONS_CSV = audit_services.CsvExport(
+    "determinations", AuditAction.DETERMINATIONS_EXPORT, Permission.LEADS_LEAD_READ
+)
 
 
 def _determination_or_404(determination_id: int) -> Determination:
@@ -208,6 +217,18 @@ def determination_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Permission.LEADS_LEAD_READ)
 @require_safe
+def determination_list_csv(request: HttpRequest) -> HttpResponseBase:
+    """Every determination (the page shows those waiting and the latest decided), streamed and audited."""
+    determinations = selectors.determinations_all()
+    until_id = audit_services.export_start(
+        actor=request.user, export=DETERMINATIONS_CSV, filters={}, rows=determinations
+    )
+    rows = selectors.determinations_export_rows(determinations=determinations, until_id=until_id)
+    return csv_response(rows, filename=csv_filename("determinations"))
+
+
+@staff_view(Permission.LEADS_LEAD_READ)
+@require_safe
 def determination_detail(request: HttpRequest, determination_id: int) -> HttpResponse:
     determination = _determination_or_404(determination_id)
     return _determination_detail_page(request, determination, RejectForm())
@@ -277,15 +298,12 @@ def determination_reject(request: HttpRequest, determination_id: int) -> HttpRes
 LEADS_SHOWN = 500
 
 
-def _with_latest_outcome(leads: QuerySet[Lead]) -> QuerySet[Lead]:
-    """Each lead with the kind of its latest outcome, in the same query."""
-    latest = (
-        selectors.outcomes_current()
-        .filter(lead=OuterRef("pk"))
-        .order_by("-reported_at", "-id")
-        .values("kind")[:1]
-    )
-    return leads.annotate(latest_outcome=Subquery(latest))
+def _lead_filters(form: LeadFilterForm) -> tuple[str | None, int | None]:
+    """The selector's arguments for a valid filter form: the state, and the days after which a sent
+    lead counts as not acknowledged (when that filter is ticked)."""
+    data = form.cleaned_data
+    days = settings.TRACEOBJECT_LEAD_ACK_DAYS if data.get("unacknowledged") else None
+    return data.get("state") or None, days
 
 
 @staff_view(Permission.LEADS_LEAD_READ)
@@ -293,22 +311,40 @@ def _with_latest_outcome(leads: QuerySet[Lead]) -> QuerySet[Lead]:
 def lead_list(request: HttpRequest) -> HttpResponse:
     form = LeadFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
-    data = form.cleaned_data if form.is_bound and valid else {}
-    days = settings.TRACEOBJECT_LEAD_ACK_DAYS
-    if data.get("unacknowledged"):
+    state, days = _lead_filters(form) if form.is_bound and valid else (None, None)
+    if days is not None:
         leads = selectors.leads_unacknowledged(older_than_days=days)
     else:
-        leads = selectors.leads_list(state=data.get("state") or None)
-    rows = list(_with_latest_outcome(leads)[: LEADS_SHOWN + 1])
+        leads = selectors.leads_list(state=state)
+    rows = list(selectors.leads_with_latest_outcome(leads)[: LEADS_SHOWN + 1])
     labels = dict(OutcomeKind.choices)
     for lead in rows:
         lead.latest_outcome_label = labels.get(lead.latest_outcome, "")  # type: ignore[attr-defined]
-    return render(
-        request,
-        "staff/leads/lead_list.html",
-        {"form": form, "leads": rows[:LEADS_SHOWN], "more": len(rows) > LEADS_SHOWN, "ack_days": days},
-        status=200 if valid else 400,
+    context = {
+        "form": form,
+        "leads": rows[:LEADS_SHOWN],
+        "more": len(rows) > LEADS_SHOWN,
+        "ack_days": settings.TRACEOBJECT_LEAD_ACK_DAYS,
+        "export_query": urlencode(form.filter_values()) if form.is_bound and valid else "",
+    }
+    return render(request, "staff/leads/lead_list.html", context, status=200 if valid else 400)
+
+
+@staff_view(Permission.LEADS_LEAD_READ)
+@require_safe
+def lead_list_csv(request: HttpRequest) -> HttpResponseBase:
+    """The lead list under its current filter, every lead of it (the page shows the newest
+    ``LEADS_SHOWN``), with each lead's outcomes in force as figures; streamed and audited."""
+    form = LeadFilterForm(request.GET)
+    if not form.is_valid():
+        return lead_list(request)
+    state, days = _lead_filters(form)
+    leads = selectors.leads_filtered(state=state, unacknowledged_days=days)
+    until_id = audit_services.export_start(
+        actor=request.user, export=LEADS_CSV, filters=form.filter_values(), rows=leads
     )
+    rows = selectors.leads_export_rows(leads=leads, until_id=until_id)
+    return csv_response(rows, filename=csv_filename("leads"))
 
 
 def _lead_page(

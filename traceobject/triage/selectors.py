@@ -4,6 +4,7 @@ aggregates (``Tally``, ``ObjectSupport``), so a page costs the same at a hundred
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 from traceobject.gallery.models import Object
 from traceobject.tips.models import Tip, TipStatus
 from traceobject.triage.aggregates import VERIFIED_WEIGHT
+from traceobject.triage.highlight import country_name
 from traceobject.triage.models import Cluster, ObjectSupport, Signal, SignalKind, Tally
 from traceobject.triage.terms import terms_open
 
@@ -300,6 +302,34 @@ def consensus(*, obj: Object, countries: int | None = None, terms: int = 10) -> 
         clusters=Cluster.objects.filter(object=obj).count(),
         status={k: v for k, v in tallies["status"].items() if v},
     )
+
+
+CONSENSUS_CSV_COLUMNS = ("kind", "value", "name", "clusters", "verified_clusters", "tips", "score")
+
+
+def consensus_export_rows(*, consensus: Consensus) -> Iterator[list[object]]:
+    """The consensus as CSV rows (the header first): aggregates only, never what a tipster wrote.
+
+    Countries by code and English name, then shops and domains by their opened text (they are stored as
+    digests). ``consensus`` is already bounded (``terms``), so its rows are held while they stream.
+    """
+    yield list(CONSENSUS_CSV_COLUMNS)
+    for kind, supports in (
+        (SignalKind.COUNTRY, consensus.countries),
+        (SignalKind.SHOP, consensus.shops),
+        (SignalKind.DOMAIN, consensus.domains),
+    ):
+        is_country = kind == SignalKind.COUNTRY
+        for support in supports:
+            yield [
+                kind.value,
+                support.value if is_country else support.label,
+                country_name(support.value) if is_country else "",
+                support.clusters,
+                support.relevant_clusters,
+                support.tips,
+                f"{support.score:.2f}",
+            ]
 
 
 def object_for_triage(*, code: str) -> Object | None:

@@ -9,7 +9,6 @@ Every page works without JavaScript; ``static/staff/triage.js`` only adds keyboa
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -17,16 +16,20 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from traceobject.audit import services as audit_services
+from traceobject.audit.actions import AuditAction
+from traceobject.core.csv_export import csv_response
 from traceobject.core.errors import ApplicationError
 from traceobject.core.lookups import found_or_404
 from traceobject.core.permissions import Permission, user_has_permission
@@ -58,8 +61,7 @@ from traceobject.triage.terms import terms_open
 # Domains and shops in the CSV export: all of them in practice, but bounded, since a spam burst of
 # distinct links could otherwise make one request write millions of rows.
 CSV_MAX_TERMS = 10_000
-# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONSENSUS_CSV = audit_services.CsvExport("consensus", AuditAction.CONSENSUS_EXPORT, Permission.TIPS_TIP_READ)
 
 
 def _object_or_404(code: str) -> Object:
@@ -392,44 +394,22 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def csv_cell(value: str) -> str:
-    """A text cell that a spreadsheet shows as text: formulas are defused with a leading quote."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
 @staff_view(Permission.TIPS_TIP_READ)
 @never_cache
 @require_safe
-def consensus_csv(request: HttpRequest, code: str) -> HttpResponse:
-    """The consensus as a spreadsheet: aggregates only, never what a tipster wrote."""
+def consensus_csv(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The consensus as a spreadsheet: aggregates only, never what a tipster wrote; audited."""
     obj = _object_or_404(code)
     consensus = selectors.consensus(obj=obj, terms=CSV_MAX_TERMS)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"consensus-{obj.code}.csv"
+    audit_services.export_record(
+        actor=request.user,
+        export=CONSENSUS_CSV,
+        filters={},
+        count=len(consensus.countries) + len(consensus.shops) + len(consensus.domains),
+        target=obj,
     )
-    writer = csv.writer(response)
-    writer.writerow(["kind", "value", "name", "clusters", "verified_clusters", "tips", "score"])
-    for kind, supports in (
-        (SignalKind.COUNTRY, consensus.countries),
-        (SignalKind.SHOP, consensus.shops),
-        (SignalKind.DOMAIN, consensus.domains),
-    ):
-        for support in supports:
-            # Domains and shops are stored as digests; the label is their opened text.
-            is_country = kind == SignalKind.COUNTRY
-            writer.writerow(
-                [
-                    kind.value,
-                    csv_cell(support.value if is_country else support.label),
-                    csv_cell(country_name(support.value) if is_country else ""),
-                    support.clusters,
-                    support.relevant_clusters,
-                    support.tips,
-                    f"{support.score:.2f}",
-                ]
-            )
-    return response
+    rows = selectors.consensus_export_rows(consensus=consensus)
+    return csv_response(rows, filename=f"consensus-{obj.code}.csv")
 
 
 @staff_view(Permission.TIPS_TIP_UPDATE)
