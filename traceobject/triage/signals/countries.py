@@ -26,6 +26,7 @@ from traceobject.triage.signals.gazetteer import (
     decode,
     gazetteer,
 )
+from traceobject.triage.signals.expressions import find_expressions
 from traceobject.triage.signals.language_names import names_language, not_a_place
 from traceobject.triage.signals.normalise import (
     Folded,
@@ -240,6 +241,12 @@ def find_mentions(
     # likelier kind (a country name over a region named "Chin" + "a").
     candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[5], -item[3]))
     taken = bytearray(len(text))
+    if candidates:
+        # Dishes, products and idioms whose words take endings ("ruskich pierogów"): no mention inside.
+        for start, end in find_expressions(text):
+            taken[start:end] = b"\x01" * (end - start)
+            if blocked is not None:
+                blocked.append(folded.span(start, end))
     mentions: list[Mention] = []
     for start, end, entry_index, confidence, inflected, _key_length in candidates:
         if any(taken[start:end]):

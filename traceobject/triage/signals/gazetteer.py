@@ -30,7 +30,7 @@ from typing import Any
 
 import ahocorasick
 
-from traceobject.triage.signals import data
+from traceobject.triage.signals import data, expressions
 from traceobject.triage.signals.normalise import fold_key, is_unspaced
 
 KIND_NAME = "name"
@@ -344,8 +344,11 @@ def _add_country_names(builder: _Builder) -> None:
                 continue
             entry = Entry(**{**_as_dict(entry), "needs_capital": True, "not_initial": True})
         builder.add(key, entry)
-    for blocker in curated["blockers"]:
-        builder.add(fold_key(blocker), Entry(kind=KIND_BLOCK, codes=(), confidence=0.0))
+    blocker = Entry(kind=KIND_BLOCK, codes=(), confidence=0.0)
+    for name in curated["blockers"]:
+        builder.add(fold_key(name), blocker)
+    for form in expressions.exact_forms():  # "French fries", "Turks fruit", "俄罗斯方块"
+        builder.add(form, blocker)
 
 
 def _as_dict(entry: Entry) -> dict[str, Any]:
