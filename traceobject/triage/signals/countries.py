@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from traceobject.triage.signals import data
+from traceobject.triage.signals.expressions import find_expressions
 from traceobject.triage.signals.gazetteer import (
     INFLECTION_CONFIDENCE,
     KIND_BLOCK,
@@ -26,10 +29,10 @@ from traceobject.triage.signals.gazetteer import (
     decode,
     gazetteer,
 )
-from traceobject.triage.signals.expressions import find_expressions
-from traceobject.triage.signals.language_names import names_language, not_a_place
+from traceobject.triage.signals.language_names import names_language, not_a_place, spoken_in
 from traceobject.triage.signals.normalise import (
     Folded,
+    fold_key,
     is_arabic,
     is_cased_upper,
     is_unspaced,
@@ -151,6 +154,23 @@ def _sentence_start(original: str, start: int) -> bool:
     return index < 0 or original[index] in SENTENCE_ENDS
 
 
+@cache
+def _common_words() -> dict[str, frozenset[str]]:
+    table = data.load("common_words.json")
+    words: dict[str, set[str]] = {}
+    for part in ("words", "added"):
+        for language, listed in table[part].items():
+            words.setdefault(language, set()).update(fold_key(word) for word in listed)
+    return {language: frozenset(listed) for language, listed in words.items()}
+
+
+def _common_word(word: str, plausible: frozenset[str], codes: tuple[tuple[str, float], ...]) -> bool:
+    """``word`` is a frequent word of one of the tip's likely languages (``data/common_words.json``),
+    which none of the countries it could name speaks."""
+    words = _common_words()
+    return any(word in words.get(language, ()) and not spoken_in(language, codes) for language in plausible)
+
+
 def _rule_applies(entry: Entry, plausible: frozenset[str]) -> bool:
     return "*" in entry.rule_languages or not plausible or not plausible.isdisjoint(entry.rule_languages)
 
@@ -178,6 +198,15 @@ def _confidence(
         return None
     translated = entry.kind in (KIND_DEMONYM, KIND_REGION) and entry.languages
     if translated and plausible and entry.languages.isdisjoint(plausible):
+        return None
+    # "Tämä" (Finnish "this") is no Japanese city, nor Croatian "još" a Nigerian one: a frequent word of
+    # the tip's language names a place of a country that does not speak it only when it is written as
+    # a name, capitalised and not opening a sentence.
+    if (
+        entry.kind != KIND_DEMONYM
+        and _common_word(folded.text[start:end], plausible, entry.codes)
+        and (lower_case or not capitalised or _sentence_start(folded.original, original_start))
+    ):
         return None
     if entry.kind in (KIND_DEMONYM, KIND_NAME):
         if names_language(entry.kind == KIND_NAME, folded, start, end, plausible):

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002 - letters of many languages are the point of these strings
 """Fixed expressions that hold a country's name but mean something else: dishes, drinks, products,
 animals and idioms ("French fries", "Turks fruit", "ruskie pierogi", "Rus salatası", "chiave inglese").
 
@@ -71,14 +72,17 @@ def find_expressions(text: str) -> list[tuple[int, int]]:
     tokens = [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
     spans: list[tuple[int, int]] = []
     for position, (start, _end, token) in enumerate(tokens):
-        candidates = [pattern for key in {token[:1], token[:2], token[:3]} for pattern in patterns.get(key, ())]
+        candidates = [
+            pattern for key in {token[:1], token[:2], token[:3]} for pattern in patterns.get(key, ())
+        ]
         for pattern in candidates:
             size = len(pattern)
             if position + size > len(tokens):
                 continue
             words = tokens[position : position + size]
             if all(
-                _matches(word[2], stem, ending) and (index == 0 or not text[words[index - 1][1] : word[0]].strip())
+                _matches(word[2], stem, ending)
+                and (index == 0 or not text[words[index - 1][1] : word[0]].strip())
                 for index, (word, (stem, ending)) in enumerate(zip(words, pattern, strict=True))
             ):
                 spans.append((start, words[-1][1]))

@@ -107,7 +107,7 @@ def rules(language: str) -> Rules | None:
 
 
 def conjunction(word: str) -> str:
-    """"and" or "or" when ``word`` joins two list members, else ""."""
+    """ "and" or "or" when ``word`` joins two list members, else ""."""
     _rules, and_words, or_words = _table()
     if word in and_words:
         return "and"
@@ -201,10 +201,7 @@ def is_language_form(word: str, language: str) -> bool:
     if not endings:
         return False
     stems = _name_stems(language)
-    for cut in range(1, min(5, len(word) - 3)):
-        if word[-cut:] in endings and word[:-cut] in stems:
-            return True
-    return False
+    return any(word[-cut:] in endings and word[:-cut] in stems for cut in range(1, min(5, len(word) - 3)))
 
 
 def languageish(word: str) -> bool:
@@ -228,11 +225,17 @@ def languageish(word: str) -> bool:
 
 
 @cache
-def official_languages(region: str) -> frozenset[str]:
-    """The languages CLDR lists as official in a country (de for AT, fr and ar for MA ...)."""
+def official_languages(region: str, de_facto: bool = False) -> frozenset[str]:
+    """The languages CLDR lists as official in a country (de for AT, fr and ar for MA ...); with
+    ``de_facto``, also those official in fact (English in the United States, Russian in Ukraine)."""
     from babel.languages import get_official_languages
 
-    return frozenset(code.split("_")[0] for code in get_official_languages(region))
+    return frozenset(code.split("_")[0] for code in get_official_languages(region, de_facto=de_facto))
+
+
+def spoken_in(language: str, codes: tuple[tuple[str, float], ...]) -> bool:
+    """``language`` is official (in law or in fact) in one of the countries of ``codes``."""
+    return any(language in official_languages(code, de_facto=True) for code, _share in codes)
 
 
 def not_a_place(word: str, language: str, codes: tuple[tuple[str, float], ...]) -> bool:
@@ -243,7 +246,7 @@ def not_a_place(word: str, language: str, codes: tuple[tuple[str, float], ...]) 
         bool(language)
         and is_language_name(word, language)
         and word not in _country_names(language)
-        and not any(language in official_languages(code) for code, _share in codes)
+        and not spoken_in(language, codes)
     )
 
 
@@ -297,7 +300,9 @@ def _list_around(text: str, start: int, end: int) -> _List:
     before = before_words[-1].strip(_STRIP) if before_words else ""
     after_text = " ".join(after_words)
     after = after_words[0].strip(_STRIP) if after_words else ""
-    at_end = ended or not after_text or after_text[0] in CLAUSE_ENDS or bool(conjunction(after)) or after == "but"
+    at_end = (
+        ended or not after_text or after_text[0] in CLAUSE_ENDS or bool(conjunction(after)) or after == "but"
+    )
     return _List(before, after, at_end, tuple(member.strip(_STRIP) for member in members), frozenset(joined))
 
 
