@@ -563,6 +563,7 @@ class _Region:
     weights: dict[str, float]
     languages: set[str]  # "*" when it is the region's own name or a curated one
     curated: bool = False  # named in data/regions.json: a region people name ("Bali", "Ontario")
+    adjective: bool = False  # its adjective, written in lower case ("kaszubski", "дагестанский")
 
 
 def _region_names() -> dict[str, _Region]:
@@ -608,13 +609,21 @@ def _region_names() -> dict[str, _Region]:
         for form in expand_forms(spec):
             add(form, code, "*")
             curated.add(fold_key(form))
+    adjectives: set[str] = set()
+    for code, spec in table["adjectives"].items():
+        for form in expand_forms(spec):
+            add(form, code, "*")
+            adjectives.add(fold_key(form))
+    curated |= adjectives
     regions = {}
     for key, by_code in names.items():
         # A region's own name or a curated one outweighs another country's region translated alike.
         own = {code: languages for code, languages in by_code.items() if "*" in languages}
         by_code = own or by_code
         languages = set().union(*by_code.values())
-        regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages, key in curated)
+        regions[key] = _Region(
+            dict.fromkeys(by_code, float(REGION_WEIGHT)), languages, key in curated, key in adjectives
+        )
     return regions
 
 
@@ -644,7 +653,7 @@ def _add_regions(builder: _Builder, regions: dict[str, _Region]) -> None:
                 kind=KIND_REGION,
                 codes=tuple((code, share) for code in sorted(region.weights)[:3]),
                 confidence=REGION_CONFIDENCE,
-                needs_capital=True,
+                needs_capital=not region.adjective,
                 rule="capital" if key in capital else "",
                 rule_languages=frozenset({"*"}) if key in capital else frozenset(),
                 languages=_region_languages(region),
