@@ -194,7 +194,10 @@ def _confidence(
         )
         if not waived:
             return None
-    if entry.not_initial and _sentence_start(folded.original, original_start):
+    # Opening a sentence, a word of a cased script is capitalised whatever it is; one of a script without
+    # case ("東京で買いました", "서울에서") is not, and stays the name it is.
+    cased = folded.original[original_start].lower() != folded.original[original_start].upper()
+    if entry.not_initial and cased and _sentence_start(folded.original, original_start):
         return None
     translated = entry.kind in (KIND_DEMONYM, KIND_REGION) and entry.languages
     if translated and plausible and entry.languages.isdisjoint(plausible):

