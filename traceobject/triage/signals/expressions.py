@@ -49,7 +49,7 @@ def _patterns() -> dict[str, tuple[Pattern, ...]]:
     for form in expanded():
         if "*" not in form:
             continue
-        words = []
+        words: list[tuple[str, bool]] = []
         for raw in form.split():
             stem = fold_key(raw.rstrip("*"))
             words.extend((part, False) for part in stem.split()[:-1])  # "casse-tête*" folds to two words

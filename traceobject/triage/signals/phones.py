@@ -239,11 +239,11 @@ def find_phones(text: str, masked: Sequence[tuple[int, int]] = (), language: str
             hits.append(PhoneHit(start, end, result[0], result[1]))
     for match in _MOBILE.finditer(text):
         start, end = match.span()
-        region = _MOBILE_PREFIXES.get(match.group(1)) or (
+        mobile = _MOBILE_PREFIXES.get(match.group(1)) or (
             _MOBILE_070.get(language, "") if match.group(1) == "070" else ""
         )
-        if region and len(hits) < MAX_NUMBERS and not _overlaps(start, end, taken):
-            hits.append(PhoneHit(start, end, region, NATIONAL_CONFIDENCE))
+        if mobile and len(hits) < MAX_NUMBERS and not _overlaps(start, end, taken):
+            hits.append(PhoneHit(start, end, mobile, NATIONAL_CONFIDENCE))
             taken.append((start, end))
     checked = 0
     for match in _NATIONAL.finditer(text):
