@@ -3,7 +3,7 @@
 animals and idioms ("French fries", "Turks fruit", "ruskie pierogi", "Rus salatası", "chiave inglese").
 
 The table is ``data/expressions.json``. An expression written without ``*`` is matched as written, by the
-gazetteer's automaton, as a blocker (``gazetteer.expression_blockers``): the longest match wins, so the
+gazetteer's automaton, as a blocker (``gazetteer._add_country_names``): the longest match wins, so the
 country word inside it produces nothing. An expression with ``*`` has words that take an ending ("rusk*
 pierog*" meets "ruskie pierogi", "ruskich pierogów" and "ruskimi pierogami"), which one automaton key
 cannot hold: those are matched here, word by word over the folded tip, and ``countries.find_mentions``
