@@ -183,12 +183,32 @@ def _pairs(mentions: list[Mention], values: dict[str, str]) -> tuple[dict[int, s
     return forced, dropped
 
 
+def _shared(mentions: list[Mention], firm: set[str]) -> dict[int, str]:
+    """Names of several countries that only one country shares between them: "Georgia" (the country,
+    or the US state) and "Savannah" (a Ghanaian region, or the city in Georgia) together mean the
+    United States. Each such mention goes to that country, when no firmer signal of the tip decides."""
+    ambiguous = [mention for mention in mentions if len(mention.entry.codes) > 1]
+    chosen: dict[int, str] = {}
+    for mention in ambiguous:
+        own = {code for code, _share in mention.entry.codes}
+        if own & firm:
+            continue
+        others = set().union(
+            *({code for code, _share in other.entry.codes} for other in ambiguous if other is not mention)
+        )
+        common = own & others
+        if len(common) == 1:
+            chosen[id(mention)] = common.pop()
+    return chosen
+
+
 def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> list[CountrySignal]:
     """Turn mentions into signals. A name shared by several countries ("Valencia", "Córdoba") goes to
     the one the tip names elsewhere, or the one its address pairs it with ("Athens, Georgia"); failing
     that, to the likeliest, at a confidence cut by its share (below 0.5 for a city that no country
     dominates)."""
     forced, dropped = _pairs(mentions, values)
+    shared = _shared(mentions, firm)
     signals = []
     for mention in mentions:
         if id(mention) in dropped:
@@ -196,7 +216,7 @@ def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> 
         codes = mention.entry.codes
         chosen = forced.get(id(mention))
         if chosen is None and len(codes) > 1:
-            chosen = next((code for code, _share in codes if code in firm), None)
+            chosen = next((code for code, _share in codes if code in firm), None) or shared.get(id(mention))
         if chosen is not None:
             code, confidence = chosen, mention.confidence
         else:

@@ -10,12 +10,12 @@ demonym. Of overlapping survivors the longest wins ("Papua New Guinea" over "Gui
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from traceobject.triage.signals import data
+from traceobject.triage.signals.expressions import find_expressions
 from traceobject.triage.signals.gazetteer import (
     INFLECTION_CONFIDENCE,
     KIND_BLOCK,
@@ -29,6 +29,7 @@ from traceobject.triage.signals.gazetteer import (
     decode,
     gazetteer,
 )
+from traceobject.triage.signals.language_names import names_language, not_a_place, spoken_in
 from traceobject.triage.signals.normalise import (
     Folded,
     fold_key,
@@ -153,179 +154,25 @@ def _sentence_start(original: str, start: int) -> bool:
     return index < 0 or original[index] in SENTENCE_ENDS
 
 
-# Words that join two language names: "French and English text", "auf Deutsch und Englisch".
-CONJUNCTIONS = frozenset(
-    fold_key(word)
-    for word in (
-        "and",
-        "or",
-        "&",
-        "und",
-        "oder",
-        "et",
-        "ou",
-        "y",
-        "o",
-        "e",
-        "i",
-        "a",
-        "и",
-        "или",
-        "або",
-        "та",
-        "і",
-        "és",
-        "vagy",
-        "ja",
-        "tai",
-        "och",
-        "eller",
-        "og",
-        "en",
-        "of",
-        "ve",
-        "veya",
-        "và",
-        "dan",
-        "un",
-        "ir",
-        "in",
-        "и",
-        "و",
-        "और",
-        "와",
-        "과",
-        "및",
-        "と",
-        "和",
-        "及",
-        "และ",
-    )
-)
-
-
 @cache
-def _language_names_by_language() -> dict[str, frozenset[str]]:
-    from babel import Locale
-    from django.conf import settings
-
-    names: dict[str, frozenset[str]] = {}
-    for code, _name in settings.LANGUAGES:
-        locale = Locale.parse(code.replace("-", "_").replace("zh_hans", "zh_Hans"))
-        folded = {fold_key(str(name)) for name in locale.languages.values()}
-        names[code.split("-")[0]] = frozenset(name for name in folded if len(name) >= 3)
-    return names
+def _common_words() -> dict[str, frozenset[str]]:
+    table = data.load("common_words.json")
+    words: dict[str, set[str]] = {}
+    for part in ("words", "added"):
+        for language, listed in table[part].items():
+            words.setdefault(language, set()).update(fold_key(word) for word in listed)
+    return {language: frozenset(listed) for language, listed in words.items()}
 
 
-@cache
-def language_names(language: str = "") -> frozenset[str]:
-    """The languages' names in ``language`` (in every public language when ""), folded ("anglais",
-    "finska", "турски"): a country's name spelt like one in the tip's language ("Frans" in Dutch, not
-    "Francia" in Italian, which is Hungarian for French) is judged by the language rules too."""
-    by_language = _language_names_by_language()
-    if language:
-        return by_language.get(language, frozenset())
-    return frozenset().union(*by_language.values())
-
-
-def _languageish(word: str) -> bool:
-    """A word that can be a language's name: one of Babel's, or a demonym or country name of the
-    gazetteer, possibly with a case ending ("англійською", "talijanskom")."""
-    word = word.strip(".,;:!?()\"'«»")
-    if not word:
-        return False
-    if word in language_names():
-        return True
-    index = gazetteer()
-    for cut in range(min(5, len(word) - 3)):
-        value = index.automaton.get(word[: len(word) - cut] if cut else word, None)
-        if value is not None:
-            entry_index, _length, _stem = decode(value)
-            if index.entries[entry_index].kind in (KIND_DEMONYM, KIND_NAME):
-                return True
-    return False
-
-
-# Adverbs and case forms that can only name a language: Czech and Slovak "-sky"/"-cky" without the
-# adjective's acute ("po anglicky", "maďarsky"), Ukrainian instrumental "-ською" ("румунською").
-_LANGUAGE_FORM = re.compile(r"(?:(?<=sk)|(?<=ck))y$|(?:ськ|цьк)ою$")
-# After "на"/"na", a Slavic adjective in the locative or a Bulgarian plain form is a language:
-# "на английском", "na njemačkom", "на турски".
-_ON_LANGUAGE = re.compile(r"(?:ском|цком|skom|čkom|ckom|ски|цки)$")
-
-
-def _language_context(folded: str, start: int, end: int, languages: frozenset[str]) -> bool:
-    """True when a demonym names a language ("written in Polish", "auf Ungarisch"), also when it is one
-    of several joined by "and" or commas ("French and English text on the box", "in English, French")."""
-    before_words = folded[:start].split()
-    after_words = folded[end:].split()
-    # Step over the other language names of a list, on both sides: "X and Y", "X, Y".
-    for _ in range(3):
-        if len(before_words) >= 2 and before_words[-1] in CONJUNCTIONS and _languageish(before_words[-2]):
-            before_words = before_words[:-2]
-        elif before_words and before_words[-1].endswith(",") and _languageish(before_words[-1]):
-            before_words = before_words[:-1]
-        else:
-            break
-    ended = False  # the list of languages closed a clause: "på tysk og polsk, og prisen"
-    for _ in range(3):
-        if len(after_words) >= 2 and after_words[0] in CONJUNCTIONS and _languageish(after_words[1]):
-            ended = after_words[1][-1:] in CLAUSE_ENDS
-            after_words = after_words[2:]
-        elif len(after_words) >= 3 and after_words[0] in CONJUNCTIONS and _languageish(after_words[2]):
-            ended = after_words[2][-1:] in CLAUSE_ENDS
-            after_words = after_words[3:]  # "en anglais et en arabe", "na turski i na angliyski"
-        else:
-            break
-    before = before_words[-1].strip(".,;:!?(") if before_words else ""
-    after_text = " ".join(after_words)
-    after = after_words[0].strip(".,;:!?)") if after_words else ""
-    at_end = (
-        ended
-        or not after_text
-        or after_text[0] in CLAUSE_ENDS
-        or after in {"and", "or", "but", "und", "of", "en"}
-    )
-    if before in {"na", "на"} and _ON_LANGUAGE.search(folded[start:end]):
-        return True
-    for language in languages:
-        rules = _language_words().get(language)
-        if rules and (
-            before in rules["before"]
-            or after in rules["after"]
-            or (at_end and before in rules["before_at_end"])
-        ):
-            return True
-    return False
-
-
-@cache
-def _language_words() -> dict[str, dict[str, frozenset[str]]]:
-    return {
-        language: {
-            name: frozenset(fold_key(word) for word in rules.get(name, ()))
-            for name in ("before", "after", "before_at_end")
-        }
-        for language, rules in data.load("demonyms.json")["language_words"].items()
-    }
+def _common_word(word: str, plausible: frozenset[str], codes: tuple[tuple[str, float], ...]) -> bool:
+    """``word`` is a frequent word of one of the tip's likely languages (``data/common_words.json``),
+    which none of the countries it could name speaks."""
+    words = _common_words()
+    return any(word in words.get(language, ()) and not spoken_in(language, codes) for language in plausible)
 
 
 def _rule_applies(entry: Entry, plausible: frozenset[str]) -> bool:
     return "*" in entry.rule_languages or not plausible or not plausible.isdisjoint(entry.rule_languages)
-
-
-def _names_language(entry: Entry, folded: Folded, start: int, end: int, plausible: frozenset[str]) -> bool:
-    """True when the words name a language rather than a country or its people."""
-    word = folded.text[start:end]
-    original = folded.original[folded.starts[start] : folded.ends[end - 1]]
-    if _LANGUAGE_FORM.search(original):
-        return True
-    before = folded.text[:start].split()[-1:] or [""]
-    if before[0] in {"na", "на"} and _ON_LANGUAGE.search(word):
-        return True
-    if entry.kind == KIND_NAME and not any(word in language_names(language) for language in plausible):
-        return False
-    return _language_context(folded.text, start, end, plausible)
 
 
 def _confidence(
@@ -347,12 +194,27 @@ def _confidence(
         )
         if not waived:
             return None
-    if entry.not_initial and _sentence_start(folded.original, original_start):
+    # Opening a sentence, a word of a cased script is capitalised whatever it is; one of a script without
+    # case ("東京で買いました", "서울에서") is not, and stays the name it is.
+    cased = folded.original[original_start].lower() != folded.original[original_start].upper()
+    if entry.not_initial and cased and _sentence_start(folded.original, original_start):
         return None
     translated = entry.kind in (KIND_DEMONYM, KIND_REGION) and entry.languages
     if translated and plausible and entry.languages.isdisjoint(plausible):
         return None
-    if entry.kind in (KIND_DEMONYM, KIND_NAME) and _names_language(entry, folded, start, end, plausible):
+    # "Tämä" (Finnish "this") is no Japanese city, nor Croatian "još" a Nigerian one: a frequent word of
+    # the tip's language names a place of a country that does not speak it only when it is written as
+    # a name, capitalised and not opening a sentence.
+    if (
+        entry.kind != KIND_DEMONYM
+        and _common_word(folded.text[start:end], plausible, entry.codes)
+        and (lower_case or not capitalised or _sentence_start(folded.original, original_start))
+    ):
+        return None
+    if entry.kind in (KIND_DEMONYM, KIND_NAME):
+        if names_language(entry.kind == KIND_NAME, folded, start, end, plausible):
+            return None
+    elif any(not_a_place(folded.text[start:end], language, entry.codes) for language in plausible):
         return None
     confidence = entry.confidence
     if entry.rule and _rule_applies(entry, plausible):
@@ -411,6 +273,12 @@ def find_mentions(
     # likelier kind (a country name over a region named "Chin" + "a").
     candidates.sort(key=lambda item: (item[0] - item[1], item[0], item[4], -item[5], -item[3]))
     taken = bytearray(len(text))
+    if candidates:
+        # Dishes, products and idioms whose words take endings ("ruskich pierogów"): no mention inside.
+        for start, end in find_expressions(text):
+            taken[start:end] = b"\x01" * (end - start)
+            if blocked is not None:
+                blocked.append(folded.span(start, end))
     mentions: list[Mention] = []
     for start, end, entry_index, confidence, inflected, _key_length in candidates:
         if any(taken[start:end]):

@@ -64,12 +64,17 @@ def _table() -> _Table:
                 owners[fold_key(form) if kind == "words" else form] = (code, confidence)
                 forms[target].append(form)
     # Signs of scripts written without spaces ("円", "人民币") touch the words around them.
+    # So do currency words of those scripts and Korean ones, which take a particle: "3,500엔이라고".
     unspaced = [form for form in forms["free"] if is_unspaced(form[0])]
     spaced = [form for form in forms["free"] if not is_unspaced(form[0])]
+    words_unspaced = [form for form in forms["words"] if is_unspaced(form[0])]
+    words_spaced = [form for form in forms["words"] if not is_unspaced(form[0])]
     return _Table(
         free=re.compile(f"{_EDGE}(?:{_alternation(spaced)}){_TAIL}|(?:{_alternation(unspaced)})"),
         bound=re.compile(f"{_EDGE}(?:{_alternation(forms['bound'])}){_TAIL}"),
-        words=re.compile(f"(?i){_EDGE}(?:{_alternation(forms['words'])}){_TAIL}"),
+        words=re.compile(
+            f"(?i){_EDGE}(?:{_alternation(words_spaced)}){_TAIL}|(?:{_alternation(words_unspaced)})"
+        ),
         owners=owners,
     )
 

