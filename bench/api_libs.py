@@ -33,7 +33,7 @@ from typing import Any
 import django
 from django.conf import settings
 
-TOKEN = "bench-token-0123456789"
+TOKEN = "bench-token-0123456789"  # noqa: S105 - a fixed test token
 PAGE = 50
 
 settings.configure(
@@ -80,7 +80,8 @@ from rest_framework.views import APIView  # noqa: E402
 def _fill() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE lead (id INTEGER PRIMARY KEY, reference TEXT, country TEXT, state TEXT, sent_at TEXT)"
+            "CREATE TABLE lead"
+            " (id INTEGER PRIMARY KEY, reference TEXT, country TEXT, state TEXT, sent_at TEXT)"
         )
         rows = [
             (i, f"L-{i:06d}", "PL" if i % 2 else "DE", "sent", f"2026-01-01T00:{i % 60:02d}:00Z")
@@ -242,7 +243,7 @@ def _openapi() -> dict[str, Any]:
         try:
             validate(doc)
             valid = "valid"
-        except Exception as exc:  # noqa: BLE001 - reported, not raised: this is a comparison
+        except Exception as exc:
             valid = f"invalid: {type(exc).__name__}: {str(exc)[:120]}"
         out[name] = {"openapi": doc.get("openapi"), "validator": valid}
     return out
@@ -250,7 +251,10 @@ def _openapi() -> dict[str, Any]:
 
 def _assets() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for package, sub in (("ninja", "static/ninja"), ("drf_spectacular_sidecar", "static/drf_spectacular_sidecar")):
+    for package, sub in (
+        ("ninja", "static/ninja"),
+        ("drf_spectacular_sidecar", "static/drf_spectacular_sidecar"),
+    ):
         spec = importlib.util.find_spec(package)
         assert spec is not None
         assert spec.origin is not None

@@ -49,7 +49,7 @@ from traceobject.core.errors import ApplicationError
 from traceobject.vault import keyring
 from traceobject.vault.models import StaffKey
 
-TOKEN_PREFIX = "to"
+TOKEN_PREFIX = "to"  # noqa: S105 - the marker of the format, not a secret
 _PERSON = b"traceobject-api1"  # BLAKE2b personalisation: 16 bytes, this use only
 _SALT_BYTES = 16
 
@@ -197,7 +197,9 @@ def apitoken_by_prefix(*, user: Any, prefix: str) -> ApiToken | None:
 
 def _unwrap(token: ApiToken, secret: bytes) -> dict[bytes, PrivateKey]:
     try:
-        content = json.loads(SecretBox(_wrapping_key(secret, bytes(token.salt))).decrypt(bytes(token.wrapped_keys)))
+        content = json.loads(
+            SecretBox(_wrapping_key(secret, bytes(token.salt))).decrypt(bytes(token.wrapped_keys))
+        )
     except (CryptoError, ValueError) as exc:
         raise TokenRefused("undecryptable", token) from exc
     return {bytes.fromhex(kid): PrivateKey(_unb64(key)) for kid, key in content.items()}

@@ -8,8 +8,6 @@ flood the trail. A token that passes counts one request against its own limit (4
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -43,7 +41,3 @@ class TokenBearer(HttpBearer):
         # The services take the acting account; the session's (anonymous) user is never read here.
         request.user = auth.user
         return auth
-
-
-
-

@@ -18,7 +18,6 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
@@ -135,8 +134,8 @@ class LeadPageIn(Schema):
 
 
 def _cursor(lead: Lead) -> str:
-    assert lead.sent_at is not None  # sent leads only: PARTNER_VISIBLE_STATES
-    return base64.urlsafe_b64encode(f"{lead.sent_at.isoformat()}|{lead.pk}".encode()).decode().rstrip("=")
+    sent_at = lead.sent_at.isoformat() if lead.sent_at else ""  # always set: sent leads only
+    return base64.urlsafe_b64encode(f"{sent_at}|{lead.pk}".encode()).decode().rstrip("=")
 
 
 def _after(cursor: str | None) -> tuple[datetime, int] | None:
