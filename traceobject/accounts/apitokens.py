@@ -90,7 +90,7 @@ def _unb64(text: str) -> bytes:
 
 def parse(raw: str) -> tuple[str, bytes] | None:
     """(prefix, secret) of a well-formed token, else None."""
-    parts = raw.strip().split("_")
+    parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 12:
         return None
     try:

@@ -72,7 +72,7 @@ LIMITS: dict[str, Limit] = {
     # Per API token: a partner's system polling its leads and reading them.
     "api": Limit(per_minute=120, burst=600, per_hour=3000),
     # Refused API tokens, per token prefix (or all malformed ones together): how many get an audit event.
-    "api-refused-audit": Limit(per_minute=1, burst=5, per_hour=20),
+    "api-refused-audit": Limit(per_minute=1, burst=0, per_hour=20),
 }
 DEFAULT_LIMIT = Limit(per_minute=10, burst=10, per_hour=60)
 _RULE_RE = re.compile(r"^\s*([a-z][a-z-]*)\s*=\s*([0-9]+)/([0-9]+)/([0-9]+)\s*$")
