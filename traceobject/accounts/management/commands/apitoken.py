@@ -61,12 +61,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{token.prefix}  {state}  {used}  {token.label}")
             return
         if action == "revoke":
-            token = apitokens.apitoken_by_prefix(user=user, prefix=options["prefix"])
-            if token is None:
+            found = apitokens.apitoken_by_prefix(user=user, prefix=options["prefix"])
+            if found is None:
                 raise CommandError("No such token for this account.")
-            revoked = apitokens.apitoken_revoke(actor=None, token=token, actor_label=CLI)
+            revoked = apitokens.apitoken_revoke(actor=None, token=found, actor_label=CLI)
             self.stdout.write(
-                f"Revoked {token.prefix}." if revoked else f"{token.prefix} was already revoked."
+                f"Revoked {found.prefix}." if revoked else f"{found.prefix} was already revoked."
             )
             return
         held = {}
