@@ -84,6 +84,8 @@ POLICY: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {
     "staff:user_edit": (A, A),
     "staff:user_otp_reset": (None, A),
     "staff:user_vault_grant": (None, A),
+    "staff:user_api_token_create": (None, A),
+    "staff:user_api_token_revoke": (None, A),
     "staff:vault": (A, None),
     "staff:vault_rotate": (None, A),
     "staff:vault_rotation_resume": (None, A),
@@ -310,6 +312,9 @@ def _build_world() -> World:
 
     users = {name: make_staff(name, role, country) for name, (role, country) in FIXED_STAFF.items()}
     target = make_staff("mx-target", ANALYST)
+    from traceobject.accounts.apitokens import apitoken_create
+
+    apitoken_create(actor=None, user=target, held={}, label="matrix", actor_label="matrix")
     author = make_staff("mx-author", ANALYST)
     for country in ("PL", "DE"):
         AuthorityFactory(country=country, name=f"Matrix unit {country}")
@@ -483,6 +488,8 @@ ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "staff:user_edit": lambda w: {"pk": w.target.pk},
     "staff:user_otp_reset": lambda w: {"pk": w.target.pk},
     "staff:user_vault_grant": lambda w: {"pk": w.target.pk},
+    "staff:user_api_token_create": lambda w: {"pk": w.target.pk},
+    "staff:user_api_token_revoke": lambda w: {"pk": w.target.pk, "prefix": _target_token(w).prefix},
     "staff:audit_detail": lambda w: {"pk": w.event.pk},
     "staff:object_detail": lambda w: {"code": w.published.code},
     "staff:object_edit": lambda w: {"code": w.draft.code},
@@ -672,7 +679,22 @@ def _fresh(obj: Any) -> Any:
 
 NEW_PASSWORD = "a new passphrase for the matrix 77"
 
+
+def _target_token(w: World) -> Any:
+    from traceobject.accounts.models import ApiToken
+
+    return ApiToken.objects.get(user=w.target, label="matrix")
+
+
 POSTS: dict[str, Post] = {
+    "staff:user_api_token_create": Post(
+        lambda w: {"label": "mx-made", "expires_days": "30"},
+        lambda w: w.target.api_tokens.filter(label="mx-made").exists(),
+    ),
+    "staff:user_api_token_revoke": Post(
+        lambda w: {},
+        lambda w: _target_token(w).revoked_at is not None,
+    ),
     "staff:password_change": Post(
         lambda w: {"current": STAFF_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD},
         lambda w: any(_fresh(user).check_password(NEW_PASSWORD) for user in w.users.values()),
@@ -972,6 +994,11 @@ VAULT_URLS = {
 }
 
 
+# Valid posts that answer 200 with a page instead of a redirect: the page shows a secret once (an API
+# token), which must not wait in a session or a message cookie for the next page.
+SHOWN_ONCE = {"staff:user_api_token_create"}
+
+
 def _cases(method: str) -> list[Any]:
     cases = []
     for name in POLICY:
@@ -1062,7 +1089,8 @@ def test_post(
             _assert_error_page(response, name, 404, NOT_FOUND)
         else:
             assert valid is not None
-            assert status == 302, f"{account} POST {url}: {status} {response.content[:2000]!r}"
+            expected = 200 if name in SHOWN_ONCE else 302
+            assert status == expected, f"{account} POST {url}: {status} {response.content[:2000]!r}"
             assert valid.done(world), f"{account} POST {url} ({status}) did not make its change"
             return
     elif post_roles is None and _may(account, get_roles):
@@ -1124,3 +1152,97 @@ def test_entry_views_open_to_anonymous(client: Client, db: None, name: str) -> N
     assert response.status_code in {200, 302, 405}, response.status_code
     if response.status_code == 302:  # the second factor sends a visitor without a password to the login
         assert urlsplit(response["Location"]).path == NAMESPACES[_area(name)]["login"]
+
+
+# --- The API (/api/v1/): bearer tokens instead of sessions -----------------------------------------
+
+# URL name -> roles that may GET it. The API has no login page: anonymous gets 401, a role that may not
+# use a route 403 (before any lookup), a partner of another country 404 on one country's lead.
+API_POLICY: dict[str, frozenset[str]] = {
+    "api:lead_list": R,
+    "api:lead_detail": R,
+    "api:lead_image": R,
+}
+API_ONE_COUNTRY = frozenset({"api:lead_detail", "api:lead_image"})
+# Public on purpose: the API's own description.
+API_PUBLIC: dict[str, str] = {
+    "api:openapi-json": "the OpenAPI document",
+    "api:openapi-view": "the documentation page (assets from this site)",
+}
+# django-ninja's root (/api/v1/): it only names the prefix, and answers 404 to everyone.
+API_ROOT = {"api:api-root"}
+
+
+@pytest.mark.parametrize("name", sorted(API_ROOT), ids=str)
+def test_the_api_root_answers_404(client: Client, db: None, name: str) -> None:
+    assert client.get(reverse(name)).status_code == 404
+
+
+API_ARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "api:lead_detail": lambda w: {"reference": w.lead_pl.reference},
+    "api:lead_image": lambda w: {"reference": w.lead_pl.reference, "number": 1},
+}
+API_SHOWS: dict[str, Callable[[World, Any], None]] = {
+    "api:lead_list": lambda w, r: _assert_in(w.lead_pl.reference, r),
+    "api:lead_detail": lambda w, r: _assert_tip(TIP_PL, r),
+    "api:lead_image": lambda w, r: _assert_image(r),
+}
+
+
+def _assert_in(text: str, response: Any) -> None:
+    assert text in response.content.decode(), response.content[:500]
+
+
+def _assert_tip(text: str, response: Any) -> None:
+    assert [tip["text"] for tip in response.json()["tips"]] == [text]
+
+
+def _assert_image(response: Any) -> None:
+    assert response["Content-Type"].startswith("image/"), response["Content-Type"]
+
+
+def test_the_api_policy_lists_every_api_url() -> None:
+    names = [
+        name
+        for _route, namespace, name in _walk(get_resolver().url_patterns, "", None)
+        if (namespace or "") == "api"
+    ]
+    assert sorted(set(names)) == sorted(set(API_POLICY) | set(API_PUBLIC) | set(API_ROOT))
+    assert set(API_SHOWS) == set(API_POLICY)
+
+
+@pytest.mark.parametrize("name", sorted(API_PUBLIC), ids=str)
+def test_the_api_description_is_public(client: Client, db: None, name: str) -> None:
+    assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "account"),
+    [pytest.param(name, account, id=f"{name}-{account}") for name in API_POLICY for account in ACCOUNTS],
+)
+def test_api(world: World, db: None, name: str, account: str) -> None:
+    from traceobject.accounts.apitokens import apitoken_create
+
+    url = reverse(name, kwargs=API_ARGS[name](world) if name in API_ARGS else None)
+    headers = {}
+    if account != ANONYMOUS:
+        _row, token = apitoken_create(actor=None, user=world.users[account], held={}, actor_label="matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    response = Client().get(url, **headers)
+    post = Client().post(url, {}, **headers)
+    assert not response.cookies
+    if account == ANONYMOUS:
+        assert response.status_code == 401, response.status_code
+        assert response["WWW-Authenticate"].startswith("Bearer")
+    elif _may(account, API_POLICY[name]):
+        if account == OTHER_COUNTRY and name in API_ONE_COUNTRY:
+            assert response.status_code == 404, response.status_code
+        else:
+            assert response.status_code == 200, (response.status_code, response.content[:300])
+            if account == OTHER_COUNTRY:
+                assert world.lead_pl.reference not in response.content.decode()
+            else:
+                API_SHOWS[name](world, response)
+    else:
+        assert response.status_code == 403, response.status_code
+    assert post.status_code in {401, 405}, post.status_code  # no write route yet

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja: the API's router and OpenAPI document; listed for its bundled Swagger UI assets.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "traceobject.triage",
     "traceobject.stats",
     "traceobject.leads",
+    "traceobject.api",
     "traceobject.demo",
 ]
 
@@ -361,6 +364,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff side: host names it is confined to (empty: any allowed host), idle logout, login lock.
 STAFF_HOSTS = env_list("TRACEOBJECT_STAFF_HOSTS", [])
 STAFF_IDLE_MINUTES = env_int("TRACEOBJECT_STAFF_IDLE_MINUTES", 30)
+# API tokens (accounts/apitokens.py): the lifetime a new token gets unless told otherwise, and the most
+# anyone may give one.
+API_TOKEN_DEFAULT_DAYS = env_int("TRACEOBJECT_API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("TRACEOBJECT_API_TOKEN_MAX_DAYS", 365)
 STAFF_LOGIN_LOCK_AFTER = env_int("TRACEOBJECT_STAFF_LOGIN_LOCK_AFTER", 5)
 
 # --- Logging: no client address, ever -----------------------------------------------------------------

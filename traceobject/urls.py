@@ -12,6 +12,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
+from traceobject.api.views import api
 from traceobject.core.bench_views import floor
 from traceobject.core.views import accessibility, healthz
 from traceobject.gallery.selectors import public_derivative_exists
@@ -46,6 +47,8 @@ urlpatterns = [
     path("staff/", include("traceobject.staff_urls")),
     # The partner portal: national authorities read their leads and report outcomes (own cookies).
     path("partner/", include("traceobject.partner_urls")),
+    # The API for partners' systems (bearer tokens, no cookies), its OpenAPI document and docs.
+    path("api/v1/", api.urls),
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>objects/.+)$", public_media, name="media"
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -164,3 +165,12 @@ class PasswordChangeForm(forms.Form):
         if data.get("new") and data.get("repeat") and data["new"] != data["repeat"]:
             self.add_error("repeat", _("The two new passwords differ."))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(label=_("What it is for"), max_length=100, required=False)
+    expires_days = forms.IntegerField(
+        label=_("Days until it expires"),
+        min_value=1,
+        initial=settings.API_TOKEN_DEFAULT_DAYS,
+    )

@@ -66,3 +66,34 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… ({self.failures})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API (``accounts/apitokens.py``, docs/security.md "API tokens").
+
+    The secret is shown once and never stored: ``secret_hash`` is its SHA-256 (it has 256 random bits,
+    so no slow hash is needed), found through the public ``prefix``. ``wrapped_keys`` holds the vault
+    keys the account's role warrants, encrypted under a key derived from the secret with a salt of this
+    token: the database alone opens nothing, the token opens what a login of the account would.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=16, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    secret_hash = models.BinaryField(max_length=32)
+    salt = models.BinaryField(max_length=16)
+    wrapped_keys = models.BinaryField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # A day, not a time, and never an address: enough to spot a token nobody uses any more.
+    last_used_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} ({self.user_id})"

@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/<int:pk>/", views.user_edit, name="user_edit"),
     path("accounts/<int:pk>/otp-reset/", views.user_otp_reset, name="user_otp_reset"),
     path("accounts/<int:pk>/vault-grant/", views.user_vault_grant, name="user_vault_grant"),
+    path("accounts/<int:pk>/api-tokens/", views.user_api_token_create, name="user_api_token_create"),
+    path(
+        "accounts/<int:pk>/api-tokens/<str:prefix>/revoke/",
+        views.user_api_token_revoke,
+        name="user_api_token_revoke",
+    ),
     path("account/password/", views.password_change, name="password_change"),
     path("vault/", views.vault_overview, name="vault"),
     path("vault/rotate/", views.vault_rotate, name="vault_rotate"),

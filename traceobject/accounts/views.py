@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from traceobject.accounts import selectors, services
+from traceobject.accounts import apitokens, selectors, services
 from traceobject.accounts.forms import (
+    ApiTokenForm,
     LoginForm,
     PasswordChangeForm,
     TokenForm,
@@ -258,13 +259,70 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": target.username})
             return redirect("staff:user_list")
+    return _user_page(request, target, form)
+
+
+def _user_page(
+    request: HttpRequest,
+    target: User,
+    form: UserEditForm,
+    *,
+    token_form: ApiTokenForm | None = None,
+    new_token: str = "",
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": form,
         "target": target,
         "is_self": target.pk == request.user.pk,
         "vault": selectors.vault_access(user=target),
+        "api_tokens": apitokens.apitokens_for_user(user=target),
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
     }
-    return render(request, "staff/accounts/user_form.html", context)
+    return render(request, "staff/accounts/user_form.html", context, status=status)
+
+
+def _user_edit_form(target: User) -> UserEditForm:
+    return UserEditForm(
+        initial={"role": target.role, "country": target.country, "is_active": target.is_active}
+    )
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def user_api_token_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new API token for the account, carrying the vault keys of its role that this administrator's
+    session holds. The token is in this one response only (no redirect: it must not wait in a session
+    or a message cookie)."""
+    target = _get_user(pk)
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            with keyring.session_fresh(request):
+                _token, secret = apitokens.apitoken_create(
+                    actor=_actor(request),
+                    user=target,
+                    held=apitokens.vault_keys_held(),
+                    expires_days=token_form.cleaned_data["expires_days"],
+                    label=token_form.cleaned_data["label"],
+                )
+        except ApplicationError as error:
+            form_refusal_add(token_form, error)
+        else:
+            return _user_page(request, target, _user_edit_form(target), new_token=secret)
+    return _user_page(request, target, _user_edit_form(target), token_form=token_form, status=400)
+
+
+@staff_view(Permission.ACCOUNTS_USER_MANAGE)
+@require_POST
+def user_api_token_revoke(request: HttpRequest, pk: int, prefix: str) -> HttpResponse:
+    target = _get_user(pk)
+    token = apitokens.apitoken_by_prefix(user=target, prefix=prefix)
+    if token is None:
+        raise Http404
+    apitokens.apitoken_revoke(actor=_actor(request), token=token)
+    return redirect("staff:user_edit", pk=target.pk)
 
 
 @staff_view(Permission.ACCOUNTS_USER_MANAGE)
