@@ -48,7 +48,7 @@ class ObjectStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("object status", "Published")
     IDENTIFIED = "identified", pgettext_lazy("object status", "Identified")
     WIDESPREAD = "widespread", _("Widespread")
     ARCHIVED = "archived", _("Archived")
@@ -202,7 +202,7 @@ class TranslationProposal(models.Model):
 
 class ImageStatus(models.TextChoices):
     PENDING = "pending", _("Processing")
-    READY = "ready", _("Ready")
+    READY = "ready", pgettext_lazy("image status", "Ready")
     FAILED = "failed", _("Failed")
 
 
