@@ -77,7 +77,9 @@ def test_the_statement_names_exactly_the_languages_the_axe_test_covers(client: C
     from tests.e2e.test_accessibility import LANGUAGES
 
     covered = {prefix.strip("/") or "en" for prefix in LANGUAGES}
-    names = {code: Locale.parse(to_locale(code)).get_display_name("en") for code, _name in settings.LANGUAGES}
+    names = {
+        code: str(Locale.parse(to_locale(code)).get_display_name("en")) for code, _name in settings.LANGUAGES
+    }
     html = client.get("/accessibility/").content.decode()
     sentence = next(p.text for p in find_all(html, "p") if "axe-core tool" in p.text)
     assert {code for code, name in names.items() if name in sentence} == covered
