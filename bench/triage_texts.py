@@ -20,7 +20,7 @@ from typing import Any
 
 from babel import Locale
 
-CATEGORIES: dict[str, str] = {  # slug -> English name, as in gallery.models.CATEGORY_LABELS
+CATEGORIES: dict[str, str] = {  # slug -> English name, as in gallery.categories.CATEGORY_LABELS
     "bags": "Bags",
     "bottles": "Bottles",
     "buildings-landscapes": "Buildings and landscapes",

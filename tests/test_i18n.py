@@ -23,7 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
-from django.utils.translation import trim_whitespace
+from django.utils import translation
+from django.utils.translation import pgettext, trim_whitespace
 
 from traceobject.core import translations
 
@@ -289,6 +290,50 @@ def test_python_strings_are_in_both_catalogs(source: Path) -> None:
     assert not missing, MAKEMESSAGES_HINT + "\n".join(missing)
 
 
+# English words that name different things (an object's status, a lead's state, a tip's status, a column
+# heading, a link): languages whose adjectives agree with a noun need one message per use, so each use
+# carries a context (docs/translations.md, "One English word, several uses").
+AMBIGUOUS = {"Identified", "New", "Sent", "Acknowledged", "Confirmed", "Ready", "Published", "Created"}
+
+
+def test_ambiguous_words_are_never_used_without_a_context() -> None:
+    found = set().union(
+        *(_template_messages(path) for path in TEMPLATES),
+        *(_python_messages(path) for path in PYTHON_SOURCES),
+    )
+    uses = {(msgid, context) for msgid, context in found if msgid in AMBIGUOUS}
+    assert {msgid for msgid, _context in uses} == AMBIGUOUS, "the guard no longer sees these words"
+    assert not [msgid for msgid, context in uses if context is None]
+
+
+@pytest.mark.parametrize(
+    ("language", "context", "msgid", "expected"),
+    [
+        # Polish: a lead (trop) is masculine, a tip (zgłoszenie) neuter; a date column reads impersonally.
+        ("pl", "lead state", "Sent", "Wysłany"),
+        ("pl", "heading of the date a lead was sent", "Sent", "Wysłano"),
+        ("pl", "tip status", "New", "Nowe"),
+        ("pl", "badge of a newly published object", "New", "Nowy"),
+        # French: a lead (piste) and a determination are feminine, an object masculine.
+        ("fr", "determination state", "Confirmed", "Confirmée"),
+        ("fr", "confidence in a country", "Confirmed", "Confirmé"),
+        ("fr", "object status", "Published", "Publié"),
+        ("fr", "image status", "Ready", "Prête"),
+        # Italian: a tip (segnalazione) is feminine, an object masculine.
+        ("it", "tip status", "New", "Nuova"),
+        ("it", "badge of a newly published object", "New", "Nuovo"),
+        # Russian: a tip (сообщение) is neuter, an object (предмет) masculine.
+        ("ru", "tip status", "New", "Новое"),
+        ("ru", "badge of a newly published object", "New", "Новый"),
+    ],
+)
+def test_each_use_of_an_ambiguous_word_has_its_own_translation(
+    language: str, context: str, msgid: str, expected: str
+) -> None:
+    with translation.override(language):
+        assert pgettext(context, msgid) == expected
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "lang", "expected", "absent"),
@@ -427,6 +472,6 @@ def test_the_gate_finds_each_kind_of_problem(tmp_path: Path, monkeypatch: pytest
     assert ("%(count)s%% done", "format check") in found
     assert ("%(n)s tip", "untranslated") in found  # two of the three plural forms
     assert (f"(header of {broken})", "the header is fuzzy, so the catalog is never compiled") in found
-    # Every public message of the sources that this catalog lacks ("Identified" among many).
+    # Every public message of the sources that this catalog lacks ("Identified", the link, among many).
     assert ("Identified", "missing from the catalog (run makemessages)") in found
     assert not [msgid for msgid, _problem in found if msgid in {"Privacy", "Dashboard"}]

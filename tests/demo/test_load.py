@@ -16,8 +16,8 @@ from traceobject.accounts.models import User
 from traceobject.core.errors import ApplicationError
 from traceobject.demo import content, drawing, load
 from traceobject.demo.load import demo_load
+from traceobject.gallery.categories import CATEGORY_LABELS
 from traceobject.gallery.models import (
-    CATEGORY_LABELS,
     LOCATED_STATUSES,
     Audience,
     Category,

@@ -67,6 +67,26 @@ def test_the_statement_links_to_the_form_and_keeps_the_mailbox(client: Client) -
     assert "mailto:access@agency.example" in html
 
 
+def test_the_statement_names_exactly_the_languages_the_axe_test_covers(client: Client) -> None:
+    """The statement's promise follows tests/e2e/test_accessibility.py: a language added to (or dropped
+    from) the browser test must be named (or no longer named) on /accessibility/."""
+    from babel import Locale
+    from django.conf import settings
+    from django.utils.translation import to_locale
+
+    from tests.e2e.test_accessibility import LANGUAGES
+
+    covered = {prefix.strip("/") or "en" for prefix in LANGUAGES}
+    names = {
+        code: str(Locale.parse(to_locale(code)).get_display_name("en")) for code, _name in settings.LANGUAGES
+    }
+    html = client.get("/accessibility/").content.decode()
+    sentence = next(p.text for p in find_all(html, "p") if "axe-core tool" in p.text)
+    assert {code for code, name in names.items() if name in sentence} == covered
+    # It says that a right-to-left language is among them exactly when one is.
+    assert ("right to left" in sentence) == bool(covered & set(settings.LANGUAGES_BIDI))
+
+
 def test_a_report_is_stored_sealed_and_thanked_after_a_redirect(enforce_csrf_client: Client) -> None:
     client = enforce_csrf_client
     client.get(FORM)

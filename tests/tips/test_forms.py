@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from tests.utils import VALID_TIP_TEXT, tip_form_data
-from traceobject.tips.forms import TEXT_MAX, TEXT_MIN, TipForm
+from traceobject.tips.forms import TEXT_MAX, TEXT_MIN, TOO_LONG, TOO_SHORT, TipForm
 from traceobject.tips.services import MAX_LINKS, TipPayload
 
 
@@ -178,6 +178,43 @@ def test_the_limit_on_links_agrees_with_its_number(monkeypatch: pytest.MonkeyPat
         "Please write at most 1 web address in the text (you wrote 2). "
         "Put the most useful one in the Links field."
     ]
+
+
+def test_the_help_on_links_agrees_with_its_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("traceobject.tips.forms.MAX_LINKS", 1)
+    assert TipForm().fields["links"].help_text == (
+        "Up to 1 web address, one per line. We never open it automatically."
+    )
+    # Polish has three forms for whole numbers: 1, 2-4 (but not 12-14), and the rest.
+    expected = {1: "1 adres internetowy", 2: "2 adresy internetowe", 5: "5 adresów internetowych"}
+    with translation.override("pl"):
+        for number, words in expected.items():
+            monkeypatch.setattr("traceobject.tips.forms.MAX_LINKS", number)
+            assert f"Najwyżej {words}," in str(TipForm().fields["links"].help_text)
+
+
+def test_the_length_errors_agree_with_their_number_in_each_language() -> None:
+    """The limit picks the plural form when the error is formatted (Django's ``limit_value``)."""
+    cases = [
+        ("en", TOO_SHORT, 1, "Please write at least 1 character (you wrote 0)."),
+        ("en", TOO_LONG, 1, "Please write at most 1 character (you wrote 0)."),
+        ("pl", TOO_SHORT, 1, "Napisz co najmniej 1 znak (obecnie: 0)."),
+        ("pl", TOO_SHORT, 3, "Napisz co najmniej 3 znaki (obecnie: 0)."),
+        ("pl", TOO_SHORT, 12, "Napisz co najmniej 12 znaków (obecnie: 0)."),
+        ("pl", TOO_SHORT, 22, "Napisz co najmniej 22 znaki (obecnie: 0)."),
+        ("ru", TOO_LONG, 21, "Пожалуйста, напишите не более 21 символа (сейчас: 0)."),
+        ("ru", TOO_LONG, 25, "Пожалуйста, напишите не более 25 символов (сейчас: 0)."),
+        ("fr", TOO_SHORT, 1, "Veuillez écrire au moins 1 caractère (vous en avez écrit 0)."),
+        ("fr", TOO_SHORT, 2, "Veuillez écrire au moins 2 caractères (vous en avez écrit 0)."),
+    ]
+    for language, message, limit, expected in cases:
+        with translation.override(language):
+            assert message % {"limit_value": limit, "show_value": 0} == expected
+
+
+def test_the_short_text_error_in_polish_counts_right() -> None:
+    with translation.override("pl"):
+        assert _errors(text="x" * (TEXT_MIN - 1))["text"] == ["Napisz co najmniej 10 znaków (obecnie: 9)."]
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ PUBLIC_SOURCES = (
     "core/forms.py",
     "core/widgets.py",
     "core/context_processors.py",
+    "gallery/categories.py",
     "gallery/views.py",
     "gallery/templatetags/*",
     "stats/views.py",
@@ -71,9 +72,10 @@ PUBLIC_SOURCES = (
     "tips/services.py",
     "tips/antiabuse/*",
 )
-# What a national partner sees: the portal, its login and second factor, its dossier and its mail, and
-# the refusals of the services behind them (a whole file: the runtime test found some of their messages on
-# partner pages, and a file's other refusals may show there too).
+# What a national partner sees: the portal, its login and second factor, its dossier and its mail, the
+# names of the standard categories, and the refusals of the services behind them (a whole file: the
+# runtime test found some of their messages on partner pages, and a file's other refusals may show there
+# too).
 PARTNER_SOURCES = (
     "templates/partner/*",
     "templates/accounts/*",
@@ -85,6 +87,7 @@ PARTNER_SOURCES = (
     "core/views.py",
     "core/forms.py",
     "core/widgets.py",
+    "gallery/categories.py",
     "accounts/forms.py",
     "accounts/views.py",
     "accounts/middleware.py",

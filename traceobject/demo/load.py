@@ -29,8 +29,8 @@ from traceobject.demo.content import CATEGORY_ORDER, OBJECTS, RELEASES, DemoObje
 from traceobject.demo.drawing import render_jpeg
 from traceobject.demo.object_texts import IN_REVIEW, PROPOSED, TRANSLATIONS, DemoText
 from traceobject.demo.stages import SubmittedTip, leads_demo_stages
+from traceobject.gallery.categories import CATEGORY_LABELS
 from traceobject.gallery.models import (
-    CATEGORY_LABELS,
     Audience,
     Category,
     Object,

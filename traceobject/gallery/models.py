@@ -9,20 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Labels for the standard categories, so that their names follow the visitor's language. A category
-# created later by staff with another slug shows its stored name as it is.
-CATEGORY_LABELS = {
-    "bags": _("Bags"),
-    "bottles": _("Bottles"),
-    "buildings-landscapes": _("Buildings and landscapes"),
-    "clothing": _("Clothing"),
-    "furniture": _("Furniture"),
-    "packaging": _("Packaging"),
-    "shoes": _("Shoes"),
-    "signs-logos": _("Signs and logos"),
-    "textiles": _("Textiles and wallpaper"),
-    "toys": _("Toys"),
-}
+from traceobject.gallery.categories import category_label
 
 
 class Category(models.Model):
@@ -39,7 +26,8 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        return str(CATEGORY_LABELS.get(self.slug, self.name))
+        """The standard category's name in the active language (``gallery.categories``), else ``name``."""
+        return category_label(self.slug, self.name)
 
 
 class Release(models.Model):
@@ -60,7 +48,7 @@ class ObjectStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("object status", "Published")
     IDENTIFIED = "identified", pgettext_lazy("object status", "Identified")
     WIDESPREAD = "widespread", _("Widespread")
     ARCHIVED = "archived", _("Archived")
@@ -214,7 +202,7 @@ class TranslationProposal(models.Model):
 
 class ImageStatus(models.TextChoices):
     PENDING = "pending", _("Processing")
-    READY = "ready", _("Ready")
+    READY = "ready", pgettext_lazy("image status", "Ready")
     FAILED = "failed", _("Failed")
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from traceobject.gallery.models import (
     REVIEW_CHECKLIST,
@@ -54,7 +55,9 @@ class LinesField(forms.CharField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(value) > MAX_LINES:
             raise forms.ValidationError(
-                _("Give at most %(max)d lines.") % {"max": MAX_LINES}, code="too_many_lines"
+                ngettext("Give at most %(max)d line.", "Give at most %(max)d lines.", MAX_LINES)
+                % {"max": MAX_LINES},
+                code="too_many_lines",
             )
         for line in value:
             if len(line) > LINE_CHARS_MAX:

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from traceobject.audit.actions import AuditAction
 from traceobject.audit.services import audit_record
@@ -87,7 +88,11 @@ class TranslationSaved:
 def _lines(values: Iterable[str], *, name: str) -> list[str]:
     lines = [" ".join(value.split()) for value in values if value and value.strip()]
     if len(lines) > LINES_MAX:
-        raise ApplicationError(_("Give at most %(max)d lines.") % {"max": LINES_MAX}, field=name)
+        raise ApplicationError(
+            ngettext("Give at most %(max)d line.", "Give at most %(max)d lines.", LINES_MAX)
+            % {"max": LINES_MAX},
+            field=name,
+        )
     if any(len(line) > LINE_CHARS_MAX for line in lines):
         raise ApplicationError(_("Keep each line under 300 characters."), field=name)
     return lines

@@ -12,25 +12,26 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from traceobject.gallery.models import Object
 from traceobject.vault.fields import SealedField, SealedTo
 
 
 class Confidence(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("confidence in a country", "Confirmed")
     LIKELY = "likely", _("Likely")
     POSSIBLE = "possible", _("Possible")
 
 
 class DeterminationKind(models.TextChoices):
-    IDENTIFIED = "identified", _("Identified")
+    IDENTIFIED = "identified", pgettext_lazy("determination kind: the object was identified", "Identified")
     WIDESPREAD = "widespread", _("Widespread")
 
 
 class DeterminationState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("determination state", "Confirmed")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -113,9 +114,9 @@ class DeterminationCountry(models.Model):
 
 
 class LeadState(models.TextChoices):
-    READY = "ready", _("Ready")
-    SENT = "sent", _("Sent")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    READY = "ready", pgettext_lazy("lead state", "Ready")
+    SENT = "sent", pgettext_lazy("lead state", "Sent")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("lead state", "Acknowledged")
     CLOSED = "closed", _("Closed")
 
 

@@ -572,7 +572,12 @@ def lead_send(*, actor: Any, lead: Lead, note_for_authority: str = "", without_r
     note = (note_for_authority or "").strip()
     if len(note) > NOTE_FOR_AUTHORITY_MAX:
         raise ApplicationError(
-            _("Please keep the note under %(max)d characters.") % {"max": NOTE_FOR_AUTHORITY_MAX},
+            ngettext(
+                "Please keep the note under %(max)d character.",
+                "Please keep the note under %(max)d characters.",
+                NOTE_FOR_AUTHORITY_MAX,
+            )
+            % {"max": NOTE_FOR_AUTHORITY_MAX},
             field="note_for_authority",
         )
     with transaction.atomic():
@@ -803,7 +808,13 @@ def partner_object_report(*, actor: Any, obj: Object, text: str) -> Tip:
         raise ApplicationError(_("Say what you recognise."), field="text")
     if len(text) > PARTNER_REPORT_MAX:
         raise ApplicationError(
-            _("Please keep the report under %(max)d characters.") % {"max": PARTNER_REPORT_MAX}, field="text"
+            ngettext(
+                "Please keep the report under %(max)d character.",
+                "Please keep the report under %(max)d characters.",
+                PARTNER_REPORT_MAX,
+            )
+            % {"max": PARTNER_REPORT_MAX},
+            field="text",
         )
     sealed = vault.seal(TipPayload(text=text).to_bytes())
     with transaction.atomic():

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
@@ -102,7 +102,13 @@ def _clean_text(text: str) -> str:
         raise ApplicationError(_("Write a message first."), field="text")
     if len(text) > MESSAGE_MAX:
         raise ApplicationError(
-            _("Please keep the message under %(max)d characters.") % {"max": MESSAGE_MAX}, field="text"
+            ngettext(
+                "Please keep the message under %(max)d character.",
+                "Please keep the message under %(max)d characters.",
+                MESSAGE_MAX,
+            )
+            % {"max": MESSAGE_MAX},
+            field="text",
         )
     return text
 

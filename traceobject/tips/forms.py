@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from traceobject.core.countries import country_choices
@@ -49,6 +49,20 @@ class HoneypotMixin:
         return cleaned
 
 
+# The length refusals of the free-text fields, in the plural form the limit asks for (Django picks it when
+# it formats the message with ``limit_value``).
+TOO_SHORT = ngettext_lazy(
+    "Please write at least %(limit_value)d character (you wrote %(show_value)d).",
+    "Please write at least %(limit_value)d characters (you wrote %(show_value)d).",
+    "limit_value",
+)
+TOO_LONG = ngettext_lazy(
+    "Please write at most %(limit_value)d character (you wrote %(show_value)d).",
+    "Please write at most %(limit_value)d characters (you wrote %(show_value)d).",
+    "limit_value",
+)
+
+
 class TipForm(HoneypotMixin, forms.Form):
     text = forms.CharField(
         label=_("What do you know about this object?"),
@@ -60,8 +74,8 @@ class TipForm(HoneypotMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX, "dir": "auto"}),
         error_messages={
             "required": _("Please tell us what you know about this object."),
-            "min_length": _("Please write at least %(limit_value)d characters (you wrote %(show_value)d)."),
-            "max_length": _("Please write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+            "min_length": TOO_SHORT,
+            "max_length": TOO_LONG,
         },
     )
     # A callable, evaluated in the request's language and only when the field is rendered or a country
@@ -113,8 +127,10 @@ class TipForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["links"].help_text = _(
-            "Up to %(max)d web addresses, one per line. We never open them automatically."
+        self.fields["links"].help_text = ngettext(
+            "Up to %(max)d web address, one per line. We never open it automatically.",
+            "Up to %(max)d web addresses, one per line. We never open them automatically.",
+            MAX_LINKS,
         ) % {"max": MAX_LINKS}
 
     def challenge(self, *, code: str) -> None:
@@ -216,7 +232,7 @@ class BarrierReportForm(HoneypotMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
         error_messages={
             "required": _("Please describe the barrier you met."),
-            "max_length": _("Please write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+            "max_length": TOO_LONG,
         },
     )
     page = forms.CharField(

@@ -5,13 +5,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from traceobject.gallery.models import Object
 from traceobject.vault.fields import SealedField, SealedTo
 
 
 class TipStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("tip status", "New")
     RELEVANT = "relevant", _("Relevant")
     NOT_RELEVANT = "not_relevant", _("Not relevant")
     DUPLICATE = "duplicate", _("Duplicate")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from nacl.public import PrivateKey
 
 from traceobject import vault
@@ -67,7 +68,11 @@ def tip_submit(
     if not tip_accepts(obj):
         raise ApplicationError(_("This object no longer takes tips."))
     if len(payload.links) > MAX_LINKS:
-        raise ApplicationError(_("Please give at most %(max)d links.") % {"max": MAX_LINKS}, field="links")
+        raise ApplicationError(
+            ngettext("Please give at most %(max)d link.", "Please give at most %(max)d links.", MAX_LINKS)
+            % {"max": MAX_LINKS},
+            field="links",
+        )
     prepared = hooks.tip_prepare(payload)  # triage's signals, from the clear text (tips.hooks)
     without_contact = replace(payload, contact="").to_bytes()
     sealed = vault.seal(without_contact)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from traceobject import vault
 from traceobject.accounts.models import User
@@ -40,7 +41,12 @@ def _tips_locked(tip_ids: Iterable[int]) -> list[Tip]:
         raise ApplicationError(_("Select at least one tip."))
     if len(ids) > MAX_SELECTION:
         raise ApplicationError(
-            _("Select at most %(max)d tips at once, or act on a whole cluster.") % {"max": MAX_SELECTION}
+            ngettext(
+                "Select at most %(max)d tip at once, or act on a whole cluster.",
+                "Select at most %(max)d tips at once, or act on a whole cluster.",
+                MAX_SELECTION,
+            )
+            % {"max": MAX_SELECTION}
         )
     tips = list(
         Tip.objects.select_for_update()
@@ -153,7 +159,11 @@ def label_clean(name: str) -> str:
         raise ApplicationError(_("Give the label a name."), field="label")
     if len(cleaned) > LABEL_MAX:
         raise ApplicationError(
-            _("A label has at most %(max)d characters.") % {"max": LABEL_MAX}, field="label"
+            ngettext(
+                "A label has at most %(max)d character.", "A label has at most %(max)d characters.", LABEL_MAX
+            )
+            % {"max": LABEL_MAX},
+            field="label",
         )
     return cleaned
 
@@ -198,7 +208,13 @@ def tip_note_add(*, actor: Any, tip: Tip, text: str) -> TipNote:
     if not text:
         raise ApplicationError(_("Write the note first."), field="text")
     if len(text) > NOTE_MAX:
-        raise ApplicationError(_("A note has at most %(max)d characters.") % {"max": NOTE_MAX}, field="text")
+        raise ApplicationError(
+            ngettext(
+                "A note has at most %(max)d character.", "A note has at most %(max)d characters.", NOTE_MAX
+            )
+            % {"max": NOTE_MAX},
+            field="text",
+        )
     with transaction.atomic():
         note = TipNote.objects.create(tip=tip, author=actor, sealed=vault.seal(text.encode()))
         audit_record(actor=actor, action=AuditAction.TIP_NOTE_ADD, target=tip, details={"note": note.pk})
