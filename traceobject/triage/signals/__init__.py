@@ -99,7 +99,11 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         ("currency", find_currencies),
     ):
         for hit in finder(value, taken, guess.language):
-            code = hit.code or _town_country(getattr(hit, "candidates", ()), hit.end, mentions)
+            candidates = getattr(hit, "candidates", ())
+            if source == "currency":
+                code = hit.code or _named_country(candidates, mentions)
+            else:
+                code = hit.code or _town_country(candidates, hit.end, mentions)
             if code:
                 signals.append(_span_signal(code, source, hit.confidence, field, hit.start, hit.end))
                 taken.append((hit.start, hit.end))
@@ -107,6 +111,13 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         signals.append(_span_signal(typo.code, "typo", typo.confidence, field, typo.start, typo.end))
     signals += _domain_signals(urls, field)
     return mentions, signals, urls
+
+
+def _named_country(candidates: Sequence[str], mentions: list[Mention]) -> str:
+    """The one country of ``candidates`` (a shared currency's: "lei" is Romania's and Moldova's) that
+    the tip names as a place of one country ("35 lei, kupione w Mołdawii"), or ""."""
+    named = {m.entry.codes[0][0] for m in mentions if len(m.entry.codes) == 1} & set(candidates)
+    return named.pop() if len(named) == 1 else ""
 
 
 def _town_country(candidates: Sequence[str], end: int, mentions: list[Mention]) -> str:
