@@ -213,6 +213,24 @@ def _shared(mentions: list[Mention], firm: set[str]) -> dict[int, str]:
     return chosen
 
 
+NEAR_REGION = 40  # characters between a city and a region of another country in its sentence
+
+
+def _foreign_region_near(city: Mention, mentions: list[Mention], values: dict[str, str]) -> bool:
+    """A region of one other country follows the city in its sentence ("из Санкт-Петербурга, который во
+    Флориде"): the city is likelier a namesake there, which GeoNames' big cities may not list."""
+    own = {code for code, _share in city.entry.codes}
+    text = values.get(city.field, "")
+    for other in mentions:
+        if other.field != city.field or other.entry.kind != KIND_REGION or len(other.entry.codes) != 1:
+            continue
+        if other.entry.codes[0][0] in own or not 0 <= other.start - city.end <= NEAR_REGION:
+            continue
+        if not any(char in ".!?\n" for char in text[city.end : other.start]):
+            return True
+    return False
+
+
 def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> list[CountrySignal]:
     """Turn mentions into signals. A name shared by several countries ("Valencia", "Córdoba") goes to
     the one the tip names elsewhere, or the one its address pairs it with ("Athens, Georgia"); failing
@@ -233,7 +251,9 @@ def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> 
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
-            if mention.entry.kind == KIND_CITY and (share < CITY_DOMINANCE or mention.entry.contested):
+            if mention.entry.kind == KIND_CITY and (
+                share < CITY_DOMINANCE or mention.entry.contested or _foreign_region_near(mention, mentions, values)
+            ):
                 confidence = min(confidence, SHARED_CITY_CONFIDENCE)
         # "Ontario, California": the province's name, read as the Californian city the tip places.
         source = "city" if code in mention.entry.city_codes else mention.source
