@@ -251,9 +251,8 @@ def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> 
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
-            if mention.entry.kind == KIND_CITY and (
-                share < CITY_DOMINANCE or mention.entry.contested or _foreign_region_near(mention, mentions, values)
-            ):
+            weak = share < CITY_DOMINANCE or mention.entry.contested
+            if mention.entry.kind == KIND_CITY and (weak or _foreign_region_near(mention, mentions, values)):
                 confidence = min(confidence, SHARED_CITY_CONFIDENCE)
         # "Ontario, California": the province's name, read as the Californian city the tip places.
         source = "city" if code in mention.entry.city_codes else mention.source

@@ -292,8 +292,10 @@ def find_mentions(
             continue
         if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
             continue
-        if entry.kind != KIND_CHAIN and plausible and names_dish(
-            text, start, end, plausible, entry.kind == KIND_DEMONYM, entry.kind == KIND_CITY
+        if (
+            entry.kind != KIND_CHAIN
+            and plausible
+            and names_dish(text, start, end, plausible, entry.kind == KIND_DEMONYM, entry.kind == KIND_CITY)
         ):
             confidence = min(confidence, DISH_CONFIDENCE)
         mentions.append(Mention(field, original_start, original_end, entry, confidence, inflected))

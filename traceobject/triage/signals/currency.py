@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002, RUF003 - Cyrillic currency names are the point of these strings
 """Prices: currency signs, codes and names that belong to one country ("49,99 zł", "1200 Kč", "₴150").
 
 The table (data/currencies.json) lists only currencies that one country uses, or that one country

@@ -328,7 +328,7 @@ def _attached_word(text: str, start: int, end: int) -> tuple[str, str]:
 _ON_SURFACE = frozenset(
     {
         "on", "onto", "auf", "sur", "su", "sul", "sulla", "sullo", "op", "pa", "na", "на", "pe", "em", "no",
-        "na", "sobre", "στο", "στην", "στη", "στα", "uzerinde", "ustunde", "po", "ant", "uz", "paa",
+        "sobre", "στο", "στην", "στη", "στα", "uzerinde", "ustunde", "po", "ant", "uz", "paa",
     }
 )  # fmt: skip
 
