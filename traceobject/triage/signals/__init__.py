@@ -99,7 +99,11 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         ("currency", find_currencies),
     ):
         for hit in finder(value, taken, guess.language):
-            code = hit.code or _town_country(getattr(hit, "candidates", ()), hit.end, mentions)
+            candidates = getattr(hit, "candidates", ())
+            if source == "currency":
+                code = hit.code or _named_country(candidates, mentions)
+            else:
+                code = hit.code or _town_country(candidates, hit.end, mentions)
             if code:
                 signals.append(_span_signal(code, source, hit.confidence, field, hit.start, hit.end))
                 taken.append((hit.start, hit.end))
@@ -107,6 +111,13 @@ def _scan_field(value: str, field: str, guess: Guess) -> tuple[list[Mention], li
         signals.append(_span_signal(typo.code, "typo", typo.confidence, field, typo.start, typo.end))
     signals += _domain_signals(urls, field)
     return mentions, signals, urls
+
+
+def _named_country(candidates: Sequence[str], mentions: list[Mention]) -> str:
+    """The one country of ``candidates`` (a shared currency's: "lei" is Romania's and Moldova's) that
+    the tip names as a place of one country ("35 lei, kupione w Mołdawii"), or ""."""
+    named = {m.entry.codes[0][0] for m in mentions if len(m.entry.codes) == 1} & set(candidates)
+    return named.pop() if len(named) == 1 else ""
 
 
 def _town_country(candidates: Sequence[str], end: int, mentions: list[Mention]) -> str:
@@ -202,6 +213,24 @@ def _shared(mentions: list[Mention], firm: set[str]) -> dict[int, str]:
     return chosen
 
 
+NEAR_REGION = 40  # characters between a city and a region of another country in its sentence
+
+
+def _foreign_region_near(city: Mention, mentions: list[Mention], values: dict[str, str]) -> bool:
+    """A region of one other country follows the city in its sentence ("из Санкт-Петербурга, который во
+    Флориде"): the city is likelier a namesake there, which GeoNames' big cities may not list."""
+    own = {code for code, _share in city.entry.codes}
+    text = values.get(city.field, "")
+    for other in mentions:
+        if other.field != city.field or other.entry.kind != KIND_REGION or len(other.entry.codes) != 1:
+            continue
+        if other.entry.codes[0][0] in own or not 0 <= other.start - city.end <= NEAR_REGION:
+            continue
+        if not any(char in ".!?\n" for char in text[city.end : other.start]):
+            return True
+    return False
+
+
 def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> list[CountrySignal]:
     """Turn mentions into signals. A name shared by several countries ("Valencia", "Córdoba") goes to
     the one the tip names elsewhere, or the one its address pairs it with ("Athens, Georgia"); failing
@@ -222,7 +251,8 @@ def _settle(mentions: list[Mention], firm: set[str], values: dict[str, str]) -> 
         else:
             code, share = codes[0]
             confidence = mention.confidence * share
-            if mention.entry.kind == KIND_CITY and (share < CITY_DOMINANCE or mention.entry.contested):
+            weak = share < CITY_DOMINANCE or mention.entry.contested
+            if mention.entry.kind == KIND_CITY and (weak or _foreign_region_near(mention, mentions, values)):
                 confidence = min(confidence, SHARED_CITY_CONFIDENCE)
         # "Ontario, California": the province's name, read as the Californian city the tip places.
         source = "city" if code in mention.entry.city_codes else mention.source

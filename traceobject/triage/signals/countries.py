@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from traceobject.triage.signals import data
-from traceobject.triage.signals.expressions import find_expressions
+from traceobject.triage.signals.expressions import DISH_CONFIDENCE, find_expressions, names_dish
 from traceobject.triage.signals.gazetteer import (
     INFLECTION_CONFIDENCE,
     KIND_BLOCK,
@@ -292,6 +292,12 @@ def find_mentions(
             continue
         if any(original_start < mask_end and mask_start < original_end for mask_start, mask_end in masked):
             continue
+        if (
+            entry.kind != KIND_CHAIN
+            and plausible
+            and names_dish(text, start, end, plausible, entry.kind == KIND_DEMONYM, entry.kind == KIND_CITY)
+        ):
+            confidence = min(confidence, DISH_CONFIDENCE)
         mentions.append(Mention(field, original_start, original_end, entry, confidence, inflected))
     mentions.sort(key=lambda mention: mention.start)
     return mentions

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002, RUF003 - Cyrillic currency names are the point of these strings
 """Prices: currency signs, codes and names that belong to one country ("49,99 zł", "1200 Kč", "₴150").
 
 The table (data/currencies.json) lists only currencies that one country uses, or that one country
@@ -6,7 +7,9 @@ the Danish krone, also the Faroes' and Greenland's). The euro, the dollar, "kr" 
 "¥" (the yen and the yuan), "Rs" and "₨" (four rupees), "﷼" and the dinars, pesos and francs give no
 signal: they name no one country. "£" is the pound sterling of the United Kingdom, its Crown
 dependencies and three overseas territories, and is written "E£", "LE" or "ج.م" for the Egyptian pound:
-it gives the United Kingdom, at a lower confidence.
+it gives the United Kingdom, at a lower confidence. A currency that several countries use under one
+name ("lei": Romania and Moldova; "руб.", "рублей": Russia and Belarus; the table's "shared") gives one
+of them only when the tip names that country elsewhere; "₽", "RUB" and "российских рублей" give Russia.
 
 Signs that are not letters ("₴", "₹", "R$", "zł") count on their own; codes ("PLN") must be upper case;
 currency words ("forint", "złotych", "гривень") and short letter signs that are also words or units
@@ -33,6 +36,7 @@ class CurrencyHit:
     end: int
     code: str
     confidence: float
+    candidates: tuple[str, ...] = ()  # a shared currency's countries ("lei": RO, MD); ``code`` is then ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class _Table:
     bound: re.Pattern[str]  # letter signs that count next to an amount (as written: "Ft", not "ft")
     words: re.Pattern[str]  # currency names that count next to an amount (any case)
     owners: dict[str, tuple[str, float]]  # sign, code or folded word -> (country, confidence)
+    shared: dict[str, tuple[str, ...]]  # sign or folded word of a shared currency -> its countries
 
 
 def _alternation(forms: list[str]) -> str:
@@ -63,6 +68,15 @@ def _table() -> _Table:
             for form in spec.get(kind, ()):
                 owners[fold_key(form) if kind == "words" else form] = (code, confidence)
                 forms[target].append(form)
+    # A currency that several countries use under one name ("lei", "руб."): next to an amount, it
+    # gives a country only when the tip names one of them elsewhere (see ``__init__._scan_field``).
+    shared: dict[str, tuple[str, ...]] = {}
+    for spec in table.get("shared", ()):
+        countries = tuple(spec["countries"])
+        for kind, target in (("bound", "bound"), ("words", "words")):
+            for form in spec.get(kind, ()):
+                shared[fold_key(form) if kind == "words" else form] = countries
+                forms[target].append(form)
     # Signs of scripts written without spaces ("円", "人民币") touch the words around them.
     # So do currency words of those scripts and Korean ones, which take a particle: "3,500엔이라고".
     unspaced = [form for form in forms["free"] if is_unspaced(form[0])]
@@ -76,6 +90,7 @@ def _table() -> _Table:
             f"(?i){_EDGE}(?:{_alternation(words_spaced)}){_TAIL}|(?:{_alternation(words_unspaced)})"
         ),
         owners=owners,
+        shared=shared,
     )
 
 
@@ -94,10 +109,14 @@ def find_currencies(
             if any(start < mask_end and mask_start < end for mask_start, mask_end in taken):
                 continue
             owner = table.owners.get(match.group()) or table.owners.get(fold_key(match.group()))
-            if owner is None or (needs_amount and not _near_amount(text, start, end)):
+            countries = table.shared.get(match.group()) or table.shared.get(fold_key(match.group()), ())
+            if (owner is None and not countries) or (needs_amount and not _near_amount(text, start, end)):
                 continue
             taken.append((start, end))
-            hits.append(CurrencyHit(start, end, owner[0], owner[1]))
+            if owner is None:
+                hits.append(CurrencyHit(start, end, "", CURRENCY_CONFIDENCE, countries))
+            else:
+                hits.append(CurrencyHit(start, end, owner[0], owner[1]))
     hits.sort(key=lambda hit: hit.start)
     return hits
 

@@ -87,3 +87,72 @@ def find_expressions(text: str) -> list[tuple[int, int]]:
             ):
                 spans.append((start, words[-1][1]))
     return spans
+
+
+DISH_CONFIDENCE = 0.4  # a place's word before a food noun ("ελληνικό καφέ"): shown, weak
+_ADJECTIVE_AFTER = frozenset({"fr", "es", "it", "pt", "ro", "ca"})  # "crème anglaise", "salade russe"
+
+
+@cache
+def _foods() -> dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]:
+    """Per language: food words as written (folded), stems that take an ending, and the words of
+    scripts without spaces (matched as a prefix of what follows)."""
+    foods: dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]] = {}
+    table = data.load("expressions.json")
+    for language, spec in [*table["foods"].items(), ("city", table["city_brands"])]:
+        exact: set[str] = set()
+        stems: list[str] = []
+        prefixes: list[str] = []
+        for raw in spec.split(","):
+            word = fold_key(raw.strip().rstrip("*"))
+            if not word:
+                continue
+            if is_unspaced(word[0]) or 0xAC00 <= ord(word[0]) <= 0xD7AF:
+                prefixes.append(word)
+            elif raw.strip().endswith("*"):
+                stems.append(word)
+            else:
+                exact.add(word)
+        foods[language] = (frozenset(exact), tuple(stems), tuple(sorted(prefixes, key=len, reverse=True)))
+    return foods
+
+
+def _is_food(word: str, following: str, languages: frozenset[str]) -> bool:
+    """``word`` is a food noun of one of ``languages``; or, of five letters or more, of any language
+    (the detector may miss a short tip's language: "Kijevas kotlete" read as Slovak)."""
+    for language, (exact, stems, prefixes) in _foods().items():
+        if language == "city" and "city" not in languages:
+            continue
+        if language in languages:
+            if word in exact or any(_matches(word, stem, True) for stem in stems):
+                return True
+            if any(following.startswith(prefix) for prefix in prefixes):
+                return True
+        elif len(word) >= 5 and (
+            word in exact or any(len(stem) >= 5 and _matches(word, stem, True) for stem in stems)
+        ):
+            return True
+    return False
+
+
+def names_dish(
+    text: str, start: int, end: int, languages: frozenset[str], demonym: bool, city: bool = False
+) -> bool:
+    """The place's word at ``start:end`` of the folded ``text`` stands right before a food noun of one
+    of ``languages`` ("ελληνικό καφέ", "prantsuse saia", "베트남 쌀국수", "青岛啤酒", "Fiji Water"), or, for
+    a demonym in a language that puts it after the noun, right after one ("crème anglaise"): a dish, a
+    style or a brand, not where the object comes from."""
+    following = text[end : end + 12]
+    gap = len(following) - len(following.lstrip(" -"))
+    if gap <= 1:
+        rest = following[gap:]
+        match = _WORD.match(rest)
+        if _is_food(match.group() if match else "", rest, languages | {"city"} if city else languages):
+            return True
+    if demonym and not languages.isdisjoint(_ADJECTIVE_AFTER):
+        before = text[max(0, start - 16) : start]
+        if before.endswith(" "):
+            words = _WORD.findall(before)
+            if words and _is_food(words[-1], "", languages & _ADJECTIVE_AFTER):
+                return True
+    return False

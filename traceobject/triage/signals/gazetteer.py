@@ -691,6 +691,31 @@ def _add_chains(builder: _Builder) -> None:
             )
 
 
+SHARED_REGION_CONFIDENCE = REGION_CONFIDENCE  # times its share (1/2 or less): weak unless the tip settles it
+
+
+def _add_shared_regions(builder: _Builder) -> None:
+    """Regions that a border divides or that several countries name alike (data/regions.json "shared":
+    "Bukovina", "Kalimantan", "La Rioja"). Each of their countries takes an equal share, so the name
+    alone stays below 0.5 and a country the tip names elsewhere settles it (``signals._settle``). They
+    replace any other reading of the key: a city of one of those countries ("La Rioja", Argentina) or
+    a region that ISO gives to one of them."""
+    for codes, spec in data.load("regions.json")["shared"].items():
+        countries = codes.split()
+        share = 1.0 / len(countries)
+        entry = Entry(
+            kind=KIND_REGION,
+            codes=tuple((code, share) for code in countries),
+            confidence=SHARED_REGION_CONFIDENCE,
+            needs_capital=True,
+        )
+        for form in expand_forms(spec):
+            key = fold_key(form)
+            if _min_length(key) <= len(key) <= MAX_KEY:
+                builder.keys[key] = (builder.entry(entry), False)
+                builder.stats["shared region"] += 1
+
+
 def _inflections() -> tuple[dict[str, Inflection], dict[str, list[str]]]:
     by_language: dict[str, Inflection] = {}
     drops: dict[str, set[str]] = defaultdict(set)
@@ -725,6 +750,7 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     _add_regions(builder, regions)
     _add_chains(builder)
     _add_irregular_forms(builder)
+    _add_shared_regions(builder)
     inflections, drops = _inflections()
     builder.add_stems(drops)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -746,7 +772,8 @@ def build(city_floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
 # The cache lives in the data directory (never a shared temp directory), holds no pickles (the automaton's
 # own binary format and JSON), and is keyed by everything that shapes it: the library versions, the data
 # tables and the source of this module and of the folding.
-CACHE_FORMAT = 3  # 3: fixed expressions among the blockers, regions' adjectives (2026-12-08)
+# 3: fixed expressions among the blockers, regions' adjectives (2026-12-08); 4: shared regions, food words
+CACHE_FORMAT = 4
 
 
 def _cache_key(floor: int) -> str:

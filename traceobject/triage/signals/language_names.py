@@ -325,6 +325,14 @@ def _attached_word(text: str, start: int, end: int) -> tuple[str, str]:
     return (before[-1].strip(_STRIP) if before else ""), (after[0].strip(_STRIP) if after else "")
 
 
+_ON_SURFACE = frozenset(
+    {
+        "on", "onto", "auf", "sur", "su", "sul", "sulla", "sullo", "op", "pa", "na", "на", "pe", "em", "no",
+        "sobre", "στο", "στην", "στη", "στα", "uzerinde", "ustunde", "po", "ant", "uz", "paa",
+    }
+)  # fmt: skip
+
+
 def in_language_context(folded: Folded, start: int, end: int, languages: frozenset[str], word: str) -> bool:
     """True when the demonym (or country name) at ``start:end`` of the folded text names a language."""
     text = folded.text
@@ -333,6 +341,11 @@ def in_language_context(folded: Folded, start: int, end: int, languages: frozens
     sentence_words: list[str] | None = None
     sentence = ""
     original_start = folded.starts[start]
+    # A list of two or more joined by "and" standing as a noun before "on" ("Greek and English on the
+    # lid", "Deutsch und Englisch auf dem Etikett"): the words written there, not an origin, which
+    # would stand before a noun ("Polish and German brands").
+    if in_list and "or" not in around.joined and around.after in _ON_SURFACE:
+        return True
     for language in languages:
         language_rules = rules(language)
         if language_rules is None:
