@@ -44,7 +44,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -516,7 +516,10 @@ _POSTGRES_PIECES = (
 )
 # The selectors' filter by the ids found: one parameter, however many ids.
 _SQLITE_IDS = "SELECT value FROM json_each(%s)"
-_POSTGRES_IDS = "SELECT unnest(%s::bigint[])"
+# On PostgreSQL a condition on the row, not a subquery: the planner takes ``unnest`` for 200 rows, so a
+# word found in most objects made it fetch every match before sorting; ``= ANY`` of one array is hashed
+# and checked as the rows come in index order, which halves a common word's time (docs/benchmarks.md).
+_POSTGRES_IDS = "{table}.{column} = ANY(%s::bigint[])"
 
 
 def _fts_phrase(word: str) -> str:
@@ -597,8 +600,11 @@ def objects_matching(queryset: QuerySet[Object], query: str) -> QuerySet[Object]
     ids = matching_ids(words, using=using)
     if not ids:
         return queryset.none()
-    if connections[using].vendor == "sqlite":
+    connection = connections[using]
+    if connection.vendor == "sqlite":
         found = RawSQL(_SQLITE_IDS, [json.dumps(ids)])  # noqa: S611 - the ids are one parameter
-    else:
-        found = RawSQL(_POSTGRES_IDS, [ids])  # noqa: S611
-    return queryset.filter(pk__in=found)
+        return queryset.filter(pk__in=found)
+    quote = connection.ops.quote_name
+    meta = queryset.model._meta
+    condition = _POSTGRES_IDS.format(table=quote(meta.db_table), column=quote(str(meta.pk.column)))
+    return queryset.filter(RawSQL(condition, [ids], output_field=BooleanField()))  # noqa: S611
