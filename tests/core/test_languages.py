@@ -444,6 +444,16 @@ def test_no_alternates_on_a_missing_page_or_an_answer_to_a_post(
     missing = client.get("/pl/no-such-page/")
     assert missing.status_code == 404
     assert 'rel="alternate"' not in missing.content.decode()
+    # Its picker leads to each language's home, not to the same missing page again.
+    lost = {
+        str(a.attrs["hreflang"]): a.attrs["href"]
+        for a in find_all(missing.content.decode(), "a")
+        if a.attrs.get("hreflang")
+    }
+    assert lost["de"] == "/de/"
+    assert lost["pl"] == "/pl/"
+    assert lost["en"] == "/"
+    assert len(lost) == 36
     receipt = client.post("/pl/objects/B17-2026/tip/", tip_form_data())
     assert receipt.status_code == 200
     html = receipt.content.decode()

@@ -57,6 +57,15 @@ def _translations(path: str) -> dict[str, str] | None:
     }
 
 
+def _homes() -> dict[str, str]:
+    """Each public language's home page."""
+    homes = {}
+    for code in area_languages(AREA_PUBLIC):
+        with override(code):
+            homes[code] = reverse("gallery:home")
+    return homes
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     """The public pages' language picker and alternates (``<link rel="alternate" hreflang>``).
 
@@ -72,12 +81,15 @@ def site(request: HttpRequest) -> dict[str, Any]:
     language_path = getattr(request, "language_path", None)
     path = language_path or request.get_full_path()
     urls = _translations(path)
+    # A path that is no page (a 404) has no version in another language: each language's home then,
+    # not the same missing path again.
+    targets = urls or _homes()
     languages = [
         {
             "code": code,
             "name_local": native_name(code),
             "bidi": is_bidi(code),
-            "url": urls[code] if urls else path,
+            "url": targets[code],
             "current": code == current,
         }
         for code in picker_languages(AREA_PUBLIC)
