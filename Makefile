@@ -56,10 +56,13 @@ test: lint typecheck pytest
 # BENCH_TIPS tips on the PostgreSQL server of BENCH_DATABASE_URL; the first build of a million takes a while.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traceobject_bench
 BENCH_TIPS ?= 1000000
+BENCH_SEARCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traceobject_bench_search
 bench: $(BIN)/traceobject messages
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval --data bench/data/signals_holdout.jsonl
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.signals_eval --data bench/data/signals_world.jsonl
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.search --json-out var/bench-search-sqlite.json
+	TRACEOBJECT_ENV=test $(BIN)/python -m bench.search --database-url "$(BENCH_SEARCH_DATABASE_URL)" --json-out var/bench-search-pg.json
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.triage --database-url "$(BENCH_DATABASE_URL)" --tips $(BENCH_TIPS) --json-out var/bench-triage.json
 	TRACEOBJECT_ENV=test $(BIN)/python -m bench.images
 	$(BIN)/python -m bench.intake
