@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from ninja.openapi.docs import Swagger
 
 from traceobject import vault
 from traceobject.api.auth import RateLimitedError, TokenBearer
+from traceobject.core.middleware import CONTENT_SECURITY_POLICY
 from traceobject.core.permissions import Permission, user_has_permission
 from traceobject.leads import selectors, services
 from traceobject.leads.models import Lead
@@ -33,6 +36,20 @@ from traceobject.leads.staff_views import snapshot_image
 
 PAGE_DEFAULT = 50
 PAGE_MAX = 200
+# The documentation page's own script reads the OpenAPI document from this site: the site's policy
+# (core.middleware) allows no connection at all, so this page alone adds ``connect-src 'self'``.
+DOCS_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; connect-src 'self'"
+
+
+def _docs_policy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+        return response
+
+    return wrapped
+
 
 api = NinjaAPI(
     title="Trace an Object API",
@@ -45,6 +62,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs/",
     docs=Swagger(settings={"persistAuthorization": False}),
+    docs_decorator=_docs_policy,
     auth=TokenBearer(),
 )
 
