@@ -48,13 +48,18 @@ def test_the_category_filter_names_the_category_in_the_language_of_the_page(
     response = client.get(f"/{language}/")
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    assert _category_links(html) == {"?category=textiles": expected}
+    assert _category_links(html) == {"?category=textiles#gallery-heading": expected}
     assert "Textiles and wallpaper" not in html
 
 
 def test_english_keeps_the_english_name(client: Client, textiles_object: Object) -> None:
     html = unescape(client.get("/").content.decode())
-    assert _category_links(html) == {"?category=textiles": "Textiles and wallpaper"}
+    assert _category_links(html) == {"?category=textiles#gallery-heading": "Textiles and wallpaper"}
+    # A phone shows the intro and the figures first: a search, a category or another page of results
+    # lands on the list itself, not at the top of the page.
+    (form,) = [e for e in find_all(html, "form") if e.attrs.get("role") == "search"]
+    assert form.attrs["action"] == "#gallery-heading"
+    assert 'id="gallery-heading"' in html
 
 
 @pytest.mark.parametrize(("language", "expected"), sorted(TEXTILES.items()))
@@ -85,4 +90,4 @@ def test_a_category_staff_added_later_keeps_its_stored_name(client: Client, obje
     object_factory(category=category)
     for prefix in ("", "/pl", "/ar"):
         html = unescape(client.get(f"{prefix}/").content.decode())
-        assert _category_links(html) == {"?category=kitchenware": "Kitchenware"}
+        assert _category_links(html) == {"?category=kitchenware#gallery-heading": "Kitchenware"}

@@ -112,11 +112,11 @@ def test_home_category_filter(client, object_factory, category_factory) -> None:
     assert _codes(html) == ["TOY-1"]
     # The category menu lists only categories with objects, and marks the current one.
     current = [a for a in find_all(html, "a") if a.attrs.get("aria-current") == "page"]
-    assert [a.attrs["href"] for a in current] == ["?category=toys"]
+    assert [a.attrs["href"] for a in current] == ["?category=toys#gallery-heading"]
     menu = [
         a.attrs["href"] for a in find_all(html, "a") if str(a.attrs.get("href", "")).startswith("?category=")
     ]
-    assert menu == ["?category=toys", "?category=bags"]
+    assert menu == ["?category=toys#gallery-heading", "?category=bags#gallery-heading"]
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_home_search_and_category_keep_each_other(client, object_factory, catego
     assert _codes(html) == ["TOY-1"]
     hidden = find_all(html, "input", type="hidden", name="category")
     assert [i.attrs["value"] for i in hidden] == ["toys"]
-    assert find_all(html, "a", href="?category=toys&q=red")
+    assert find_all(html, "a", href="?category=toys&q=red#gallery-heading")
 
 
 def _empty_notice(html: str) -> str:
@@ -227,15 +227,15 @@ def test_home_pagination(client, five_objects, page, expected, number: int) -> N
     assert _numbers(html, "p", "count") == ["5"]
     prev_links = [a.attrs["href"] for a in find_all(html, "a", rel="prev")]
     next_links = [a.attrs["href"] for a in find_all(html, "a", rel="next")]
-    assert prev_links == ([f"?page={number - 1}"] if number > 1 else [])
-    assert next_links == ([f"?page={number + 1}"] if number < 3 else [])
+    assert prev_links == ([f"?page={number - 1}#gallery-heading"] if number > 1 else [])
+    assert next_links == ([f"?page={number + 1}#gallery-heading"] if number < 3 else [])
 
 
 @override_settings(GALLERY_PAGE_SIZE=2)
 def test_home_pagination_links_keep_the_search(client, five_objects) -> None:
     html = _html(client.get("/", {"q": "pageable", "page": "2"}))
-    assert [a.attrs["href"] for a in find_all(html, "a", rel="prev")] == ["?q=pageable&page=1"]
-    assert [a.attrs["href"] for a in find_all(html, "a", rel="next")] == ["?q=pageable&page=3"]
+    assert [a.attrs["href"] for a in find_all(html, "a", rel="prev")] == ["?q=pageable&page=1#gallery-heading"]
+    assert [a.attrs["href"] for a in find_all(html, "a", rel="next")] == ["?q=pageable&page=3#gallery-heading"]
 
 
 @override_settings(GALLERY_PAGE_SIZE=2)
