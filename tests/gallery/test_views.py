@@ -234,8 +234,12 @@ def test_home_pagination(client, five_objects, page, expected, number: int) -> N
 @override_settings(GALLERY_PAGE_SIZE=2)
 def test_home_pagination_links_keep_the_search(client, five_objects) -> None:
     html = _html(client.get("/", {"q": "pageable", "page": "2"}))
-    assert [a.attrs["href"] for a in find_all(html, "a", rel="prev")] == ["?q=pageable&page=1#gallery-heading"]
-    assert [a.attrs["href"] for a in find_all(html, "a", rel="next")] == ["?q=pageable&page=3#gallery-heading"]
+    assert [a.attrs["href"] for a in find_all(html, "a", rel="prev")] == [
+        "?q=pageable&page=1#gallery-heading"
+    ]
+    assert [a.attrs["href"] for a in find_all(html, "a", rel="next")] == [
+        "?q=pageable&page=3#gallery-heading"
+    ]
 
 
 @override_settings(GALLERY_PAGE_SIZE=2)
