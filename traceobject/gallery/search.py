@@ -638,9 +638,12 @@ _SQLITE_WORD = (
     f"SELECT rowid >> {PART_BITS} FROM gallery_searchtext_fts WHERE gallery_searchtext_fts MATCH %s"
 )
 _SQLITE_PIECES = "SELECT rowid FROM gallery_searchdocument_fts WHERE gallery_searchdocument_fts MATCH %s"
-# PostgreSQL: conditions on one table, one row per object (no repeats to remove), each answered exactly
-# by a GIN index: the words of the dictionary holding the word (pg_trgm, rechecking only short words),
-# then the objects whose postings overlap them.
+# PostgreSQL: one table, one row per object (no repeats to remove). The longer words' conditions go to
+# one scan of the postings' GIN index (for each word, the dictionary's words holding it, found by
+# pg_trgm, which rechecks only short words; then the objects whose postings overlap them), the pieces
+# to another of the pieces' index, and the two are intersected. In one WHERE the planner, guessing one
+# row from the first index, checked the other condition on each row instead, reading every matching
+# object's pieces: 0.8 s for "hồng gấu bông" where the intersection takes 3 ms.
 _POSTGRES_DOCUMENTS = "SELECT object_id FROM gallery_searchdocument WHERE "
 _POSTGRES_WORD = (
     "string_to_array(words, ' ')::bigint[] && ARRAY(SELECT id FROM gallery_searchword WHERE word LIKE %s)"
@@ -678,12 +681,12 @@ def matching_ids(words: list[str], *, using: str = "default") -> list[int]:
     params: list[Any] = []
     if connection.vendor == "postgresql":
         if short_words:
-            branches.append(_POSTGRES_PIECES)
+            branches.append(_POSTGRES_DOCUMENTS + _POSTGRES_PIECES)
             params.append(short_words)
-        for word in long_words:
-            branches.append(_POSTGRES_WORD)
-            params.append(_like_pattern(connection, word))
-        return _postgres_ids_by_index(connection, _POSTGRES_DOCUMENTS + " AND ".join(branches), params)
+        if long_words:
+            branches.append(_POSTGRES_DOCUMENTS + " AND ".join(_POSTGRES_WORD for _word in long_words))
+            params += [_like_pattern(connection, word) for word in long_words]
+        return _postgres_ids_by_index(connection, " INTERSECT ".join(branches), params)
     for word in long_words:
         branches.append(_SQLITE_WORD)
         params.append(_fts_phrase(word))
