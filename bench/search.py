@@ -210,12 +210,13 @@ def table_sizes() -> dict[str, int]:
             cursor.execute(
                 "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
                 "('gallery_object', 'gallery_objecttranslation', "
-                "'gallery_searchtext', 'gallery_searchdocument')"
+                "'gallery_searchtext', 'gallery_searchdocument', 'gallery_searchword')"
             )
             sizes = dict(cursor.fetchall())
             cursor.execute(
                 "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('gallery_searchtext_trgm', 'gallery_searchdocument_grams')"
+                "('gallery_searchtext_trgm', 'gallery_searchdocument_grams', 'gallery_searchdocument_words', "
+                "'gallery_searchword_trgm')"
             )
             sizes.update(dict(cursor.fetchall()))
             return {name: int(size) for name, size in sizes.items()}

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +27,7 @@ from traceobject.gallery.models import (
     ObjectTranslation,
     SearchDocument,
     SearchText,
+    SearchWord,
 )
 from traceobject.gallery.selectors import GalleryFilter, StaffObjectFilter
 
@@ -180,8 +181,6 @@ def test_short_words_narrow_like_long_ones(handbag: Object, others: list[Object]
 def test_a_short_word_search_leaves_the_planner_as_it_found_it(handbag: Object, others: list[Object]) -> None:
     """On PostgreSQL the lookup of short words tells the planner to use the index for that statement
     only: a caller's transaction goes on with its own setting, and its other queries still work."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("the planner setting exists on PostgreSQL only")
     with transaction.atomic(), connection.cursor() as cursor:
@@ -335,7 +334,8 @@ def test_rebuild_restores_a_damaged_index(handbag: Object, others: list[Object])
     assert report.objects == 4
     assert sorted(report.stale) == sorted([handbag.pk, others[0].pk])
     assert found("clutch") == []
-    assert found("marbles") == []
+    if connection.vendor == "sqlite":  # PostgreSQL looks longer words up in the dictionary, not these rows
+        assert found("marbles") == []
 
     assert search.search_rebuild() == 4
     assert search.search_check().ok
@@ -355,6 +355,132 @@ def test_the_command_checks_and_rebuilds(handbag: Object, others: list[Object], 
     assert "4 objects indexed" in capsys.readouterr().out
     call_command("searchindex", "--check")
     assert found("clutch") == ["B17-2026"]
+
+
+# --- PostgreSQL's word dictionary ----------------------------------------------------------------------
+
+dictionary = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the word dictionary is filled on PostgreSQL only"
+)
+
+
+def posted_words(obj: Object) -> set[str]:
+    """The words an object's postings name, read from the tables (not through the code under test)."""
+    (ids,) = SearchDocument.objects.filter(object=obj).values_list("words", flat=True)
+    numbers = [int(number) for number in ids.split()]
+    assert len(numbers) == len(set(numbers))
+    words = set(SearchWord.objects.filter(id__in=numbers).values_list("word", flat=True))
+    assert len(words) == len(numbers)
+    return words
+
+
+@dictionary
+def test_the_dictionary_holds_each_word_once(handbag: Object, others: list[Object]) -> None:
+    # "red" is in the handbag's and the toy car's English titles, "marbles" twice in one object.
+    assert SearchWord.objects.filter(word="red").count() == 1
+    assert SearchWord.objects.filter(word="marbles").count() == 1
+    assert {"red", "handbag", "b17", "2026", "handtasche", "cafe", "zipper"} <= posted_words(handbag)
+    assert "tasche" not in posted_words(handbag)  # only inside "handtasche": words, not pieces
+    assert "nightjar" not in posted_words(handbag)
+    assert not SearchWord.objects.filter(word__contains="millbrook").exists()
+    marbles = posted_words(others[0])
+    assert {"t2", "2026", "blue", "bag", "of", "marbles", "glass", "in", "a", "net"} <= marbles
+    assert "red" not in marbles
+    assert "handbag" not in marbles
+
+
+@dictionary
+def test_an_edit_that_removes_a_word_removes_its_posting(handbag: Object, others: list[Object]) -> None:
+    car = others[1]
+    car.title = "Green toy car"
+    car.save()
+    assert "red" not in posted_words(car)
+    assert "green" in posted_words(car)
+    assert found("green") == ["T3-2026"]
+    # The word stays in the dictionary (the handbag still says it; it would stay anyway until a rebuild).
+    assert SearchWord.objects.filter(word="red").exists()
+    assert search.search_check().ok
+
+
+@dictionary
+def test_a_word_no_object_uses_stays_until_a_rebuild(others: list[Object]) -> None:
+    others[2].title = "Plush rabbit"
+    others[2].save()
+    assert SearchWord.objects.filter(word="teddy").exists()
+    assert found("teddy") == []
+    assert search.search_check().ok  # an unused word is not an error
+    search.search_rebuild()
+    assert not SearchWord.objects.filter(word="teddy").exists()
+    assert found("rabbit") == ["T4-2026"]
+
+
+@dictionary
+def test_a_deleted_translation_takes_its_words_out_of_the_postings(handbag: Object) -> None:
+    assert "handtasche" in posted_words(handbag)
+    ObjectTranslation.objects.get(object=handbag, language="de").delete()
+    words = posted_words(handbag)
+    assert "handtasche" not in words
+    assert "kunstleder" not in words
+    assert {"handbag", "sac", "rouge"} <= words  # the other parts stay
+    assert found("handtasche") == []
+    assert search.search_check().ok
+
+
+@dictionary
+def test_a_deleted_object_leaves_no_postings(handbag: Object, others: list[Object]) -> None:
+    handbag.delete()
+    assert not SearchDocument.objects.filter(object_id=handbag.pk).exists()
+    assert found("handbag") == []
+    assert found("bag") == ["T2-2026"]
+    assert search.search_check().ok
+
+
+@dictionary
+def test_rebuild_repairs_damaged_postings_and_dictionary(handbag: Object, others: list[Object]) -> None:
+    SearchDocument.objects.filter(object=others[0]).update(words="")
+    SearchWord.objects.filter(word="handtasche").update(word="handkoffer")
+    report = search.search_check()
+    assert sorted(report.stale) == sorted([handbag.pk, others[0].pk])
+    assert found("marbles") == []
+    assert found("handtasche") == []
+    search.search_rebuild()
+    assert search.search_check().ok
+    assert found("marbles") == ["T2-2026"]
+    assert found("handtasche") == ["B17-2026"]
+    assert found("handkoffer") == []
+
+
+@dictionary
+def test_the_check_notices_a_missing_dictionary_index(handbag: Object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX gallery_searchword_trgm")
+    report = search.search_check()
+    assert not report.ok
+    assert any("gallery_searchword_trgm" in problem for problem in report.problems)
+    with pytest.raises(CommandError, match="check of the search index failed"):
+        call_command("searchindex", "--check")
+    call_command("searchindex", "--rebuild")
+    assert search.search_check().ok
+    assert found("handbag") == ["B17-2026"]
+
+
+@dictionary
+def test_a_long_word_without_spaces_is_indexed(handbag: Object) -> None:
+    """A B-tree entry holds at most about 2,700 bytes; the dictionary's unique key is a hash, so a
+    description of one unbroken 3,000-character word (9,000 bytes) is indexed and found."""
+    long_word = "包手提红色" * 600
+    obj = ObjectFactory(code="L1-2026", title="Long", description=long_word)
+    assert long_word in posted_words(obj)
+    assert found("红色包手提红色包") == ["L1-2026"]
+    assert search.search_check().ok
+
+
+def test_sqlite_leaves_the_dictionary_empty(handbag: Object) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's case")
+    assert not SearchWord.objects.exists()
+    assert set(SearchDocument.objects.values_list("words", flat=True)) == {""}
+    assert search.search_check().ok
 
 
 # --- Bad input costs nothing --------------------------------------------------------------------------

@@ -308,11 +308,27 @@ class SearchText(models.Model):
 
 
 class SearchDocument(models.Model):
-    """Per object, the distinct one- and two-character pieces of its words (space-separated), for search
-    words shorter than a trigram."""
+    """Per object, the distinct short pieces of its words (space-separated), for search words shorter
+    than a trigram; and on PostgreSQL the ids of its distinct words in the ``SearchWord`` dictionary
+    (sorted, space-separated: its postings, "" on SQLite, where the dictionary is not used)."""
 
     object = models.OneToOneField(Object, on_delete=models.CASCADE, primary_key=True, related_name="+")
     grams = models.TextField()
+    words = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return str(self.object_id)
+
+
+class SearchWord(models.Model):
+    """PostgreSQL's word dictionary for search: one row per distinct word of the indexed text. A longer
+    search word is looked up here (a trigram index over a few short words) and then among the objects'
+    word ids, instead of rechecking long texts. ``key`` (a hash of the word) is what is unique: a word
+    can be longer than a B-tree entry may be (a Chinese description with no punctuation is one word).
+    Words no object uses any more stay until a rebuild; they match nothing."""
+
+    key = models.CharField(max_length=32, unique=True)
+    word = models.TextField()
+
+    def __str__(self) -> str:
+        return self.word

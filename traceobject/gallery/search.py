@@ -8,12 +8,19 @@ the usual variant letters do not matter: text and query pass through the same ``
 The index is derived and can always be rebuilt (``traceobject searchindex --rebuild``):
 
 * ``SearchText``: one row per object and part (its own text with its code, or one translation), already
-  normalised. Longer words are looked up there through the database's own trigram machinery: an FTS5
-  table with the trigram tokenizer on SQLite (exact: the phrase of trigrams must be consecutive), a
-  ``pg_trgm`` GIN index on PostgreSQL (candidates, rechecked by ``LIKE``). One row per language rather
-  than one per object keeps PostgreSQL's recheck cheap: only the few hundred characters of the matching
-  languages are read again, not an object's whole text in 36 languages.
-* ``SearchDocument``: per object, every distinct piece of its words up to ``piece_length`` characters
+  normalised. On SQLite longer words are looked up there, in an FTS5 table with the trigram tokenizer
+  (exact: the phrase of trigrams must be consecutive). PostgreSQL keeps writing these rows (the check
+  compares them, and they say what the words below come from) but no longer searches them: a word found
+  in every object ("label", "verkauft") made pg_trgm recheck tens of thousands of long texts, 60 ms.
+* ``SearchWord`` and ``SearchDocument.words``, on PostgreSQL only: a dictionary of the distinct words of
+  all the texts (the space-separated tokens of ``SearchText.text``), with a ``pg_trgm`` GIN index, and
+  per object the ids of its words (its postings, exact), with a GIN index over them. A query word never
+  holds a space, so it is a piece of a text exactly when it is a piece of one of its words: it is looked
+  up among the few tens of thousands of short dictionary words (cheap to recheck), and the objects are
+  those whose ids overlap the words found. SQLite's tables stay empty (its FTS5 lookup is exact and
+  fast already; filling them would cost every write for nothing). A word no object uses any more stays
+  in the dictionary until a rebuild (it finds nothing: no object lists its id); postings never lag.
+* ``SearchDocument.grams``: per object, every distinct piece of its words up to ``piece_length`` characters
   (two on SQLite, three on PostgreSQL). A trigram index cannot find a shorter word (many Chinese and
   Japanese words have one or two characters), and on PostgreSQL a three-letter word such as "red" is in
   so many languages' rows that rechecking them cost more than the rest of the search: words up to that
@@ -33,13 +40,14 @@ is not the index's business, so a withdrawn object leaves the results at once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
@@ -49,7 +57,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from traceobject.gallery.models import Object, ObjectTranslation, SearchDocument, SearchText
+from traceobject.gallery.models import Object, ObjectTranslation, SearchDocument, SearchText, SearchWord
+
+_T = TypeVar("_T")
 
 # --- Normalisation -------------------------------------------------------------------------------------
 
@@ -152,6 +162,59 @@ def document_grams(texts: Iterable[str], *, using: str) -> str:
     return grams(" ".join(texts), piece_length(connections[using]))
 
 
+def uses_dictionary(connection: BaseDatabaseWrapper) -> bool:
+    """Whether longer words are looked up in the word dictionary (PostgreSQL) rather than in the texts."""
+    return connection.vendor == "postgresql"
+
+
+def text_words(texts: Iterable[str]) -> set[str]:
+    """The distinct words of normalised texts: what the dictionary and an object's postings hold."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(text.split())
+    return words
+
+
+def word_key(word: str) -> str:
+    """The dictionary's unique key for a word: a hash, as a word may be longer than a B-tree entry."""
+    return hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+# Keys per lookup (PostgreSQL takes at most 65,535 parameters in one statement).
+_KEYS_PER_QUERY = 5000
+
+
+def word_ids(
+    words: Iterable[str], *, model: type[Model], using: str, known: dict[str, int] | None = None
+) -> list[int]:
+    """The dictionary ids of ``words``, sorted, adding the words it lacks. ``known`` (key → id) spares
+    lookups of words already seen (a rebuild keeps it across batches) and learns the new ones."""
+    known = {} if known is None else known
+    keys = {word_key(word): word for word in words}
+    missing = [key for key in keys if key not in known]
+    manager = model._default_manager.using(using)
+    for chunk in _chunks(missing, _KEYS_PER_QUERY):
+        known.update(manager.filter(key__in=chunk).values_list("key", "id"))
+    new = [key for key in missing if key not in known]
+    if new:
+        # A concurrent writer may add the same word: its row is kept and looked up like ours.
+        manager.bulk_create([model(key=key, word=keys[key]) for key in new], ignore_conflicts=True)
+        for chunk in _chunks(new, _KEYS_PER_QUERY):
+            known.update(manager.filter(key__in=chunk).values_list("key", "id"))
+    return sorted(known[key] for key in keys)
+
+
+def document_words(
+    texts: Iterable[str], *, models: IndexModels, using: str, known: dict[str, int] | None = None
+) -> str:
+    """An object's postings for ``SearchDocument.words``: its words' ids, sorted, space-separated ("" where
+    the dictionary is not used)."""
+    if not uses_dictionary(connections[using]) or models.word is None:
+        return ""
+    ids = word_ids(text_words(texts), model=models.word, using=using, known=known)
+    return " ".join(str(word_id) for word_id in ids)
+
+
 # --- The text of an object -----------------------------------------------------------------------------
 
 # The object fields that reach the index (the public ones). Internal notes and the case reference never
@@ -182,12 +245,14 @@ def part_text(values: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class IndexModels:
-    """The models the index reads and writes: the project's own, or a migration's historical ones."""
+    """The models the index reads and writes: the project's own, or a migration's historical ones.
+    ``word`` is None before the dictionary existed (migration 0005): no dictionary, no ``words``."""
 
     object: type[Model] = Object
     translation: type[Model] = ObjectTranslation
     text: type[Model] = SearchText
     document: type[Model] = SearchDocument
+    word: type[Model] | None = SearchWord
 
 
 CURRENT = IndexModels()
@@ -263,9 +328,10 @@ def object_search_sync(
             texts.create(id=row_id, object_id=object_id, part=part, text=text)
         elif stored[part][1] != text:
             texts.filter(pk=stored[part][0]).update(text=text)
-    models.document._default_manager.using(using).update_or_create(
-        object_id=object_id, defaults={"grams": document_grams(wanted.values(), using=using)}
-    )
+    document = {"grams": document_grams(wanted.values(), using=using)}
+    if models.word is not None:
+        document["words"] = document_words(wanted.values(), models=models, using=using)
+    models.document._default_manager.using(using).update_or_create(object_id=object_id, defaults=document)
     return True
 
 
@@ -273,9 +339,15 @@ def _part_forget(object_id: int, part: str, *, using: str) -> None:
     """A translation is gone: drop its part and recompute the pieces from what remains. Only updates the
     document, never creates one: during an object's deletion its rows may already be gone."""
     SearchText.objects.using(using).filter(object_id=object_id, part=part).delete()
-    remaining = SearchText.objects.using(using).filter(object_id=object_id).values_list("text", flat=True)
-    SearchDocument.objects.using(using).filter(object_id=object_id).update(
-        grams=document_grams(remaining, using=using)
+    documents = SearchDocument.objects.using(using).filter(object_id=object_id)
+    if not documents.exists():  # the object is being deleted: its document went first
+        return
+    remaining = list(
+        SearchText.objects.using(using).filter(object_id=object_id).values_list("text", flat=True)
+    )
+    documents.update(
+        grams=document_grams(remaining, using=using),
+        words=document_words(remaining, models=CURRENT, using=using),
     )
 
 
@@ -304,8 +376,9 @@ def _translation_deleted(sender: type[ObjectTranslation], instance: ObjectTransl
 # --- The database's side ------------------------------------------------------------------------------
 # SQLite: two FTS5 tables over the two tables' columns (external content: the text is stored once), kept
 # in step by triggers, so that every way a row changes (the ORM, a cascade, a test's flush) reaches them.
-# PostgreSQL: two GIN indexes. Both are dropped and made again by a rebuild (a bulk build is faster than
-# row-by-row upkeep) and by the migration.
+# PostgreSQL: GIN indexes over the pieces, the dictionary's words (trigrams) and the objects' word ids.
+# All are dropped and made again by a rebuild (a bulk build is faster than row-by-row upkeep) and by the
+# migrations. The trigram index over ``gallery_searchtext`` (migration 0005) is dropped for good by 0006.
 
 _SQLITE_INSTALL = (
     # Trigrams of the normalised text (already folded: the tokenizer folds nothing itself).
@@ -353,6 +426,22 @@ _POSTGRES_INSTALL = (
     # refuses to index a table with pending trigger events: run the checks now, then defer again
     # (Django's constraints are all INITIALLY DEFERRED).
     "SET CONSTRAINTS ALL IMMEDIATE",
+    "CREATE INDEX gallery_searchword_trgm ON gallery_searchword USING gin (word gin_trgm_ops)",
+    "CREATE INDEX gallery_searchdocument_grams ON gallery_searchdocument USING gin (string_to_array(grams, ' '))",
+    "CREATE INDEX gallery_searchdocument_words ON gallery_searchdocument "
+    "USING gin ((string_to_array(words, ' ')::bigint[]))",
+    "SET CONSTRAINTS ALL DEFERRED",
+    "ANALYZE gallery_searchword",
+    "ANALYZE gallery_searchdocument",
+)
+_POSTGRES_INDEXES = (
+    "gallery_searchword_trgm",
+    "gallery_searchdocument_grams",
+    "gallery_searchdocument_words",
+)
+# Migration 0005's indexes, before the dictionary (its rebuild, and 0006 undone).
+_POSTGRES_INSTALL_TEXT = (
+    "SET CONSTRAINTS ALL IMMEDIATE",
     "CREATE INDEX gallery_searchtext_trgm ON gallery_searchtext USING gin (text gin_trgm_ops)",
     "CREATE INDEX gallery_searchdocument_grams ON gallery_searchdocument USING gin (string_to_array(grams, ' '))",
     "SET CONSTRAINTS ALL DEFERRED",
@@ -362,6 +451,8 @@ _POSTGRES_INSTALL = (
 _POSTGRES_DROP = (
     "DROP INDEX IF EXISTS gallery_searchtext_trgm",
     "DROP INDEX IF EXISTS gallery_searchdocument_grams",
+    "DROP INDEX IF EXISTS gallery_searchdocument_words",
+    "DROP INDEX IF EXISTS gallery_searchword_trgm",
 )
 
 PG_TRGM_MISSING = (
@@ -384,13 +475,14 @@ def _pg_trgm_ensure(connection: BaseDatabaseWrapper) -> None:
             raise ImproperlyConfigured(PG_TRGM_MISSING) from error
 
 
-def schema_install(connection: BaseDatabaseWrapper) -> None:
-    """Make the database's indexes over the search tables and fill them from the tables' rows."""
+def schema_install(connection: BaseDatabaseWrapper, *, dictionary: bool = True) -> None:
+    """Make the database's indexes over the search tables and fill them from the tables' rows.
+    ``dictionary``: False for the schema before migration 0006 (PostgreSQL's trigrams over the texts)."""
     if connection.vendor == "sqlite":
         statements: tuple[str, ...] = _SQLITE_INSTALL
     elif connection.vendor == "postgresql":
         _pg_trgm_ensure(connection)
-        statements = _POSTGRES_INSTALL
+        statements = _POSTGRES_INSTALL if dictionary else _POSTGRES_INSTALL_TEXT
     else:
         return
     with connection.cursor() as cursor:
@@ -405,9 +497,9 @@ def schema_drop(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(statement)
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def search_rebuild(
@@ -420,15 +512,19 @@ def search_rebuild(
     """Compute every object's index rows again, from scratch, in one transaction; returns the count.
 
     The database's indexes are dropped first and made again over the filled tables (a bulk build), so
-    a rebuild also repairs an index that went out of step (a table remade by a migration, a raw write)."""
+    a rebuild also repairs an index that went out of step (a table remade by a migration, a raw write).
+    The word dictionary starts again empty, so words no object uses any more leave it here."""
     connection = connections[using]
     objects = models.object._default_manager.using(using)
     texts = models.text._default_manager.using(using)
     documents = models.document._default_manager.using(using)
+    known: dict[str, int] = {}
     with transaction.atomic(using=using):
         schema_drop(connection)
         texts.all().delete()
         documents.all().delete()
+        if models.word is not None:
+            models.word._default_manager.using(using).all().delete()
         ids = list(objects.order_by("pk").values_list("pk", flat=True))
         for done, chunk in enumerate(_chunks(ids, batch_size)):
             own_rows = {row["pk"]: row for row in objects.filter(pk__in=chunk).values("pk", *OBJECT_FIELDS)}
@@ -438,19 +534,31 @@ def search_rebuild(
                 translations.setdefault(row["object_id"], []).append(row)
             text_rows: list[Model] = []
             document_rows: list[Model] = []
+            chunk_parts = {
+                object_id: wanted_parts(own_rows[object_id], translations.get(object_id, ()))
+                for object_id in chunk
+            }
+            if models.word is not None and uses_dictionary(connection):
+                # The chunk's new words in three statements; each object's ids then come from ``known``.
+                chunk_texts = (text for parts in chunk_parts.values() for text in parts.values())
+                word_ids(text_words(chunk_texts), model=models.word, using=using, known=known)
             for object_id in chunk:
-                parts = wanted_parts(own_rows[object_id], translations.get(object_id, ()))
+                parts = chunk_parts[object_id]
                 text_rows += [
                     models.text(id=text_row_id(object_id, slot), object_id=object_id, part=part, text=text)
                     for slot, (part, text) in enumerate(parts.items())
                 ]
-                pieces = document_grams(parts.values(), using=using)
-                document_rows.append(models.document(object_id=object_id, grams=pieces))
+                document = {"grams": document_grams(parts.values(), using=using)}
+                if models.word is not None:
+                    document["words"] = document_words(
+                        parts.values(), models=models, using=using, known=known
+                    )
+                document_rows.append(models.document(object_id=object_id, **document))
             texts.bulk_create(text_rows)
             documents.bulk_create(document_rows)
             if progress is not None:
                 progress(min((done + 1) * batch_size, len(ids)), len(ids))
-        schema_install(connection)
+        schema_install(connection, dictionary=models.word is not None)
     return len(ids)
 
 
@@ -465,21 +573,41 @@ class IndexCheck:
         return not self.stale and not self.problems
 
 
+def _words_stored(ids: str, *, using: str) -> list[str] | None:
+    """The words an object's postings name (None if an id names no word of the dictionary)."""
+    numbers = [int(number) for number in ids.split()]
+    found = dict(SearchWord.objects.using(using).filter(id__in=numbers).values_list("id", "word"))
+    if len(found) != len(numbers):
+        return None
+    return sorted(found[number] for number in numbers)
+
+
 def search_check(*, using: str = "default") -> IndexCheck:
     """Compare every object's rows with its text now (writing nothing), and run the database's own
-    checks of its indexes (FTS5's integrity check against the tables, on SQLite)."""
+    checks of its indexes (FTS5's integrity check against the tables, on SQLite; that the GIN indexes
+    exist, on PostgreSQL). On PostgreSQL an object's postings must name exactly its words."""
     report = IndexCheck()
     connection = connections[using]
+    dictionary = uses_dictionary(connection)
     for object_id in Object.objects.using(using).order_by("pk").values_list("pk", flat=True).iterator():
         report.objects += 1
         wanted = _wanted(object_id, None, models=CURRENT, using=using) or {}
-        document = (
-            SearchDocument.objects.using(using).filter(object_id=object_id).values_list("grams", flat=True)
+        document = list(
+            SearchDocument.objects.using(using).filter(object_id=object_id).values_list("grams", "words")
         )
         stored = {
             part: text for part, (_row_id, text) in _stored(object_id, models=CURRENT, using=using).items()
         }
-        if wanted != stored or list(document) != [document_grams(wanted.values(), using=using)]:
+        if (
+            wanted != stored
+            or len(document) != 1
+            or document[0][0] != document_grams(wanted.values(), using=using)
+            or (
+                _words_stored(document[0][1], using=using) != sorted(text_words(wanted.values()))
+                if dictionary
+                else document[0][1] != ""
+            )
+        ):
             report.stale.append(object_id)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -490,12 +618,12 @@ def search_check(*, using: str = "default") -> IndexCheck:
                     report.problems.append(f"{table}: {error}")
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM pg_indexes WHERE indexname IN "
-                "('gallery_searchtext_trgm', 'gallery_searchdocument_grams')"
+                "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(_POSTGRES_INDEXES)]
             )
-            row = cursor.fetchone()
-            if not row or row[0] != 2:
-                report.problems.append("a GIN index of the search tables is missing")
+            present = {row[0] for row in cursor.fetchall()}
+            for index in _POSTGRES_INDEXES:
+                if index not in present:
+                    report.problems.append(f"the GIN index {index} of the search tables is missing")
     return report
 
 
@@ -510,10 +638,17 @@ _SQLITE_WORD = (
     f"SELECT rowid >> {PART_BITS} FROM gallery_searchtext_fts WHERE gallery_searchtext_fts MATCH %s"
 )
 _SQLITE_PIECES = "SELECT rowid FROM gallery_searchdocument_fts WHERE gallery_searchdocument_fts MATCH %s"
-_POSTGRES_WORD = "SELECT object_id FROM gallery_searchtext WHERE text LIKE %s"  # pg_trgm's GIN answers it
-_POSTGRES_PIECES = (
-    "SELECT object_id FROM gallery_searchdocument WHERE string_to_array(grams, ' ') @> %s::text[]"
+# PostgreSQL: one table, one row per object (no repeats to remove). The longer words' conditions go to
+# one scan of the postings' GIN index (for each word, the dictionary's words holding it, found by
+# pg_trgm, which rechecks only short words; then the objects whose postings overlap them), the pieces
+# to another of the pieces' index, and the two are intersected. In one WHERE the planner, guessing one
+# row from the first index, checked the other condition on each row instead, reading every matching
+# object's pieces: 0.8 s for "hồng gấu bông" where the intersection takes 3 ms.
+_POSTGRES_DOCUMENTS = "SELECT object_id FROM gallery_searchdocument WHERE "
+_POSTGRES_WORD = (
+    "string_to_array(words, ' ')::bigint[] && ARRAY(SELECT id FROM gallery_searchword WHERE word LIKE %s)"
 )
+_POSTGRES_PIECES = "string_to_array(grams, ' ') @> %s::text[]"
 # The selectors' filter by the ids found: one parameter, however many ids.
 _SQLITE_IDS = "SELECT value FROM json_each(%s)"
 # On PostgreSQL a condition on the row, not a subquery: the planner takes ``unnest`` for 200 rows, so a
@@ -544,28 +679,33 @@ def matching_ids(words: list[str], *, using: str = "default") -> list[int]:
     short_words = [word for word in words[:MAX_WORDS] if len(word) < shortest_long]
     branches: list[str] = []
     params: list[Any] = []
-    if connection.vendor == "sqlite":
-        for word in long_words:
-            branches.append(_SQLITE_WORD)
-            params.append(_fts_phrase(word))
+    if connection.vendor == "postgresql":
         if short_words:
-            branches.append(_SQLITE_PIECES)
-            params.append(" AND ".join(_fts_phrase(word) for word in short_words))
-    else:
-        if short_words:
-            branches.append(_POSTGRES_PIECES)
+            branches.append(_POSTGRES_DOCUMENTS + _POSTGRES_PIECES)
             params.append(short_words)
-        for word in long_words:
-            branches.append(_POSTGRES_WORD)
-            params.append(_like_pattern(connection, word))
+        if long_words:
+            branches.append(_POSTGRES_DOCUMENTS + " AND ".join(_POSTGRES_WORD for _word in long_words))
+            params += [_like_pattern(connection, word) for word in long_words]
+        sql = " INTERSECT ".join(branches)
+        if short_words:
+            return _postgres_ids_by_index(connection, sql, params)
+        # The words' index alone needs no help: the planner's guess for ``&&`` (half a percent of the
+        # rows) already picks it, and the statement costs one round trip instead of six.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+    for word in long_words:
+        branches.append(_SQLITE_WORD)
+        params.append(_fts_phrase(word))
+    if short_words:
+        branches.append(_SQLITE_PIECES)
+        params.append(" AND ".join(_fts_phrase(word) for word in short_words))
     # INTERSECT removes repeats (an object matches in several languages); one branch needs DISTINCT.
     sql = (
         " INTERSECT ".join(branches)
         if len(branches) > 1
         else branches[0].replace("SELECT", "SELECT DISTINCT", 1)
     )
-    if connection.vendor == "postgresql" and short_words:
-        return _postgres_ids_by_index(connection, sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -19,6 +19,7 @@ def index_build(apps, schema_editor):
             translation=apps.get_model("gallery", "ObjectTranslation"),
             text=apps.get_model("gallery", "SearchText"),
             document=apps.get_model("gallery", "SearchDocument"),
+            word=None,  # the dictionary comes with 0006
         ),
         using=schema_editor.connection.alias,
     )
