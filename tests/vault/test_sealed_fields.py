@@ -35,6 +35,10 @@ NOT_SEALED = {
     "vault.staffkey.wrapped_private": "a secretbox under Argon2id(password), opened at login, no TV1 header",
     "vault.staffkey.salt": "the Argon2id salt of that wrapping",
     "triage.fingerprint.signature": "a MinHash signature of keyed shingle hashes, not tip text",
+    "accounts.apitoken.secret_hash": "SHA-256 of an API token's 256-bit secret, compared at each request",
+    "accounts.apitoken.salt": "the salt of the key derived from that secret",
+    "accounts.apitoken.wrapped_keys": "vault keys in a secretbox under a key derived from the token's "
+    "secret, which is stored nowhere (docs/security.md, API tokens)",
 }
 
 # Every sealed column, by ``app.model.field``, with the key its records are sealed to.
